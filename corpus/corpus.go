@@ -1,0 +1,61 @@
+// Package corpus holds Dossier's domain types, documents and the passages
+// they are cut into, and turns a folder of text files into them.
+//
+// It uses the standard library only, so every other package can depend on it.
+package corpus
+
+// Document is one cleaned source file of a corpus.
+type Document struct {
+	// ID is a stable slug derived from the file's path within the corpus.
+	ID string
+	// Path is the file's slash-separated path within the corpus folder.
+	Path      string
+	Title     string
+	URL       string
+	Publisher string
+	Author    string
+	// Published is the publication date as the front matter gives it
+	// ("2023-11", "2024-04-24"); empty when unknown.
+	Published string
+	// Hash is the hex SHA-256 of the raw file, used to detect changes.
+	Hash string
+	// Text is the cleaned text: page furniture removed, paragraphs
+	// separated by blank lines, headings on lines of their own.
+	Text     string
+	Passages []Passage
+}
+
+// Passage is a run of whole sentences from one document, the unit that is
+// indexed, ranked and quoted.
+type Passage struct {
+	// ID is DocID + "#" + Ordinal, stable while the document is unchanged.
+	ID      string
+	DocID   string
+	Ordinal int
+	// Heading is the nearest section heading above the passage, or "".
+	Heading string
+	Text    string
+	// Start and End are byte offsets into Document.Text:
+	// Document.Text[Start:End] == Text.
+	Start, End int
+}
+
+// Corpus is everything loaded from a corpus folder.
+type Corpus struct {
+	Documents []Document
+	// Synonyms are groups of equivalent terms or phrases, from the
+	// folder's synonyms.txt; each group has at least two members.
+	Synonyms [][]string
+	// Skipped lists files that could not be read or parsed; the rest of
+	// the corpus is still loaded.
+	Skipped []FileError
+}
+
+// FileError is a problem with one file of a corpus.
+type FileError struct {
+	Path string
+	Err  error
+}
+
+func (e *FileError) Error() string { return e.Path + ": " + e.Err.Error() }
+func (e *FileError) Unwrap() error { return e.Err }

@@ -1,0 +1,72 @@
+// Package index turns a corpus into a Bleve index of passages and answers
+// questions from it with cited excerpts. All of Bleve stays inside this
+// package.
+package index
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/dossier-bot/dossier/corpus"
+)
+
+// ErrLocked is returned by Open when another process owns the index.
+var ErrLocked = errors.New("index is in use by another process")
+
+// Result is one passage that answers a question, with what is needed to
+// quote and cite it.
+type Result struct {
+	// Doc is the passage's document, metadata only (no Text or Passages).
+	Doc     corpus.Document
+	Passage corpus.Passage
+	Score   float64
+	// Excerpt is the one or two sentences of the passage that best answer
+	// the question, plain text, at most 300 characters.
+	Excerpt string
+	// Highlights are the matched terms of Excerpt as [start, end) rune
+	// offsets, in order and not overlapping.
+	Highlights [][2]int
+	// Link is the document's URL with a text fragment that scrolls to the
+	// excerpt, or "" when the document has no URL.
+	Link string
+}
+
+// Answer is the reply to one question.
+type Answer struct {
+	Question string
+	// Answered is false when nothing in the corpus clears the relevance
+	// floor; Results is then empty.
+	Answered bool
+	Results  []Result
+	// Closest names the documents nearest to an unanswered question
+	// (metadata only), so the reply can point somewhere.
+	Closest []corpus.Document
+	Took    time.Duration
+}
+
+// DocInfo describes one indexed document.
+type DocInfo struct {
+	corpus.Document // metadata only
+	Passages        int
+}
+
+// DocScore is a document ranked by its best passage.
+type DocScore struct {
+	DocID string
+	Score float64
+}
+
+// Changes reports what a Sync did.
+type Changes struct {
+	Added, Changed, Removed []string // document ids
+	Unchanged               int
+	Passages                int // passages (re)indexed
+	Total                   int // passages in the index afterwards
+	Took                    time.Duration
+}
+
+// Progress is told how many documents of a Sync are done.
+type Progress func(done, total int)
+
+var _ = context.Background

@@ -1,0 +1,275 @@
+package corpus
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits of the furniture rules. Furniture lines are short, and a date
+// banner sits above the article.
+const (
+	maxFurnitureWords = 40
+	maxPromoWords     = 15
+	dateBannerLines   = 5
+)
+
+// line is one non-blank line of a body; lines with the same block were
+// separated only by single line breaks.
+type line struct {
+	text  string
+	block int
+}
+
+// clean removes page furniture from a document body and returns its title
+// (the given one, else the first line) and its text: paragraphs separated
+// by blank lines, bullet items on lines of their own.
+func clean(body, title, author string) (string, string) {
+	lines := splitLines(body)
+	var kept []line
+	for i, l := range lines {
+		if isUILine(l.text) || (i < dateBannerLines && isDateLine(l.text)) {
+			continue
+		}
+		kept = append(kept, l)
+	}
+	if title == "" && len(kept) > 0 {
+		title = strings.TrimPrefix(kept[0].text, "- ")
+		kept = kept[1:]
+	}
+	lines = kept[:0]
+	for i, l := range kept {
+		standalone := (i == 0 || kept[i-1].block != l.block) && (i == len(kept)-1 || kept[i+1].block != l.block)
+		if sameText(l.text, title) || isByline(l.text, author) ||
+			(standalone && wordCount(l.text) <= maxPromoWords && isCallToAction(l.text)) {
+			continue
+		}
+		lines = append(lines, l)
+	}
+	lines = dropTrailingPromo(lines)
+	paras := assemble(lines)
+	for i, p := range paras {
+		ls := strings.Split(p, "\n")
+		for j, l := range ls {
+			ls[j] = strayWordRE.ReplaceAllString(l, "$1")
+		}
+		paras[i] = strings.Join(ls, "\n")
+	}
+	return title, strings.Join(paras, "\n\n")
+}
+
+// splitLines normalises whitespace and list markers line by line and
+// numbers the blocks between blank lines.
+func splitLines(body string) []line {
+	var lines []line
+	block := 0
+	for _, raw := range strings.Split(body, "\n") {
+		s := strings.Join(strings.Fields(strings.Map(cleanRune, raw)), " ")
+		if s == "" {
+			block++
+			continue
+		}
+		s = normaliseMarker(s)
+		if s == "" {
+			continue
+		}
+		lines = append(lines, line{text: s, block: block})
+	}
+	return lines
+}
+
+// cleanRune drops invisible characters and turns control characters into
+// spaces.
+func cleanRune(r rune) rune {
+	switch {
+	case r == '\u200B' || r == '\uFEFF' || r == '\u2060' || r == '\u00AD':
+		return -1
+	case unicode.IsControl(r):
+		return ' '
+	}
+	return r
+}
+
+// normaliseMarker turns bullet glyphs into "- " and drops Markdown heading
+// marks and lines that are only symbols ("***", "|").
+func normaliseMarker(s string) string {
+	if h := strings.TrimLeft(s, "#"); len(s)-len(h) <= 6 && strings.HasPrefix(h, " ") {
+		s = strings.TrimSpace(h)
+	}
+	r, size := utf8.DecodeRuneInString(s)
+	if strings.ContainsRune("•◦▪▫●○‣⁃∙·", r) || (r == '*' || r == '-') && strings.HasPrefix(s[size:], " ") {
+		s = "- " + strings.TrimSpace(s[size:])
+	}
+	if !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+		return ""
+	}
+	return s
+}
+
+var (
+	// countRE matches engagement counters such as "1.2K views" or "5 min read".
+	countRE = regexp.MustCompile(`(?i)^\d[\d.,]*[km]? ?(views?|shares?|comments?|likes?|min read|minutes? read|reads?)$`)
+	// identRE matches CSS classes or alt texts leaking into text: "author-image".
+	identRE = regexp.MustCompile(`^[a-z]+(?:[-_][a-z0-9]+)+$`)
+	// strayWordRE matches a UI word glued after a paragraph's last sentence.
+	strayWordRE = regexp.MustCompile(`([.!?…]["'”’)\]]*) +(?i:view|views|share|read more|see more|show more|advertisement|print|comments|reply|tweet|email|continue reading)$`)
+	dateRE      = regexp.MustCompile(`(?i)^` +
+		`(?:(?:published|updated|posted|last updated|date)(?: on)?:? )?` +
+		`(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,? )?` +
+		`(?:` + monthRE + ` \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\d{1,2}(?:st|nd|rd|th)? ` + monthRE + `,? \d{4}|` +
+		`\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|` + monthRE + ` \d{4})` +
+		`(?:,? (?:at )?\d{1,2}:\d{2}(?: ?[ap]\.?m\.?)?(?: [a-z]{2,4})?)?$`)
+)
+
+const monthRE = `(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`
+
+func isDateLine(s string) bool { return dateRE.MatchString(s) }
+
+// isUILine reports lines that are interface labels rather than text.
+func isUILine(s string) bool {
+	if identRE.MatchString(s) || countRE.MatchString(s) {
+		return true
+	}
+	switch strings.ToLower(strings.Trim(s, " .:!|>»-–—")) {
+	case "view", "views", "share", "share this", "share this article", "read more", "read next", "see more",
+		"show more", "load more", "continue reading", "advertisement", "advertisements", "ad", "sponsored",
+		"sponsored content", "new update", "update", "updated", "breaking", "breaking news", "exclusive",
+		"print", "email", "e-mail", "tweet", "comments", "comment", "reply", "save", "listen",
+		"listen to this article", "follow", "follow us", "copy link", "link copied", "click here",
+		"skip to content", "skip to main content", "loading", "back to top", "menu", "close", "photo",
+		"image", "video", "top stories", "related", "related articles", "related stories", "more stories",
+		"trending", "most read", "newsletter":
+		return true
+	}
+	return false
+}
+
+// isCallToAction reports lines that ask the reader to subscribe, sign up,
+// pay or follow: the first line of a newsletter or paywall block.
+func isCallToAction(s string) bool {
+	lower := strings.ToLower(strings.ReplaceAll(s, "’", "'"))
+	for _, p := range [...]string{"subscribe", "sign up", "signup", "sign in", "log in", "register now",
+		"stay informed", "stay up to date", "stay updated", "stay in the loop", "stay connected",
+		"become a member", "become a subscriber", "become a supporter", "join our", "join us",
+		"support our", "support us", "support independent", "get unlimited", "get full access",
+		"get the latest", "get our", "get access", "don't miss", "never miss", "want more", "enjoyed this",
+		"like this article", "follow us", "share this", "related articles", "related stories", "read more",
+		"more from", "you may also like", "recommended for you", "i'm interested in", "i am interested in",
+		"already a subscriber", "already a member", "unlock", "try it free", "start your free trial", "donate"} {
+		if strings.HasPrefix(lower, p) {
+			return true
+		}
+	}
+	for _, p := range [...]string{"newsletter", "unlimited access", "cards accepted", "cancel any time",
+		"cancel anytime", "free trial", "subscribers only", "subscriber-only", "for subscribers", "paywall",
+		"sign up for", "subscribe to our", "subscribe now", "members only", "member-only", "to your inbox"} {
+		if strings.Contains(lower, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// dropTrailingPromo cuts the document at a call to action in its second
+// half when only short lines (a form, a list of perks) follow it.
+func dropTrailingPromo(lines []line) []line {
+	total := 0
+	offsets := make([]int, len(lines))
+	for i, l := range lines {
+		offsets[i] = total
+		total += len(l.text) + 1
+	}
+	cut := len(lines)
+	for i := len(lines) - 1; i >= 0; i-- {
+		if offsets[i]*2 < total || wordCount(lines[i].text) > maxFurnitureWords {
+			break
+		}
+		if isCallToAction(lines[i].text) {
+			cut = i
+		}
+	}
+	return lines[:cut]
+}
+
+// sameText compares lines ignoring case, spacing, quote and dash styles
+// and final punctuation.
+func sameText(a, b string) bool {
+	return a != "" && b != "" && comparable(a) == comparable(b)
+}
+
+func comparable(s string) string {
+	s = strings.NewReplacer("’", "'", "‘", "'", "“", `"`, "”", `"`, "–", "-", "—", "-").Replace(strings.ToLower(s))
+	return strings.TrimRight(strings.Join(strings.Fields(s), " "), ".:;!? ")
+}
+
+// isByline reports a line naming exactly the document's author or some of
+// its authors, with or without a leading "By".
+func isByline(s, author string) bool {
+	if author == "" {
+		return false
+	}
+	if rest, ok := strings.CutPrefix(strings.ToLower(s), "by "); ok {
+		s = s[len(s)-len(rest):]
+	}
+	want := map[string]bool{}
+	for _, n := range names(author) {
+		want[n] = true
+	}
+	got := names(s)
+	for _, n := range got {
+		if !want[n] {
+			return false
+		}
+	}
+	return len(got) > 0
+}
+
+// names splits a list of people ("A, B and C") into comparable names.
+func names(s string) []string {
+	s = strings.NewReplacer(" and ", ",", "&", ",", ";", ",").Replace(comparable(s))
+	var out []string
+	for _, n := range strings.Split(s, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// assemble rebuilds paragraphs: consecutive bullet items stay one
+// paragraph on separate lines, a line starting in lower case continues a
+// wrapped line, any other line starts a paragraph.
+func assemble(lines []line) []string {
+	var paras []string
+	var cur strings.Builder
+	bulleted, block := false, -1
+	for _, l := range lines {
+		bullet := isBullet(l.text)
+		switch {
+		case cur.Len() > 0 && l.block == block && bullet && bulleted:
+			cur.WriteString("\n")
+		case cur.Len() > 0 && l.block == block && !bullet && startsLower(l.text):
+			cur.WriteString(" ")
+		default:
+			if cur.Len() > 0 {
+				paras = append(paras, cur.String())
+				cur.Reset()
+			}
+			bulleted = bullet
+		}
+		block = l.block
+		cur.WriteString(l.text)
+	}
+	if cur.Len() > 0 {
+		paras = append(paras, cur.String())
+	}
+	return paras
+}
+
+func startsLower(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsLower(r)
+}
+
+func wordCount(s string) int { return len(strings.Fields(s)) }

@@ -1,0 +1,217 @@
+package corpus
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// maxFileSize bounds a document: anything larger is not an article.
+const maxFileSize = 10 << 20
+
+var (
+	errBinary = errors.New("binary content, not text")
+	errEmpty  = errors.New("no text left after removing page furniture")
+)
+
+// Load reads every .txt and .md document of fsys, plus synonyms.txt.
+//
+// Files that cannot be read or parsed land in Corpus.Skipped; Load fails
+// only when the folder itself cannot be walked.
+func Load(fsys fs.FS) (*Corpus, error) {
+	c := &Corpus{}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == "." {
+				return err
+			}
+			c.Skipped = append(c.Skipped, FileError{Path: p, Err: err})
+			return nil
+		}
+		if p != "." && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		ext := strings.ToLower(path.Ext(p))
+		if p != synonymsFile && ext != ".txt" && ext != ".md" {
+			return nil
+		}
+		raw, err := readFile(fsys, p, d)
+		if err != nil {
+			c.Skipped = append(c.Skipped, FileError{Path: p, Err: err})
+			return nil
+		}
+		if p == synonymsFile {
+			c.addSynonyms(raw)
+			return nil
+		}
+		doc, err := Parse(p, raw)
+		if err != nil {
+			c.Skipped = append(c.Skipped, FileError{Path: p, Err: err})
+			return nil
+		}
+		c.Documents = append(c.Documents, doc)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("walk corpus folder: %w", err)
+	}
+	sort.Slice(c.Documents, func(i, j int) bool { return c.Documents[i].Path < c.Documents[j].Path })
+	uniqueIDs(c.Documents)
+	return c, nil
+}
+
+// readFile reads a file after checking its size, so a huge file is never
+// loaded into memory.
+func readFile(fsys fs.FS, p string, d fs.DirEntry) ([]byte, error) {
+	info, err := d.Info()
+	if err != nil {
+		return nil, err
+	}
+	if info.Size() > maxFileSize {
+		return nil, fmt.Errorf("file is %d bytes, more than the %d allowed", info.Size(), maxFileSize)
+	}
+	return fs.ReadFile(fsys, p)
+}
+
+func (c *Corpus) addSynonyms(raw []byte) {
+	if err := checkText(raw); err != nil {
+		c.Skipped = append(c.Skipped, FileError{Path: synonymsFile, Err: err})
+		return
+	}
+	groups, errs := parseSynonyms(string(raw))
+	c.Synonyms = append(c.Synonyms, groups...)
+	for _, err := range errs {
+		c.Skipped = append(c.Skipped, FileError{Path: synonymsFile, Err: err})
+	}
+}
+
+// Parse parses one raw file (front matter, cleaning, passages).
+func Parse(path string, raw []byte) (Document, error) {
+	if len(raw) > maxFileSize {
+		return Document{}, fmt.Errorf("file is %d bytes, more than the %d allowed", len(raw), maxFileSize)
+	}
+	if err := checkText(raw); err != nil {
+		return Document{}, err
+	}
+	sum := sha256.Sum256(raw)
+	text := strings.TrimPrefix(string(raw), "\uFEFF")
+	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
+	fm, body, err := splitFrontMatter(text)
+	if err != nil {
+		return Document{}, err
+	}
+	doc := Document{
+		ID:        slug(path),
+		Path:      path,
+		Title:     fm.title,
+		URL:       fm.url,
+		Publisher: fm.publisher,
+		Author:    fm.author,
+		Published: fm.published,
+		Hash:      hex.EncodeToString(sum[:]),
+	}
+	doc.Title, doc.Text = clean(body, fm.title, fm.author)
+	if doc.Text == "" {
+		return Document{}, errEmpty
+	}
+	doc.Passages = split(doc.ID, doc.Text)
+	return doc, nil
+}
+
+// checkText rejects what is not UTF-8 text: NUL bytes, invalid encoding
+// or a high share of control characters.
+func checkText(raw []byte) error {
+	if i := strings.IndexByte(string(raw), 0); i >= 0 {
+		return fmt.Errorf("%w (NUL byte at offset %d)", errBinary, i)
+	}
+	controls, runes := 0, 0
+	for i := 0; i < len(raw); {
+		r, size := utf8.DecodeRune(raw[i:])
+		if r == utf8.RuneError && size == 1 {
+			return fmt.Errorf("invalid UTF-8 at byte %d", i)
+		}
+		if unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' && r != '\f' {
+			controls++
+		}
+		runes++
+		i += size
+	}
+	if controls > 0 && controls*20 > runes {
+		return fmt.Errorf("%w (%d control characters)", errBinary, controls)
+	}
+	return nil
+}
+
+// slug turns a slash-separated path into a document ID: lowercase letters
+// and digits, runs of anything else (including '/') as one '-', without
+// the extension.
+func slug(p string) string {
+	p = strings.TrimSuffix(p, path.Ext(p))
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(p) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+			continue
+		}
+		dash = true
+	}
+	if b.Len() == 0 {
+		return "doc"
+	}
+	return b.String()
+}
+
+// uniqueIDs suffixes the IDs of documents, sorted by path, whose slug an
+// earlier path already took. Suffixes avoid every natural slug, so adding
+// a file never renames another whose slug is unique.
+func uniqueIDs(docs []Document) {
+	taken := map[string]bool{}
+	for _, d := range docs {
+		taken[d.ID] = true
+	}
+	first := map[string]bool{}
+	for i := range docs {
+		id := docs[i].ID
+		if !first[id] {
+			first[id] = true
+			continue
+		}
+		for n := 2; ; n++ {
+			alt := id + "-" + strconv.Itoa(n)
+			if !taken[alt] {
+				taken[alt] = true
+				docs[i].setID(alt)
+				break
+			}
+		}
+	}
+}
+
+func (d *Document) setID(id string) {
+	d.ID = id
+	for i := range d.Passages {
+		d.Passages[i].DocID = id
+		d.Passages[i].ID = passageID(id, d.Passages[i].Ordinal)
+	}
+}
+
+func passageID(docID string, ordinal int) string { return docID + "#" + strconv.Itoa(ordinal) }

@@ -4,7 +4,6 @@
 package index
 
 import (
-	"context"
 	"errors"
 	"time"
 
@@ -13,6 +12,9 @@ import (
 
 // ErrLocked is returned by Open when another process owns the index.
 var ErrLocked = errors.New("index is in use by another process")
+
+// ErrEmptyQuestion is returned by Ask for a question with no text.
+var ErrEmptyQuestion = errors.New("the question is empty")
 
 // Result is one passage that answers a question, with what is needed to
 // quote and cite it.
@@ -68,5 +70,3 @@ type Changes struct {
 
 // Progress is told how many documents of a Sync are done.
 type Progress func(done, total int)
-
-var _ = context.Background

@@ -1,0 +1,361 @@
+package index
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// Limits that keep one question's cost bounded whatever is typed.
+const (
+	maxQuestionRunes = 2000
+	maxConcepts      = 32
+	maxExpansions    = 8
+)
+
+// fillerWords carry no topic in a question beyond the stop list: they are
+// how people ask, not what they ask about.
+var fillerWords = map[string]bool{
+	"mani": true, "much": true, "also": true, "ever": true, "pleas": true,
+	"tell": true, "know": true, "exact": true, "kind": true, "sort": true,
+	"anyon": true, "someon": true, "someth": true, "anyth": true,
+	"thing": true, "happen": true, "mention": true, "sinc": true, "ago": true,
+	// Verbs of saying ask for what was said, which the passage quotes
+	// rather than names.
+	"sai": true, "said": true, "told": true,
+}
+
+// token is one analysed word with where it came from.
+type token struct {
+	term       string
+	pos        int // 1-based word position, counting removed stop words
+	start, end int // byte offsets in the analysed text
+}
+
+func newAnalyzer() analysis.Analyzer {
+	return newMapping().(*mapping.IndexMappingImpl).AnalyzerNamed(en.AnalyzerName)
+}
+
+func analyze(a analysis.Analyzer, text string) []token {
+	ts := a.Analyze([]byte(text))
+	out := make([]token, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, token{term: string(t.Term), pos: t.Position, start: t.Start, end: t.End})
+	}
+	return out
+}
+
+// alternative is one way a concept can appear in a passage: a single term
+// or a sequence of terms (a phrase).
+type alternative struct {
+	phrase string   // the text as written, for a phrase query
+	terms  []string // analysed terms
+	exact  bool     // false for fuzzy and prefix expansions
+}
+
+// concept is one thing a question asks about: a word, or a phrase with its
+// corpus-supplied synonyms, or a misspelt word with its likely corrections.
+type concept struct {
+	surface string
+	alts    []alternative
+	weight  float64 // inverse document frequency
+}
+
+// question is a question turned into weighted concepts. User text is only
+// ever analysed into terms: it is never parsed as query syntax.
+type question struct {
+	text     string
+	concepts []concept
+	kind     answerKind
+}
+
+type answerKind int
+
+const (
+	kindAny answerKind = iota
+	kindWhen
+	kindWho
+	kindHowMany
+	kindWhere
+)
+
+func classify(q string) answerKind {
+	l := strings.ToLower(q)
+	words := strings.FieldsFunc(l, func(r rune) bool { return !unicode.IsLetter(r) })
+	for i, w := range words {
+		switch w {
+		case "when":
+			return kindWhen
+		case "year", "date", "since":
+			if i == 0 || words[i-1] == "what" || words[i-1] == "which" || w == "since" {
+				return kindWhen
+			}
+		case "who", "whom", "whose":
+			return kindWho
+		case "where":
+			return kindWhere
+		case "how":
+			if i+1 < len(words) && (words[i+1] == "many" || words[i+1] == "much") {
+				return kindHowMany
+			}
+		}
+	}
+	return kindAny
+}
+
+// cleanQuestion trims, bounds and de-controls raw user input.
+func cleanQuestion(q string) string {
+	q = strings.ToValidUTF8(q, " ")
+	if utf8.RuneCountInString(q) > maxQuestionRunes {
+		q = string([]rune(q)[:maxQuestionRunes])
+	}
+	q = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, q)
+	return strings.TrimSpace(q)
+}
+
+// dict answers how many passages hold a term and which indexed terms are
+// close to a missing one.
+type dict interface {
+	docFreq(term string) int
+	similar(term string, name bool) []string
+}
+
+func parseQuestion(a analysis.Analyzer, synonyms [][]string, d dict, total int, text string) question {
+	q := question{text: text, kind: classify(text)}
+	toks := analyze(a, text)
+	toks = slices.DeleteFunc(toks, func(t token) bool { return fillerWords[t.term] })
+	used := make([]bool, len(toks))
+
+	// Synonym phrases first, longest match wins, so "North Korea" becomes
+	// one concept rather than two loose words.
+	type match struct{ at, n, group int }
+	var matches []match
+	groups := make([][][]token, len(synonyms))
+	for g, members := range synonyms {
+		for _, m := range members {
+			if mt := analyze(a, m); len(mt) > 0 {
+				groups[g] = append(groups[g], mt)
+			}
+		}
+	}
+	for i := range toks {
+		best := match{at: -1}
+		for g, members := range groups {
+			for k, mt := range members {
+				// An acronym matches only as written: "US" is not "use",
+				// and "UN" is not the "Un" of a name.
+				if isAcronym(synonyms[g][k]) && text[toks[i].start:toks[i].end] != synonyms[g][k] {
+					continue
+				}
+				if len(mt) > best.n && hasSeq(toks[i:], mt) {
+					best = match{at: i, n: len(mt), group: g}
+				}
+			}
+		}
+		if best.at >= 0 {
+			matches = append(matches, best)
+		}
+	}
+	slices.SortStableFunc(matches, func(x, y match) int { return y.n - x.n })
+	for _, m := range matches {
+		if slices.Contains(used[m.at:m.at+m.n], true) {
+			continue
+		}
+		for j := m.at; j < m.at+m.n; j++ {
+			used[j] = true
+		}
+		c := concept{surface: text[toks[m.at].start:toks[m.at+m.n-1].end]}
+		for k, mt := range groups[m.group] {
+			c.alts = append(c.alts, alternative{phrase: synonyms[m.group][k], terms: termsOf(mt), exact: true})
+		}
+		q.concepts = append(q.concepts, c)
+	}
+	seen := map[string]bool{}
+	for i, t := range toks {
+		if used[i] || seen[t.term] {
+			continue
+		}
+		seen[t.term] = true
+		c := concept{surface: text[t.start:t.end], alts: []alternative{{terms: []string{t.term}, exact: true}}}
+		if d.docFreq(t.term) == 0 && !isAcronym(c.surface) {
+			for _, s := range d.similar(t.term, isCapitalized(c.surface)) {
+				c.alts = append(c.alts, alternative{terms: []string{s}})
+			}
+		}
+		q.concepts = append(q.concepts, c)
+	}
+	for i := range q.concepts {
+		q.concepts[i].weight = idf(conceptFreq(d, q.concepts[i]), total)
+	}
+	if len(q.concepts) > maxConcepts {
+		// A pasted essay keeps its most telling words.
+		slices.SortStableFunc(q.concepts, func(x, y concept) int { return cmpFloat(y.weight, x.weight) })
+		q.concepts = q.concepts[:maxConcepts]
+	}
+	return q
+}
+
+// isAcronym reports whether s is written like an acronym: two to six
+// letters or dots, all capitals.
+func isAcronym(s string) bool {
+	n := 0
+	for _, r := range s {
+		switch {
+		case unicode.IsUpper(r) || unicode.IsDigit(r):
+			n++
+		case r == '.':
+		default:
+			return false
+		}
+	}
+	return n >= 2 && n <= 6
+}
+
+func isCapitalized(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r)
+}
+
+func hasSeq(toks []token, seq []token) bool {
+	if len(seq) > len(toks) {
+		return false
+	}
+	for i := range seq {
+		if toks[i].term != seq[i].term {
+			return false
+		}
+	}
+	return true
+}
+
+func termsOf(ts []token) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = t.term
+	}
+	return out
+}
+
+// conceptFreq estimates how many passages mention a concept: its most
+// frequent alternative as typed or synonym, judging a phrase by its rarest
+// term. Guessed spellings do not count: a word the corpus lacks weighs as
+// a rare one, so a question about something absent is not "answered" by
+// a look-alike word.
+func conceptFreq(d dict, c concept) int {
+	best := 0
+	for _, a := range c.alts {
+		if !a.exact {
+			continue
+		}
+		f := math.MaxInt
+		for _, t := range a.terms {
+			f = min(f, d.docFreq(t))
+		}
+		best = max(best, f)
+	}
+	return best
+}
+
+// idf is BM25's inverse document frequency; a term the corpus never uses
+// weighs as much as one used once, so it counts against coverage.
+func idf(df, n int) float64 {
+	if df == 0 {
+		df = 1
+	}
+	if n < df {
+		n = df
+	}
+	return math.Log(1 + (float64(n)-float64(df)+0.5)/(float64(df)+0.5))
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// readerDict looks terms up in one Bleve field.
+type readerDict struct {
+	r     index.IndexReader
+	field string
+}
+
+func (d readerDict) docFreq(term string) int {
+	tfr, err := d.r.TermFieldReader(nil, []byte(term), d.field, false, false, false)
+	if err != nil {
+		return 0
+	}
+	defer tfr.Close()
+	return int(tfr.Count())
+}
+
+// similar finds indexed terms one or two edits away (misspellings,
+// transliterations) or extending the term (ship → shipment), most
+// frequent first, bounded so a short word cannot explode the query.
+// Names are spelt many ways, so a name tolerates edits sooner than a word.
+func (d readerDict) similar(term string, name bool) []string {
+	n := utf8.RuneCountInString(term)
+	if n < 4 {
+		return nil
+	}
+	type cand struct {
+		term string
+		df   int
+	}
+	var cands []cand
+	add := func(fd index.FieldDict, err error) {
+		if err != nil {
+			return
+		}
+		defer fd.Close()
+		for e, err := fd.Next(); err == nil && e != nil; e, err = fd.Next() {
+			if e.Term != term && !slices.ContainsFunc(cands, func(c cand) bool { return c.term == e.Term }) {
+				cands = append(cands, cand{e.Term, int(e.Count)})
+			}
+			if len(cands) > 4*maxExpansions {
+				return
+			}
+		}
+	}
+	// One edit in a short word is usually another word (bread, break);
+	// names and long words tolerate more.
+	minLen := 8
+	if name {
+		minLen = 5
+	}
+	if fr, ok := d.r.(index.IndexReaderFuzzy); ok && n >= minLen {
+		fuzz := 1
+		if n >= 8 {
+			fuzz = 2
+		}
+		add(fr.FieldDictFuzzy(d.field, term, fuzz, ""))
+	}
+	add(d.r.FieldDictPrefix(d.field, []byte(term)))
+	slices.SortFunc(cands, func(a, b cand) int {
+		if a.df != b.df {
+			return b.df - a.df
+		}
+		return strings.Compare(a.term, b.term)
+	})
+	out := make([]string, 0, maxExpansions)
+	for _, c := range cands[:min(len(cands), maxExpansions)] {
+		out = append(out, c.term)
+	}
+	return out
+}

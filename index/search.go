@@ -1,0 +1,267 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/dossier-bot/dossier/corpus"
+)
+
+// Ranking settings. They are general retrieval choices, not fitted to any
+// question: see docs/RETRIEVAL.md for what each does.
+const (
+	candidatesPerResult = 10  // Bleve candidates re-ranked per wanted result
+	minCandidates       = 50  //
+	headingBoost        = 0.5 // a section heading describes all its passages
+	titleBoost          = 0.3 // a title describes the whole document
+	// floorCoverage is the share of the question's weight (by rarity) a
+	// passage must cover to count as an answer.
+	floorCoverage = 0.55
+	maxResults    = 50
+	closestDocs   = 3
+)
+
+// Ask answers question with at most k results, best first. Results that
+// do not clear the relevance floor are not returned; Answer.Answered says
+// whether anything did. The question is plain text: no character in it is
+// query syntax.
+func (ix *Index) Ask(ctx context.Context, question string, k int) (Answer, error) {
+	start := time.Now()
+	text := cleanQuestion(question)
+	ans := Answer{Question: text}
+	if text == "" {
+		return ans, ErrEmptyQuestion
+	}
+	k = max(1, min(k, maxResults))
+
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	cands, q, err := ix.candidates(ctx, text, max(minCandidates, k*candidatesPerResult))
+	if err != nil {
+		return ans, err
+	}
+	rerank(ix.analyzer, cands, q)
+	cands = dedupe(cands)
+	for _, c := range cands {
+		if len(ans.Results) == k || c.coverage < floorCoverage {
+			break
+		}
+		ans.Results = append(ans.Results, ix.result(c, q))
+	}
+	ans.Answered = len(ans.Results) > 0
+	if !ans.Answered {
+		ans.Closest = ix.closest(cands)
+	}
+	ans.Took = time.Since(start)
+	return ans, nil
+}
+
+// Rank returns up to n documents ranked by their best passage, without
+// excerpts or a relevance floor: the form retrieval benchmarks need.
+func (ix *Index) Rank(ctx context.Context, question string, n int) ([]DocScore, error) {
+	text := cleanQuestion(question)
+	if text == "" {
+		return nil, ErrEmptyQuestion
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	// Documents have several passages; ask for enough to fill n documents.
+	cands, q, err := ix.candidates(ctx, text, 3*n)
+	if err != nil {
+		return nil, err
+	}
+	rerank(ix.analyzer, cands, q)
+	var out []DocScore
+	seen := map[string]bool{}
+	for _, c := range cands {
+		if !seen[c.doc] {
+			seen[c.doc] = true
+			out = append(out, DocScore{DocID: c.doc, Score: c.score})
+		}
+		if len(out) == n {
+			break
+		}
+	}
+	return out, nil
+}
+
+// candidate is a passage Bleve found, with what re-ranking learns of it.
+type candidate struct {
+	id, doc, heading, text string
+	ord, start, end        int
+	bm25                   float64
+	toks                   []token
+	matches                [][]int // per concept: indexes into toks
+	coverage, prox, score  float64
+	sentence               sentenceChoice
+}
+
+func (ix *Index) candidates(ctx context.Context, text string, size int) ([]*candidate, question, error) {
+	if ix.bi == nil {
+		return nil, question{}, fmt.Errorf("search: index is closed")
+	}
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, question{}, fmt.Errorf("search: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, question{}, fmt.Errorf("search: %w", err)
+	}
+	defer r.Close()
+	total, err := r.DocCount()
+	if err != nil {
+		return nil, question{}, fmt.Errorf("search: %w", err)
+	}
+	q := parseQuestion(ix.analyzer, ix.synonyms, readerDict{r, fieldText}, int(total), text)
+	if len(q.concepts) == 0 {
+		return nil, q, nil
+	}
+	req := bleve.NewSearchRequestOptions(buildQuery(q), size, 0, false)
+	req.Fields = []string{fieldText, fieldHeading, fieldDoc, fieldOrd, fieldStart, fieldEnd}
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, q, fmt.Errorf("search %q: %w", text, err)
+	}
+	cands := make([]*candidate, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		cands = append(cands, newCandidate(h))
+	}
+	return cands, q, nil
+}
+
+func newCandidate(h *search.DocumentMatch) *candidate {
+	str := func(f string) string { s, _ := h.Fields[f].(string); return s }
+	num := func(f string) int { n, _ := h.Fields[f].(float64); return int(n) }
+	return &candidate{
+		id: h.ID, doc: str(fieldDoc), heading: str(fieldHeading), text: str(fieldText),
+		ord: num(fieldOrd), start: num(fieldStart), end: num(fieldEnd), bm25: h.Score,
+	}
+}
+
+// buildQuery ORs the concepts; each concept ORs its alternatives over the
+// passage text, its heading and its document's title.
+func buildQuery(q question) query.Query {
+	var concepts []query.Query
+	for _, c := range q.concepts {
+		var alts []query.Query
+		for _, a := range c.alts {
+			boost := 1.0
+			if !a.exact {
+				// A guessed spelling should not outrank the word as typed.
+				boost = 0.5
+			}
+			for _, f := range []struct {
+				name  string
+				boost float64
+			}{{fieldText, 1}, {fieldHeading, headingBoost}, {fieldTitle, titleBoost}} {
+				alts = append(alts, altQuery(a, f.name, boost*f.boost))
+			}
+		}
+		dq := bleve.NewDisjunctionQuery(alts...)
+		concepts = append(concepts, dq)
+	}
+	return bleve.NewDisjunctionQuery(concepts...)
+}
+
+func altQuery(a alternative, field string, boost float64) query.Query {
+	if len(a.terms) == 1 {
+		tq := bleve.NewTermQuery(a.terms[0])
+		tq.SetField(field)
+		tq.SetBoost(boost)
+		return tq
+	}
+	// MatchPhrase re-analyses the phrase so removed stop words keep their
+	// positions ("Islamic Republic of Iran").
+	pq := bleve.NewMatchPhraseQuery(a.phrase)
+	pq.SetField(field)
+	pq.SetBoost(boost)
+	return pq
+}
+
+// result turns a ranked candidate into a cited result.
+func (ix *Index) result(c *candidate, q question) Result {
+	doc := ix.registry[c.doc].Doc
+	ex := excerpt(c, q)
+	return Result{
+		Doc: doc,
+		Passage: corpus.Passage{
+			ID: c.id, DocID: c.doc, Ordinal: c.ord, Heading: c.heading,
+			Text: c.text, Start: c.start, End: c.end,
+		},
+		Score:      c.score,
+		Excerpt:    ex.text,
+		Highlights: ex.highlights,
+		Link:       doc.Link(ex.quote),
+	}
+}
+
+// closest names the documents of the best candidates, for a question the
+// corpus cannot answer.
+func (ix *Index) closest(cands []*candidate) []corpus.Document {
+	var out []corpus.Document
+	for _, c := range cands {
+		if len(out) == closestDocs {
+			break
+		}
+		if !slices.ContainsFunc(out, func(d corpus.Document) bool { return d.ID == c.doc }) {
+			if r, ok := ix.registry[c.doc]; ok {
+				out = append(out, r.Doc)
+			}
+		}
+	}
+	return out
+}
+
+// dedupe drops passages that repeat a better one nearly word for word, as a
+// wire story republished by several outlets does.
+func dedupe(cands []*candidate) []*candidate {
+	var kept []*candidate
+	var shingles []map[string]bool
+	for _, c := range cands {
+		s := shingleSet(c.text)
+		dup := false
+		for _, o := range shingles {
+			if jaccard(s, o) >= 0.5 {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			kept = append(kept, c)
+			shingles = append(shingles, s)
+		}
+	}
+	return kept
+}
+
+func shingleSet(text string) map[string]bool {
+	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127)
+	})
+	s := make(map[string]bool, len(words))
+	for i := 0; i+3 <= len(words); i++ {
+		s[strings.Join(words[i:i+3], " ")] = true
+	}
+	return s
+}
+
+func jaccard(a, b map[string]bool) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	inter := 0
+	for k := range a {
+		if b[k] {
+			inter++
+		}
+	}
+	return float64(inter) / float64(len(a)+len(b)-inter)
+}

@@ -1,0 +1,302 @@
+package index
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
+	"github.com/dossier-bot/dossier/corpus"
+)
+
+// An on-disk index is a folder holding:
+//
+//	LOCK      held (flock) by the one process that owns the index
+//	CURRENT   the name of the live generation, replaced atomically
+//	gen-N/    Bleve index folders; only the one CURRENT names is live
+//
+// A full build goes into a new generation beside the live one and becomes
+// live by renaming CURRENT, so a crash mid-build leaves the old index in
+// place. Incremental updates are applied to the live generation in Bleve
+// batches that each carry the document registry for exactly the documents
+// they complete, so a crash between batches leaves a consistent index that
+// the next Sync finishes.
+const (
+	lockFile    = "LOCK"
+	currentFile = "CURRENT"
+	genPrefix   = "gen-"
+)
+
+// Internal keys stored beside the passages.
+var (
+	keySchema   = []byte("schema")
+	keyRegistry = []byte("docs")
+	keySynonyms = []byte("synonyms")
+)
+
+// Index is a searchable index of passages. It is safe for concurrent use;
+// questions are answered while a Sync runs.
+type Index struct {
+	dir  string   // "" for an in-memory index
+	lock *os.File // flock held while open
+
+	syncMu sync.Mutex // one Sync at a time
+
+	mu       sync.RWMutex
+	bi       bleve.Index
+	gen      string
+	registry map[string]docRecord
+	synonyms [][]string
+	stale    bool // the live generation must be rebuilt (empty or old schema)
+
+	analyzer analysis.Analyzer
+}
+
+// docRecord is what the index remembers of a document.
+type docRecord struct {
+	Doc      corpus.Document `json:"doc"` // metadata only
+	Passages int             `json:"passages"`
+}
+
+// NewMemory returns an empty in-memory index; Sync fills it.
+func NewMemory() (*Index, error) {
+	bi, err := bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("create in-memory index: %w", err)
+	}
+	return &Index{bi: bi, registry: map[string]docRecord{}, stale: true, analyzer: newAnalyzer()}, nil
+}
+
+// Open opens the on-disk index in dir, creating dir if needed. It fails at
+// once with an error wrapping ErrLocked when another process has it open.
+func Open(dir string) (*Index, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("open index %q: %w", dir, err)
+	}
+	lock, err := acquireLock(dir)
+	if err != nil {
+		return nil, err
+	}
+	ix := &Index{dir: dir, lock: lock, registry: map[string]docRecord{}, stale: true, analyzer: newAnalyzer()}
+	if err := ix.openCurrent(); err != nil {
+		ix.releaseLock()
+		return nil, err
+	}
+	return ix, nil
+}
+
+func acquireLock(dir string) (*os.File, error) {
+	path := filepath.Join(dir, lockFile)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("open index %q: %w", dir, err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		pid, _ := os.ReadFile(path)
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			owner := strings.TrimSpace(string(pid))
+			if owner != "" {
+				return nil, fmt.Errorf("open index %q: %w (pid %s)", dir, ErrLocked, owner)
+			}
+			return nil, fmt.Errorf("open index %q: %w", dir, ErrLocked)
+		}
+		return nil, fmt.Errorf("lock index %q: %w", dir, err)
+	}
+	// The pid is only a hint for the error message above.
+	if err := f.Truncate(0); err == nil {
+		f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	}
+	return f, nil
+}
+
+func (ix *Index) releaseLock() {
+	if ix.lock != nil {
+		syscall.Flock(int(ix.lock.Fd()), syscall.LOCK_UN)
+		ix.lock.Close()
+		ix.lock = nil
+	}
+}
+
+// openCurrent opens the live generation, if any, and removes generations a
+// crashed build left behind.
+func (ix *Index) openCurrent() error {
+	cur, err := os.ReadFile(filepath.Join(ix.dir, currentFile))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("open index %q: %w", ix.dir, err)
+	}
+	gen := strings.TrimSpace(string(cur))
+	if err := ix.removeGenerationsExcept(gen); err != nil {
+		return err
+	}
+	if gen == "" {
+		return nil
+	}
+	bi, err := bleve.OpenUsing(filepath.Join(ix.dir, gen), map[string]interface{}{
+		// Never wait on another opener: our own flock already excludes them.
+		"bolt_timeout": "1s",
+	})
+	if err != nil {
+		return fmt.Errorf("open index %q: %w", ix.dir, err)
+	}
+	schema, err := bi.GetInternal(keySchema)
+	if err != nil {
+		bi.Close()
+		return fmt.Errorf("open index %q: %w", ix.dir, err)
+	}
+	ix.bi, ix.gen = bi, gen
+	if string(schema) != schemaVersion {
+		// Built by another version of Dossier: searchable until the next
+		// Sync rebuilds it, but its registry cannot be trusted.
+		return nil
+	}
+	if err := ix.loadInternal(bi); err != nil {
+		return fmt.Errorf("open index %q: %w", ix.dir, err)
+	}
+	ix.stale = len(ix.registry) == 0
+	return nil
+}
+
+func (ix *Index) loadInternal(bi bleve.Index) error {
+	reg, err := bi.GetInternal(keyRegistry)
+	if err != nil {
+		return err
+	}
+	registry := map[string]docRecord{}
+	if len(reg) > 0 {
+		if err := json.Unmarshal(reg, &registry); err != nil {
+			return fmt.Errorf("read document registry: %w", err)
+		}
+	}
+	syn, err := bi.GetInternal(keySynonyms)
+	if err != nil {
+		return err
+	}
+	var synonyms [][]string
+	if len(syn) > 0 {
+		if err := json.Unmarshal(syn, &synonyms); err != nil {
+			return fmt.Errorf("read synonyms: %w", err)
+		}
+	}
+	ix.registry, ix.synonyms = registry, synonyms
+	return nil
+}
+
+func (ix *Index) removeGenerationsExcept(keep string) error {
+	entries, err := os.ReadDir(ix.dir)
+	if err != nil {
+		return fmt.Errorf("open index %q: %w", ix.dir, err)
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), genPrefix) && e.Name() != keep {
+			if err := os.RemoveAll(filepath.Join(ix.dir, e.Name())); err != nil {
+				return fmt.Errorf("remove old index generation %q: %w", e.Name(), err)
+			}
+		}
+	}
+	return nil
+}
+
+// newGeneration creates an empty on-disk (or in-memory) Bleve index.
+func (ix *Index) newGeneration() (bleve.Index, string, error) {
+	if ix.dir == "" {
+		bi, err := bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
+		return bi, "", err
+	}
+	gen := genPrefix + strconv.FormatInt(time.Now().UnixNano(), 10)
+	bi, err := bleve.NewUsing(filepath.Join(ix.dir, gen), newMapping(), scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, "", fmt.Errorf("create index generation %q: %w", gen, err)
+	}
+	return bi, gen, nil
+}
+
+// swap makes a fully built generation live.
+func (ix *Index) swap(bi bleve.Index, gen string, registry map[string]docRecord, synonyms [][]string) error {
+	if ix.dir != "" {
+		tmp := filepath.Join(ix.dir, currentFile+".tmp")
+		if err := writeFileSync(tmp, []byte(gen+"\n")); err != nil {
+			return fmt.Errorf("swap index generation: %w", err)
+		}
+		if err := os.Rename(tmp, filepath.Join(ix.dir, currentFile)); err != nil {
+			return fmt.Errorf("swap index generation: %w", err)
+		}
+		syncDir(ix.dir)
+	}
+	ix.mu.Lock()
+	old, oldGen := ix.bi, ix.gen
+	ix.bi, ix.gen, ix.registry, ix.synonyms, ix.stale = bi, gen, registry, synonyms, false
+	ix.mu.Unlock()
+	if old != nil {
+		// In-flight searches hold their own snapshot, so closing is safe.
+		old.Close()
+	}
+	if ix.dir != "" && oldGen != "" {
+		os.RemoveAll(filepath.Join(ix.dir, oldGen))
+	}
+	return nil
+}
+
+func writeFileSync(path string, data []byte) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
+
+// Documents lists the indexed documents, sorted by title.
+func (ix *Index) Documents() []DocInfo {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	out := make([]DocInfo, 0, len(ix.registry))
+	for _, r := range ix.registry {
+		out = append(out, DocInfo{Document: r.Doc, Passages: r.Passages})
+	}
+	sortDocInfos(out)
+	return out
+}
+
+// Close releases the index and its lock.
+func (ix *Index) Close() error {
+	ix.syncMu.Lock()
+	defer ix.syncMu.Unlock()
+	ix.mu.Lock()
+	bi := ix.bi
+	ix.bi = nil
+	ix.mu.Unlock()
+	var err error
+	if bi != nil {
+		if cerr := bi.Close(); cerr != nil {
+			err = fmt.Errorf("close index %q: %w", ix.dir, cerr)
+		}
+	}
+	ix.releaseLock()
+	return err
+}

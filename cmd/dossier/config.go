@@ -1,0 +1,65 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/kelseyhightower/envconfig"
+)
+
+// envPrefix is the prefix of every setting's environment variable.
+const envPrefix = "DOSSIER"
+
+// Config is dossier's settings, read from DOSSIER_* environment variables;
+// command-line flags override them.
+type Config struct {
+	Corpus   string     `desc:"folder of .md and .txt documents to answer from (default: the built-in corpus)"`
+	Data     string     `desc:"folder holding the on-disk index, in DATA/index (default: index in memory)"`
+	LogLevel slog.Level `split_words:"true" default:"WARN" desc:"diagnostics on stderr: DEBUG, INFO, WARN or ERROR"`
+	// Discord settings are added here by the bot command.
+}
+
+// envLoader fills spec from the environment variables named with prefix.
+//
+// envconfig.Process reads only the process environment, so run takes the
+// loader as an argument instead of calling it: main passes envconfig.Process
+// itself, and tests pass a loader of fixed settings. That keeps the tests
+// parallel (t.Setenv forbids t.Parallel) and keeps a developer's own
+// DOSSIER_DATA from leaking into them, while the real envconfig still does
+// all the parsing.
+type envLoader func(prefix string, spec any) error
+
+// loadConfig reads the settings, naming the malformed one if any.
+func loadConfig(load envLoader) (Config, error) {
+	var cfg Config
+	err := load(envPrefix, &cfg)
+	if err == nil {
+		return cfg, nil
+	}
+	var perr *envconfig.ParseError
+	if errors.As(err, &perr) {
+		// The value itself is left out: a setting may hold a secret.
+		err = fmt.Errorf("setting %s is not valid: %w", perr.KeyName, perr.Err)
+	} else {
+		err = fmt.Errorf("settings: %w", err)
+	}
+	return Config{}, &usageError{msg: err.Error(), help: settingsUsage()}
+}
+
+// settingsUsage is the table of environment variables, from Config's tags.
+func settingsUsage() string {
+	var b strings.Builder
+	b.WriteString("Settings (environment variables; flags override them):\n")
+	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
+	const format = "{{range .}}  {{usage_key .}}\t{{usage_description .}}\n{{end}}"
+	if err := envconfig.Usagef(envPrefix, &Config{}, tw, format); err != nil {
+		// Config is a fixed struct with a fixed template: this cannot fail
+		// at run time without failing every test first.
+		panic(fmt.Sprintf("settings usage: %v", err))
+	}
+	tw.Flush()
+	return b.String()
+}

@@ -1,0 +1,276 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/dossier-bot/dossier/index"
+)
+
+const (
+	evalDefaultK = 10
+	// evalMinK keeps hit@3 meaningful.
+	evalMinK = 3
+)
+
+const evalAbout = `Measures how well the corpus answers a question file: one JSON object a
+line, {"id","q","expect":[...]} for a question whose answer passage must
+contain one of the expected strings, or {"id","q","expect_none":true} for one
+the corpus should not answer. Strings match case-insensitively, with curly
+quotes read as straight ones and runs of spaces as one.
+
+Prints hit@1 and hit@3 (an expected string is in the first, or the first
+three, passages), excerpt@1 (in the first excerpt), MRR over the top k,
+how many expect_none questions went unanswered, the median answer time, and
+every miss.
+
+With --beir DIR, measures ranking on a BEIR benchmark folder instead
+(corpus.jsonl, queries.jsonl, qrels/SPLIT.tsv) as trec_eval -c does:
+nDCG@10, Recall@100 and Recall@1000 over the judged queries of the split,
+and queries per second. The benchmark is indexed in memory, or with --data
+in DATA/beir-NAME, where a later run finds it already built.`
+
+func runEval(ctx context.Context, args []string, loadEnv envLoader, sio stdio) error {
+	fs := newFlagSet("eval", "dossier eval [--json] [-k N] [--corpus DIR] [--data DIR] FILE.jsonl\n"+
+		"  dossier eval --beir DIR [--split test|train] [--run FILE] [--json] [--data DIR]", evalAbout)
+	src := sourceFlags(fs)
+	asJSON := fs.Bool("json", false, "print the metrics as one JSON object")
+	k := fs.Int("k", evalDefaultK, fmt.Sprintf("look at the top `N` passages of each answer, %d to %d", evalMinK, maxK))
+	beirDir := fs.String("beir", "", "measure ranking on the BEIR benchmark in `folder`")
+	split := fs.String("split", "test", "BEIR judgements to use: qrels/`SPLIT`.tsv")
+	runFile := fs.String("run", "", "with --beir, also write the ranking as a TREC run `file`")
+	rest, cfg, helped, err := fs.start(args, loadEnv, sio.out)
+	if err != nil || helped {
+		return err
+	}
+	src.resolve(fs, cfg)
+	log := newLogger(sio.errOut, cfg)
+
+	if *beirDir != "" {
+		switch {
+		case len(rest) > 0:
+			return &usageError{msg: "eval takes either a question file or --beir, not both", help: fs.usage()}
+		case fs.isSet("corpus"):
+			return &usageError{msg: "--corpus does not go with --beir: the benchmark brings its own corpus", help: fs.usage()}
+		case fs.isSet("k"):
+			return &usageError{msg: "-k does not go with --beir: ranking always looks at the top 1000", help: fs.usage()}
+		}
+		b := beirRun{dir: *beirDir, split: *split, runFile: *runFile, data: src.data, json: *asJSON}
+		return b.run(ctx, sio, log)
+	}
+	switch {
+	case len(rest) != 1:
+		return &usageError{msg: "eval needs one question file (or --beir DIR)", help: fs.usage()}
+	case *k < evalMinK || *k > maxK:
+		return &usageError{msg: fmt.Sprintf("-k %d is out of range: use %d to %d", *k, evalMinK, maxK), help: fs.usage()}
+	case fs.isSet("split") || fs.isSet("run"):
+		return &usageError{msg: "--split and --run go with --beir only", help: fs.usage()}
+	}
+	questions, err := readEvalFile(rest[0])
+	if err != nil {
+		return err
+	}
+	ix, err := answerIndex(ctx, src, sio.errOut, log)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	rep, err := evaluate(ctx, ix, questions, *k)
+	if err != nil {
+		return err
+	}
+	rep.File, rep.Corpus = filepath.Base(rest[0]), corpusName(src)
+	if src.data != "" {
+		rep.Corpus = "the index in " + indexDir(src.data)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(sio.out)
+		enc.SetEscapeHTML(false)
+		return enc.Encode(rep)
+	}
+	_, err = io.WriteString(sio.out, rep.text())
+	return err
+}
+
+// evalQuestion is one line of a question file.
+type evalQuestion struct {
+	ID         string   `json:"id"`
+	Q          string   `json:"q"`
+	Expect     []string `json:"expect"`
+	ExpectNone bool     `json:"expect_none"`
+}
+
+// readEvalFile reads a question file, naming the line of any mistake.
+func readEvalFile(name string) ([]evalQuestion, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("open question file: %w", err)
+	}
+	defer f.Close()
+	var qs []evalQuestion
+	ids := map[string]int{}
+	br := bufio.NewReader(f)
+	for n := 1; ; n++ {
+		raw, err := br.ReadBytes('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("read %s: %w", name, err)
+		}
+		if len(bytes.TrimSpace(raw)) > 0 {
+			q, perr := parseEvalLine(raw)
+			if perr == nil && ids[q.ID] > 0 {
+				perr = fmt.Errorf("id %q was already used on line %d", q.ID, ids[q.ID])
+			}
+			if perr != nil {
+				return nil, fmt.Errorf("%s:%d: %w", name, n, perr)
+			}
+			ids[q.ID] = n
+			qs = append(qs, q)
+		}
+		if err != nil {
+			break
+		}
+	}
+	if len(qs) == 0 {
+		return nil, fmt.Errorf("%s has no questions", name)
+	}
+	return qs, nil
+}
+
+func parseEvalLine(raw []byte) (evalQuestion, error) {
+	var q evalQuestion
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&q); err != nil {
+		return q, fmt.Errorf("not a question object: %w", err)
+	}
+	if dec.More() {
+		return q, errors.New("more than one JSON value on the line")
+	}
+	switch {
+	case q.ID == "":
+		return q, errors.New(`no "id"`)
+	case strings.TrimSpace(q.Q) == "":
+		return q, errors.New(`no question in "q"`)
+	case q.ExpectNone && len(q.Expect) > 0:
+		return q, errors.New(`"expect" and "expect_none" contradict each other`)
+	case !q.ExpectNone && len(q.Expect) == 0:
+		return q, errors.New(`needs "expect" strings or "expect_none": true`)
+	case slices.ContainsFunc(q.Expect, func(s string) bool { return normalize(s) == "" }):
+		return q, errors.New(`an "expect" string is empty`)
+	}
+	return q, nil
+}
+
+// foldQuotes reads typographic quotes and apostrophes as straight ones.
+var foldQuotes = strings.NewReplacer(
+	"\u2018", "'", "\u2019", "'", "\u201A", "'", "\u201B", "'", "\u2032", "'",
+	"\u201C", `"`, "\u201D", `"`, "\u201E", `"`, "\u201F", `"`, "\u2033", `"`,
+)
+
+// normalize is text as eval compares it: lower case, straight quotes,
+// single spaces.
+func normalize(s string) string {
+	return strings.Join(strings.Fields(foldQuotes.Replace(strings.ToLower(s))), " ")
+}
+
+// containsAny reports whether text contains one of the normalized wants.
+func containsAny(text string, wants []string) bool {
+	text = normalize(text)
+	return slices.ContainsFunc(wants, func(w string) bool { return strings.Contains(text, w) })
+}
+
+// evaluate asks every question and scores the answers.
+func evaluate(ctx context.Context, ix *index.Index, qs []evalQuestion, k int) (*evalReport, error) {
+	rep := &evalReport{K: k, Questions: len(qs)}
+	var took []float64
+	var rr float64
+	for _, q := range qs {
+		a, err := ix.Ask(ctx, q.Q, k)
+		if err != nil {
+			return nil, fmt.Errorf("ask question %s: %w", q.ID, err)
+		}
+		took = append(took, float64(a.Took.Nanoseconds())/1e6)
+		m := evalMiss{ID: q.ID, Question: q.Q, ExpectNone: q.ExpectNone, Want: "no answer"}
+		if len(a.Results) > 0 {
+			first := a.Results[0]
+			m.First = first.Doc.Citation() + ": " + first.Excerpt
+		}
+		if q.ExpectNone {
+			rep.Negatives.Of++
+			if !a.Answered {
+				rep.Negatives.Count++
+				continue
+			}
+			rep.Misses = append(rep.Misses, m)
+			continue
+		}
+		wants := make([]string, len(q.Expect))
+		for i, w := range q.Expect {
+			wants[i] = normalize(w)
+		}
+		m.Want = "one of " + quoteAll(q.Expect)
+		rep.Hit1.Of++
+		rep.Hit3.Of++
+		rep.Excerpt1.Of++
+		for i, r := range a.Results {
+			if containsAny(r.Passage.Text, wants) {
+				m.FoundAt = i + 1
+				break
+			}
+		}
+		if m.FoundAt > 0 {
+			rr += 1 / float64(m.FoundAt)
+		}
+		if m.FoundAt > 0 && m.FoundAt <= 3 {
+			rep.Hit3.Count++
+		}
+		if len(a.Results) > 0 && containsAny(a.Results[0].Excerpt, wants) {
+			rep.Excerpt1.Count++
+		}
+		if m.FoundAt == 1 {
+			rep.Hit1.Count++
+			continue
+		}
+		rep.Misses = append(rep.Misses, m)
+	}
+	if rep.Hit1.Of > 0 {
+		rep.MRR = rr / float64(rep.Hit1.Of)
+	}
+	rep.MedianMS = median(took)
+	for _, s := range []*share{&rep.Hit1, &rep.Hit3, &rep.Excerpt1, &rep.Negatives} {
+		if s.Of > 0 {
+			s.Rate = float64(s.Count) / float64(s.Of)
+		}
+	}
+	return rep, nil
+}
+
+func quoteAll(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}
+
+// median of xs, which it sorts; 0 for none.
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	slices.Sort(xs)
+	mid := len(xs) / 2
+	if len(xs)%2 == 1 {
+		return xs[mid]
+	}
+	return (xs[mid-1] + xs[mid]) / 2
+}

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"unicode"
+
+	"github.com/dossier-bot/dossier/corpus"
+	"github.com/dossier-bot/dossier/index"
+)
+
+// printer writes answers for people or, with json, one object a line.
+type printer struct {
+	w    io.Writer
+	json bool
+	// mark opens and closes a matched word: ANSI bold on a terminal,
+	// Markdown's **stars** in files and pipes.
+	mark [2]string
+	// headers puts each question above its answer, for stdin mode.
+	headers bool
+	printed int
+}
+
+func newPrinter(w io.Writer, asJSON bool) *printer {
+	p := &printer{w: w, json: asJSON, mark: [2]string{"**", "**"}}
+	if isTerminal(w) {
+		p.mark = [2]string{"\x1b[1m", "\x1b[22m"}
+	}
+	return p
+}
+
+func (p *printer) answer(a index.Answer) error {
+	var err error
+	if p.json {
+		err = p.writeJSON(a)
+	} else {
+		err = p.writeText(a)
+	}
+	p.printed++
+	if err != nil {
+		return fmt.Errorf("write answer: %w", err)
+	}
+	return nil
+}
+
+// jsonAnswer is the --json form of an answer.
+type jsonAnswer struct {
+	Question string       `json:"question"`
+	Answered bool         `json:"answered"`
+	TookMS   float64      `json:"took_ms"`
+	Results  []jsonResult `json:"results"`
+}
+
+type jsonResult struct {
+	Citation  string `json:"citation"`
+	DocID     string `json:"doc_id"`
+	Title     string `json:"title"`
+	Publisher string `json:"publisher"`
+	Published string `json:"published"`
+	URL       string `json:"url"`
+	Link      string `json:"link"`
+	Heading   string `json:"heading"`
+	Passage   string `json:"passage"`
+	Excerpt   string `json:"excerpt"`
+	// Highlights are [start, end) rune offsets into Excerpt.
+	Highlights [][2]int `json:"highlights"`
+	Score      float64  `json:"score"`
+}
+
+func (p *printer) writeJSON(a index.Answer) error {
+	out := jsonAnswer{
+		Question: a.Question,
+		Answered: a.Answered,
+		TookMS:   float64(a.Took.Nanoseconds()) / 1e6,
+		Results:  make([]jsonResult, 0, len(a.Results)),
+	}
+	for _, r := range a.Results {
+		hl := r.Highlights
+		if hl == nil {
+			hl = [][2]int{}
+		}
+		out.Results = append(out.Results, jsonResult{
+			Citation:   r.Doc.Citation(),
+			DocID:      r.Doc.ID,
+			Title:      r.Doc.Title,
+			Publisher:  r.Doc.Publisher,
+			Published:  r.Doc.Published,
+			URL:        r.Doc.URL,
+			Link:       r.Link,
+			Heading:    r.Passage.Heading,
+			Passage:    r.Passage.Text,
+			Excerpt:    r.Excerpt,
+			Highlights: hl,
+			Score:      r.Score,
+		})
+	}
+	enc := json.NewEncoder(p.w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
+}
+
+func (p *printer) writeText(a index.Answer) error {
+	var b strings.Builder
+	if p.headers {
+		if p.printed > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "Q: %s\n\n", printable(a.Question))
+	}
+	if !a.Answered {
+		b.WriteString("The corpus does not answer this question.\n")
+		if len(a.Closest) > 0 {
+			b.WriteString("The closest documents are:\n")
+		}
+		for _, d := range a.Closest {
+			fmt.Fprintf(&b, "  - %s\n    %s\n", printable(d.Citation()), linkOrNone(d, d.URL))
+		}
+	}
+	for i, r := range a.Results {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "%d. %s\n", i+1, printable(r.Doc.Citation()))
+		if r.Passage.Heading != "" {
+			fmt.Fprintf(&b, "   § %s\n", printable(r.Passage.Heading))
+		}
+		fmt.Fprintf(&b, "   > %s\n", p.marked(r.Excerpt, r.Highlights))
+		fmt.Fprintf(&b, "   %s\n", linkOrNone(r.Doc, r.Link))
+	}
+	_, err := io.WriteString(p.w, b.String())
+	return err
+}
+
+// marked is the excerpt, printable, with its highlights marked.
+func (p *printer) marked(excerpt string, highlights [][2]int) string {
+	runes := []rune(printable(excerpt))
+	var b strings.Builder
+	at := 0
+	for _, h := range highlights {
+		start, end := max(h[0], at), min(h[1], len(runes))
+		if start >= end {
+			continue
+		}
+		b.WriteString(string(runes[at:start]))
+		b.WriteString(p.mark[0] + string(runes[start:end]) + p.mark[1])
+		at = end
+	}
+	b.WriteString(string(runes[at:]))
+	return b.String()
+}
+
+// linkOrNone is link, or says the document has none.
+func linkOrNone(d corpus.Document, link string) string {
+	if link != "" {
+		return printable(link)
+	}
+	name := d.Title
+	if d.Publisher != "" {
+		name += " — " + d.Publisher
+	}
+	return printable(name) + " (no public link)"
+}
+
+// printable replaces control characters with spaces, rune for rune (so
+// highlight offsets still hold), so that a document cannot send escape
+// sequences to the reader's terminal.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+}

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/dossier-bot/dossier/corpus"
+	"github.com/dossier-bot/dossier/index"
+)
+
+// indexDir is where the on-disk index lives inside the data folder.
+func indexDir(data string) string { return filepath.Join(data, "index") }
+
+// loadCorpus reads the corpus folder, or the built-in corpus when none is
+// set, and warns about every file it had to skip.
+func loadCorpus(src *sources, stderr io.Writer) (*corpus.Corpus, error) {
+	fsys, name := corpus.Builtin(), "the built-in corpus"
+	if src.corpus != "" {
+		info, err := os.Stat(src.corpus)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return nil, fmt.Errorf("corpus folder %q (from %s) does not exist", src.corpus, src.corpusFrom)
+		case err != nil:
+			return nil, fmt.Errorf("corpus folder %q (from %s): %w", src.corpus, src.corpusFrom, err)
+		case !info.IsDir():
+			return nil, fmt.Errorf("corpus %q (from %s) is not a folder", src.corpus, src.corpusFrom)
+		}
+		fsys, name = os.DirFS(src.corpus), fmt.Sprintf("corpus folder %q", src.corpus)
+	}
+	c, err := corpus.Load(fsys)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", name, err)
+	}
+	for _, skipped := range c.Skipped {
+		fmt.Fprintf(stderr, "dossier: warning: skipped %s: %v\n", skipped.Path, skipped.Err)
+	}
+	if len(c.Documents) == 0 {
+		// Syncing an empty corpus would empty the index: far more likely a
+		// wrong folder than a wish.
+		return nil, fmt.Errorf("%s has no readable .md or .txt documents", name)
+	}
+	return c, nil
+}
+
+// openDisk opens (creating if needed) the on-disk index in dir.
+func openDisk(dir string) (*index.Index, error) {
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return nil, fmt.Errorf("create data folder %q: %w", filepath.Dir(dir), err)
+	}
+	ix, err := index.Open(dir)
+	if errors.Is(err, index.ErrLocked) {
+		return nil, fmt.Errorf("the index in %s is in use by another dossier process (stop it or use another --data folder)", dir)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open index %q: %w", dir, err)
+	}
+	return ix, nil
+}
+
+// answerIndex returns the index that ask and eval answer from: the on-disk
+// index of the data folder as it is, when there is one, or else a fresh
+// in-memory index of the corpus.
+func answerIndex(ctx context.Context, src *sources, stderr io.Writer, log *slog.Logger) (*index.Index, error) {
+	if src.data != "" {
+		_, err := os.Stat(indexDir(src.data))
+		if err == nil {
+			log.Debug("answering from the on-disk index", "dir", indexDir(src.data))
+			return openDisk(indexDir(src.data))
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("open index %q: %w", indexDir(src.data), err)
+		}
+		fmt.Fprintf(stderr, "dossier: no index in %s yet (build one with: dossier index --data %s); indexing in memory for now\n", src.data, src.data)
+	}
+	c, err := loadCorpus(src, stderr)
+	if err != nil {
+		return nil, err
+	}
+	ix, err := index.NewMemory()
+	if err != nil {
+		return nil, fmt.Errorf("create in-memory index: %w", err)
+	}
+	bar := newProgress(stderr, "indexing")
+	ch, err := ix.Sync(ctx, c, bar.update)
+	bar.finish()
+	if err != nil {
+		ix.Close()
+		return nil, fmt.Errorf("index the corpus in memory: %w", err)
+	}
+	log.Debug("indexed in memory", "documents", len(c.Documents), "passages", ch.Total, "took", ch.Took)
+	return ix, nil
+}

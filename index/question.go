@@ -268,17 +268,19 @@ func conceptFreq(d dict, c concept) int {
 	return best
 }
 
-// idf is BM25's inverse document frequency; a term the corpus never uses
-// weighs as much as one used once, so it counts against coverage.
+// idf is BM25's inverse document frequency. A word the corpus never uses
+// weighs more than any it does: it is the strongest sign that a question
+// is about something else.
 func idf(df, n int) float64 {
+	f := float64(df)
 	if df == 0 {
-		df = 1
+		f = absentFreq
 	}
-	if n < df {
-		n = df
-	}
-	return math.Log(1 + (float64(n)-float64(df)+0.5)/(float64(df)+0.5))
+	return math.Log(1 + (max(float64(n), f)-f+0.5)/(f+0.5))
 }
+
+// absentFreq is the document frequency a missing word is weighed as.
+const absentFreq = 0.25
 
 func cmpFloat(a, b float64) int {
 	switch {

@@ -42,7 +42,7 @@ func clean(body, title, author string) (string, string) {
 	for i, l := range kept {
 		standalone := (i == 0 || kept[i-1].block != l.block) && (i == len(kept)-1 || kept[i+1].block != l.block)
 		if sameText(l.text, title) || isByline(l.text, author) ||
-			(standalone && wordCount(l.text) <= maxPromoWords && isCallToAction(l.text)) {
+			(standalone && isPromoLine(l.text)) {
 			continue
 		}
 		lines = append(lines, l)
@@ -145,28 +145,56 @@ func isUILine(s string) bool {
 	return false
 }
 
-// isCallToAction reports lines that ask the reader to subscribe, sign up,
-// pay or follow: the first line of a newsletter or paywall block.
-func isCallToAction(s string) bool {
+// promo grades how surely a line asks the reader to subscribe, sign up,
+// pay or follow, as the first line of a newsletter or paywall block does.
+type promo int
+
+const (
+	notPromo promo = iota
+	// weakPromo opens like a call to action ("Stay informed…") but could be
+	// prose; it needs a short line or more furniture after it.
+	weakPromo
+	// strongPromo names the business itself: newsletters, paywalls, trials.
+	strongPromo
+)
+
+// maxBarePromoWords is the length up to which a weak call to action needs
+// no company ("Subscribe now").
+const maxBarePromoWords = 6
+
+func callToAction(s string) promo {
 	lower := strings.ToLower(strings.ReplaceAll(s, "’", "'"))
+	for _, p := range [...]string{"newsletter", "unlimited access", "cards accepted", "cancel any time",
+		"cancel anytime", "free trial", "subscribers only", "subscriber-only", "for subscribers", "paywall",
+		"sign up for", "subscribe to our", "subscribe now", "members only", "member-only", "to your inbox",
+		"i'm interested in", "i am interested in", "already a subscriber", "already a member"} {
+		if strings.Contains(lower, p) {
+			return strongPromo
+		}
+	}
 	for _, p := range [...]string{"subscribe", "sign up", "signup", "sign in", "log in", "register now",
 		"stay informed", "stay up to date", "stay updated", "stay in the loop", "stay connected",
 		"become a member", "become a subscriber", "become a supporter", "join our", "join us",
 		"support our", "support us", "support independent", "get unlimited", "get full access",
 		"get the latest", "get our", "get access", "don't miss", "never miss", "want more", "enjoyed this",
 		"like this article", "follow us", "share this", "related articles", "related stories", "read more",
-		"more from", "you may also like", "recommended for you", "i'm interested in", "i am interested in",
-		"already a subscriber", "already a member", "unlock", "try it free", "start your free trial", "donate"} {
+		"more from", "you may also like", "recommended for you", "unlock", "try it free",
+		"start your free trial", "donate"} {
 		if strings.HasPrefix(lower, p) {
-			return true
+			return weakPromo
 		}
 	}
-	for _, p := range [...]string{"newsletter", "unlimited access", "cards accepted", "cancel any time",
-		"cancel anytime", "free trial", "subscribers only", "subscriber-only", "for subscribers", "paywall",
-		"sign up for", "subscribe to our", "subscribe now", "members only", "member-only", "to your inbox"} {
-		if strings.Contains(lower, p) {
-			return true
-		}
+	return notPromo
+}
+
+// isPromoLine reports a line on its own that is certainly a call to action,
+// such as a newsletter box in the middle of an article.
+func isPromoLine(s string) bool {
+	switch callToAction(s) {
+	case strongPromo:
+		return wordCount(s) <= maxPromoWords
+	case weakPromo:
+		return wordCount(s) <= maxBarePromoWords
 	}
 	return false
 }
@@ -185,8 +213,13 @@ func dropTrailingPromo(lines []line) []line {
 		if offsets[i]*2 < total || wordCount(lines[i].text) > maxFurnitureWords {
 			break
 		}
-		if isCallToAction(lines[i].text) {
+		switch callToAction(lines[i].text) {
+		case strongPromo:
 			cut = i
+		case weakPromo:
+			if i < len(lines)-1 || wordCount(lines[i].text) <= maxBarePromoWords {
+				cut = i
+			}
 		}
 	}
 	return lines[:cut]
@@ -237,26 +270,30 @@ func names(s string) []string {
 	return out
 }
 
-// assemble rebuilds paragraphs: consecutive bullet items stay one
-// paragraph on separate lines, a line starting in lower case continues a
-// wrapped line, any other line starts a paragraph.
+// assemble rebuilds paragraphs from the lines of each block: consecutive
+// bullet items stay one paragraph on separate lines; other lines are
+// wrapped prose and joined, except after a heading.
 func assemble(lines []line) []string {
 	var paras []string
 	var cur strings.Builder
-	bulleted, block := false, -1
+	bulleted, block, single := false, -1, false
 	for _, l := range lines {
 		bullet := isBullet(l.text)
 		switch {
-		case cur.Len() > 0 && l.block == block && bullet && bulleted:
-			cur.WriteString("\n")
-		case cur.Len() > 0 && l.block == block && !bullet && startsLower(l.text):
-			cur.WriteString(" ")
-		default:
+		case cur.Len() == 0 || l.block != block || bullet != bulleted && !(bulleted && startsLower(l.text)):
 			if cur.Len() > 0 {
 				paras = append(paras, cur.String())
 				cur.Reset()
 			}
-			bulleted = bullet
+			bulleted, single = bullet, true
+		case bullet:
+			cur.WriteString("\n")
+		case single && isHeading(cur.String()):
+			paras = append(paras, cur.String())
+			cur.Reset()
+		default:
+			cur.WriteString(" ")
+			single = false
 		}
 		block = l.block
 		cur.WriteString(l.text)

@@ -106,8 +106,14 @@ func split(docID string, text string) []Passage {
 		units = units[:0]
 	}
 	s := 0
+	headingLike := make([]bool, len(paras)+1)
 	for i, p := range paras {
-		if i+1 < len(paras) && isHeading(text[p.start:p.end]) {
+		headingLike[i] = isHeading(text[p.start:p.end])
+	}
+	for i, p := range paras {
+		// A heading introduces a paragraph of text; a run of heading-like
+		// lines is text.
+		if headingLike[i] && i+1 < len(paras) && !headingLike[i+1] {
 			flush()
 			heading = text[p.start:p.end]
 			continue

@@ -1,0 +1,123 @@
+package bot
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/dossier-bot/dossier/corpus"
+)
+
+// Chat furniture that says nothing about a message's subject: links,
+// mentions of users, roles and channels, custom emoji, timestamps, and
+// markdown decoration.
+var (
+	chatNoise  = regexp.MustCompile(`https?://\S+|<a?:\w+:\d+>|<[@#][!&]?\d+>|<t:\d+(?::\w)?>|</[\w -]+:\d+>|@(?i:everyone|here)\b`)
+	decoration = strings.NewReplacer("*", "", "_", " ", "~", "", "|", "", "`", "", "\\", "")
+	blockMark  = regexp.MustCompile(`(?m)^\s*(?:>+|#+|-#|[-*+]|\d+[.)])\s+`)
+)
+
+// stopword reports whether w, lower case, weighs nothing when choosing a
+// message's key sentence.
+func stopword(w string) bool {
+	switch w {
+	case "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could",
+		"did", "do", "does", "for", "from", "had", "has", "have", "he", "her", "his", "how",
+		"i", "if", "in", "into", "is", "it", "its", "just", "me", "my", "no", "not", "of",
+		"on", "or", "our", "she", "so", "than", "that", "the", "their", "them", "then",
+		"there", "these", "they", "this", "to", "too", "us", "was", "we", "were", "what",
+		"when", "where", "which", "who", "why", "will", "with", "would", "you", "your":
+		return true
+	}
+	return false
+}
+
+// questionFromMessage turns a chat message into a question for the index:
+// the whole message when it is short enough, else its sentences with the
+// most informative words, up to maxQuestion characters.
+func questionFromMessage(msg string) string {
+	clean := oneLine(decoration.Replace(blockMark.ReplaceAllString(chatNoise.ReplaceAllString(msg, " "), "")))
+	if runes(clean) <= maxQuestion {
+		return clean
+	}
+	type sentence struct {
+		text  string
+		at    int
+		score float64
+	}
+	var ss []sentence
+	for i, span := range corpus.Sentences(clean) {
+		t := strings.TrimSpace(clean[span[0]:span[1]])
+		if t != "" {
+			ss = append(ss, sentence{text: t, at: i, score: informative(t)})
+		}
+	}
+	sort.SliceStable(ss, func(i, j int) bool { return ss[i].score > ss[j].score })
+	var picked []sentence
+	used := -1 // the separating space before the first sentence is not needed
+	for _, s := range ss {
+		if n := runes(s.text) + 1; used+n <= maxQuestion {
+			picked = append(picked, s)
+			used += n
+		}
+	}
+	if len(picked) == 0 {
+		// Every sentence is too long: keep the best one's content words.
+		return cutAtWord(keyWords(ss[0].text), maxQuestion)
+	}
+	sort.Slice(picked, func(i, j int) bool { return picked[i].at < picked[j].at })
+	parts := make([]string, len(picked))
+	for i, s := range picked {
+		parts[i] = s.text
+	}
+	return strings.Join(parts, " ")
+}
+
+// informative scores a sentence by the words that tend to carry its
+// subject: numbers, names (capitalised past the first word) and long words.
+func informative(s string) float64 {
+	score := 0.0
+	for i, w := range strings.Fields(s) {
+		w = strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		rs := []rune(w)
+		switch {
+		case len(rs) == 0 || stopword(strings.ToLower(w)):
+		case strings.IndexFunc(w, unicode.IsDigit) >= 0:
+			score += 3
+		case i > 0 && unicode.IsUpper(rs[0]):
+			score += 2
+		case len(rs) >= 7:
+			score += 1
+		default:
+			score += 0.25
+		}
+	}
+	return score
+}
+
+// keyWords drops the stopwords of s.
+func keyWords(s string) string {
+	var keep []string
+	for _, w := range strings.Fields(s) {
+		if !stopword(strings.ToLower(strings.Trim(w, ".,;:!?\"'()"))) {
+			keep = append(keep, w)
+		}
+	}
+	return strings.Join(keep, " ")
+}
+
+// cutAtWord shortens s to at most max runes at a word boundary, without an
+// ellipsis: the result is a query, not text for people.
+func cutAtWord(s string, max int) string {
+	rs := []rune(s)
+	if len(rs) <= max {
+		return s
+	}
+	for i := max; i > 0; i-- {
+		if unicode.IsSpace(rs[i]) {
+			return strings.TrimSpace(string(rs[:i]))
+		}
+	}
+	return string(rs[:max])
+}

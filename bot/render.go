@@ -1,0 +1,317 @@
+package bot
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"unicode"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/dossier-bot/dossier/corpus"
+	"github.com/dossier-bot/dossier/index"
+)
+
+// Results per page: /ask's results option runs from 1 to maxResults.
+const (
+	defaultResults = 3
+	maxResults     = 5
+)
+
+// maxQuestion is the longest question accepted, in characters.
+const maxQuestion = 300
+
+// questionLabel starts the line that shows the question. Replies are read
+// back by it when a button's custom_id had no room for the question.
+const questionLabel = "**Question:** "
+
+const (
+	colorResult  = 0x2b6cb0
+	colorClosest = 0x718096
+	maxFooterLen = 256 // ours, well under Discord's 2048, to leave room for descriptions
+)
+
+// reply is a message as Dossier sends it: content, embeds and buttons.
+type reply struct {
+	content    string
+	embeds     []*discordgo.MessageEmbed
+	components []discordgo.MessageComponent
+}
+
+// noMentions allows no mention of any kind. Parse must be an empty, not a
+// nil, slice: discordgo serializes nil as null, which Discord reads as
+// "use the defaults" and pings.
+func noMentions() *discordgo.MessageAllowedMentions {
+	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+}
+
+func flags(ephemeral bool) discordgo.MessageFlags {
+	if ephemeral {
+		return discordgo.MessageFlagsEphemeral
+	}
+	return 0
+}
+
+// data is r as an interaction response.
+func (r reply) data(ephemeral bool) *discordgo.InteractionResponseData {
+	r = clamp(r)
+	return &discordgo.InteractionResponseData{
+		Content:         r.content,
+		Embeds:          nonNil(r.embeds),
+		Components:      nonNil(r.components),
+		AllowedMentions: noMentions(),
+		Flags:           flags(ephemeral),
+	}
+}
+
+// edit is r as an edit of a message, replacing all of its content,
+// embeds and buttons.
+func (r reply) edit() *discordgo.WebhookEdit {
+	r = clamp(r)
+	embeds, components := nonNil(r.embeds), nonNil(r.components)
+	return &discordgo.WebhookEdit{
+		Content:         &r.content,
+		Embeds:          &embeds,
+		Components:      &components,
+		AllowedMentions: noMentions(),
+	}
+}
+
+// followup is r as a follow-up message.
+func (r reply) followup(ephemeral bool) *discordgo.WebhookParams {
+	r = clamp(r)
+	return &discordgo.WebhookParams{
+		Content:         r.content,
+		Embeds:          r.embeds,
+		Components:      nonNil(r.components),
+		AllowedMentions: noMentions(),
+		Flags:           flags(ephemeral),
+	}
+}
+
+// nonNil makes an absent list explicit, so it encodes as [] and clears
+// what a message had rather than leaving it.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// text is a reply with a short plain message and nothing else.
+func text(msg string) reply { return reply{content: msg} }
+
+// page is one page of an answer as shown in Discord.
+type page struct {
+	question  string
+	offset, k int
+	// source is the message Find sources was used on; nil for /ask.
+	source *messageRef
+	// answer was asked for offset+k+1 results: the extra one tells
+	// whether a More results button is worth showing.
+	answer index.Answer
+}
+
+// render lays out p: the question, one embed per result and the buttons.
+func (p page) render() reply {
+	var r reply
+	lines := []string{questionLabel + escape(p.question)}
+	results := p.answer.Results[min(p.offset, len(p.answer.Results)):]
+	hasMore := len(results) > p.k && p.offset+p.k < maxPageResults
+	results = results[:min(p.k, len(results))]
+	switch {
+	case !p.answer.Answered:
+		lines = append(lines, "The documents don't answer that.")
+		r.embeds = append(r.embeds, closestEmbed(p.answer.Closest))
+	case len(results) == 0:
+		lines = append(lines, "No further results.")
+	default:
+		if p.offset > 0 {
+			lines = append(lines, fmt.Sprintf("Results %d–%d", p.offset+1, p.offset+len(results)))
+		}
+		budget := descriptionBudget(len(results))
+		for _, res := range results {
+			r.embeds = append(r.embeds, resultEmbed(res, budget))
+		}
+	}
+	r.content = clampMarkdown(strings.Join(lines, "\n"), maxContent)
+
+	var buttons []discordgo.MessageComponent
+	if hasMore {
+		buttons = append(buttons, discordgo.Button{
+			Label:    "More results",
+			Style:    discordgo.SecondaryButton,
+			CustomID: more{offset: p.offset + p.k, k: p.k, question: p.question}.customID(),
+		})
+	}
+	if p.source != nil && len(r.embeds) > 0 && p.answer.Answered {
+		buttons = append(buttons, discordgo.Button{
+			Label:    "Post to channel",
+			Style:    discordgo.PrimaryButton,
+			CustomID: p.source.customID(),
+		})
+	}
+	if len(buttons) > 0 {
+		r.components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: buttons}}
+	}
+	return r
+}
+
+// descriptionBudget shares the 6000 characters of a message's embeds
+// between n result embeds, after the most their titles and footers take.
+func descriptionBudget(n int) int {
+	if n == 0 {
+		return maxDescription
+	}
+	return min(maxDescription, (maxEmbedsTotal-n*(maxEmbedTitle+maxFooterLen))/n)
+}
+
+// resultEmbed quotes one result: the excerpt with matched terms in bold,
+// under the document's title linked to the passage, with publisher and
+// date below.
+func resultEmbed(res index.Result, budget int) *discordgo.MessageEmbed {
+	excerpt, highlights := res.Excerpt, res.Highlights
+	if strings.TrimSpace(excerpt) == "" {
+		excerpt, highlights = res.Passage.Text, nil
+	}
+	link := safeURL(res.Link)
+	if link == "" {
+		link = safeURL(res.Doc.URL)
+	}
+	return &discordgo.MessageEmbed{
+		Title: title(res.Doc),
+		URL:   link,
+		Description: fit(excerpt, budget, func(s string) string {
+			// Bold stops before the ellipsis of a trimmed excerpt.
+			kept := runes(strings.TrimRightFunc(strings.TrimSuffix(s, ellipsis), unicode.IsSpace))
+			if s == excerpt {
+				kept = runes(s)
+			}
+			return "> " + highlight(s, highlights, kept)
+		}),
+		Color:  colorResult,
+		Footer: footer(res.Doc),
+	}
+}
+
+// title is d's title escaped for an embed title.
+func title(d corpus.Document) string {
+	t := oneLine(d.Title)
+	if t == "" {
+		t = d.ID
+	}
+	return fit(t, maxEmbedTitle, escape)
+}
+
+// footer names the publisher and date. Footers show no markdown, so the
+// text goes in as it is.
+func footer(d corpus.Document) *discordgo.MessageEmbedFooter {
+	var parts []string
+	for _, p := range []string{d.Publisher, d.Published} {
+		if p = oneLine(p); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	return &discordgo.MessageEmbedFooter{Text: trim(strings.Join(parts, " · "), maxFooterLen)}
+}
+
+// highlight escapes s on one line and puts the highlighted rune ranges in
+// bold, clipped to the first limit runes. Overlapping or reversed ranges
+// are skipped.
+func highlight(s string, highlights [][2]int, limit int) string {
+	// Whitespace becomes plain spaces one for one, keeping the offsets
+	// right while a newline can no longer start a markdown line.
+	rs := []rune(strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return ' '
+		}
+		return r
+	}, s))
+	var b strings.Builder
+	pos := 0
+	for _, h := range highlights {
+		start, end := h[0], min(h[1], limit, len(rs))
+		if start < pos || start >= end {
+			continue
+		}
+		b.WriteString(escapeFrom(string(rs[pos:start]), pos == 0))
+		b.WriteString("**" + escapeFrom(string(rs[start:end]), start == 0) + "**")
+		pos = end
+	}
+	b.WriteString(escapeFrom(string(rs[pos:]), pos == 0))
+	return b.String()
+}
+
+// closestEmbed points an unanswered question at the nearest documents.
+func closestEmbed(docs []corpus.Document) *discordgo.MessageEmbed {
+	e := &discordgo.MessageEmbed{Title: "Closest documents", Color: colorClosest}
+	if len(docs) == 0 {
+		e.Description = "No document comes close."
+		return e
+	}
+	lines := make([]string, len(docs))
+	for i, d := range docs {
+		lines[i] = "• " + docLine(d)
+	}
+	e.Description = joinWithin(lines, maxDescription)
+	return e
+}
+
+// docLine cites d on one line: its title, linked when it has a URL, then
+// publisher and date.
+func docLine(d corpus.Document) string {
+	t := title(d)
+	if link := safeURL(d.URL); link != "" {
+		t = "[" + t + "](" + link + ")"
+	}
+	line := "**" + t + "**"
+	for _, p := range []string{d.Publisher, d.Published} {
+		if p = oneLine(p); p != "" {
+			line += " — " + fit(p, maxEmbedTitle, escape)
+		}
+	}
+	return line
+}
+
+// joinWithin joins lines with newlines, as many as fit in max runes, and
+// says how many were left out.
+func joinWithin(lines []string, max int) string {
+	var b strings.Builder
+	n := 0
+	for i, l := range lines {
+		tail := ""
+		if left := len(lines) - i - 1; left > 0 {
+			tail = fmt.Sprintf("\n… and %d more", left)
+		}
+		if i == 0 {
+			l = clampMarkdown(l, max-runes(tail))
+		} else {
+			l = "\n" + l
+		}
+		// The previous line was only added if this notice fit after it.
+		if n+runes(l)+runes(tail) > max {
+			fmt.Fprintf(&b, "\n… and %d more", len(lines)-i)
+			break
+		}
+		b.WriteString(l)
+		n += runes(l)
+	}
+	return b.String()
+}
+
+// safeURL returns u if Discord can link to it safely: an absolute http or
+// https URL without characters that would end a masked link. Otherwise "".
+func safeURL(u string) string {
+	parsed, err := url.Parse(strings.TrimSpace(u))
+	if err != nil || (parsed.Scheme != "http" && parsed.Scheme != "https") || parsed.Host == "" {
+		return ""
+	}
+	s := strings.NewReplacer("(", "%28", ")", "%29", "<", "%3C", ">", "%3E", " ", "%20").Replace(parsed.String())
+	if len(s) > 2048 {
+		return ""
+	}
+	return s
+}

@@ -218,7 +218,13 @@ func readBEIRCorpus(name string) (c *corpus.Corpus, ids map[string]string, skipp
 		if d.ID == "" {
 			return errors.New(`document without "_id"`)
 		}
-		raw := "---\ntitle: " + strconv.Quote(d.Title) + "\n---\n" + d.Text + "\n"
+		title := d.Title
+		if strings.TrimSpace(title) == "" {
+			// Without a title the first line of the text would become
+			// it, and a one-paragraph document would have no text left.
+			title = d.ID
+		}
+		raw := "---\ntitle: " + strconv.Quote(title) + "\n---\n" + d.Text + "\n"
 		doc, err := corpus.Parse(d.ID+".txt", []byte(raw))
 		if err != nil {
 			skipped = append(skipped, corpus.FileError{Path: d.ID, Err: err})

@@ -61,6 +61,10 @@ func corpusName(src *sources) string {
 	return src.corpus
 }
 
+// maxListed is how many documents of each kind of change are named; the
+// first index of a large corpus would otherwise list all of it.
+const maxListed = 20
+
 // describeChanges tells what a sync did, naming the documents.
 func describeChanges(ch index.Changes, from, into string) string {
 	var b strings.Builder
@@ -75,11 +79,14 @@ func describeChanges(ch index.Changes, from, into string) string {
 		what string
 		ids  []string
 	}{{"added", ch.Added}, {"changed", ch.Changed}, {"removed", ch.Removed}} {
-		fmt.Fprintf(&b, "  %-9s %d", group.what, len(group.ids))
-		if len(group.ids) > 0 {
-			fmt.Fprintf(&b, ": %s", strings.Join(group.ids, ", "))
+		fmt.Fprintf(&b, "  %-9s %d\n", group.what, len(group.ids))
+		for i, id := range group.ids {
+			if i == maxListed {
+				fmt.Fprintf(&b, "    … and %d more\n", len(group.ids)-maxListed)
+				break
+			}
+			fmt.Fprintf(&b, "    %s\n", id)
 		}
-		b.WriteString("\n")
 	}
 	fmt.Fprintf(&b, "  %-9s %d\n", "unchanged", ch.Unchanged)
 	fmt.Fprintf(&b, "  %-9s %d indexed, %d in the index\n", "passages", ch.Passages, ch.Total)

@@ -115,7 +115,11 @@ func (p *printer) writeText(a index.Answer) error {
 			b.WriteString("The closest documents are:\n")
 		}
 		for _, d := range a.Closest {
-			fmt.Fprintf(&b, "  - %s\n    %s\n", printable(d.Citation()), linkOrNone(d, d.URL))
+			if d.URL == "" {
+				fmt.Fprintf(&b, "  - %s (no public link)\n", printable(d.Citation()))
+				continue
+			}
+			fmt.Fprintf(&b, "  - %s\n    %s\n", printable(d.Citation()), printable(d.URL))
 		}
 	}
 	for i, r := range a.Results {
@@ -133,19 +137,32 @@ func (p *printer) writeText(a index.Answer) error {
 	return err
 }
 
-// marked is the excerpt, printable, with its highlights marked.
+// marked is the excerpt, printable, with its highlights marked. Matches
+// separated only by spaces are marked as one run, so a matched phrase
+// reads as one.
 func (p *printer) marked(excerpt string, highlights [][2]int) string {
 	runes := []rune(printable(excerpt))
+	var runs [][2]int
+	for _, h := range highlights {
+		start, end := max(h[0], 0), min(h[1], len(runes))
+		n := len(runs)
+		if n > 0 {
+			start = max(start, runs[n-1][1])
+		}
+		switch {
+		case start >= end:
+		case n > 0 && strings.TrimSpace(string(runes[runs[n-1][1]:start])) == "":
+			runs[n-1][1] = end
+		default:
+			runs = append(runs, [2]int{start, end})
+		}
+	}
 	var b strings.Builder
 	at := 0
-	for _, h := range highlights {
-		start, end := max(h[0], at), min(h[1], len(runes))
-		if start >= end {
-			continue
-		}
-		b.WriteString(string(runes[at:start]))
-		b.WriteString(p.mark[0] + string(runes[start:end]) + p.mark[1])
-		at = end
+	for _, r := range runs {
+		b.WriteString(string(runes[at:r[0]]))
+		b.WriteString(p.mark[0] + string(runes[r[0]:r[1]]) + p.mark[1])
+		at = r[1]
 	}
 	b.WriteString(string(runes[at:]))
 	return b.String()

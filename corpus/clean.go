@@ -26,37 +26,47 @@ type line struct {
 // (the given one, else the first line) and its text: paragraphs separated
 // by blank lines, bullet items on lines of their own.
 func clean(body, title, author string) (string, string) {
-	lines := splitLines(body)
-	var kept []line
-	for i, l := range lines {
-		if isUILine(l.text) || (i < dateBannerLines && isDateLine(l.text)) {
-			continue
+	var lines []line
+	for i, l := range splitLines(body) {
+		if !isUILine(l.text) && (i >= dateBannerLines || !isDateLine(l.text)) {
+			lines = append(lines, l)
 		}
-		kept = append(kept, l)
 	}
-	if title == "" && len(kept) > 0 {
-		title = strings.TrimPrefix(kept[0].text, "- ")
-		kept = kept[1:]
+	if title == "" && len(lines) > 0 {
+		title = strings.TrimPrefix(lines[0].text, "- ")
+		lines = lines[1:]
 	}
-	lines = kept[:0]
-	for i, l := range kept {
-		standalone := (i == 0 || kept[i-1].block != l.block) && (i == len(kept)-1 || kept[i+1].block != l.block)
-		if sameText(l.text, title) || isByline(l.text, author) ||
-			(standalone && isPromoLine(l.text)) {
-			continue
-		}
-		lines = append(lines, l)
-	}
-	lines = dropTrailingPromo(lines)
+	lines = dropTrailingPromo(dropRepeated(lines, title, author))
 	paras := assemble(lines)
 	for i, p := range paras {
 		ls := strings.Split(p, "\n")
 		for j, l := range ls {
-			ls[j] = strayWordRE.ReplaceAllString(l, "$1")
+			ls[j] = trimStrayWord(l)
 		}
 		paras[i] = strings.Join(ls, "\n")
 	}
 	return title, strings.Join(paras, "\n\n")
+}
+
+// dropRepeated removes what pages repeat around an article: copies of the
+// title, bylines and promotion boxes.
+func dropRepeated(lines []line, title, author string) []line {
+	title = comparable(title)
+	authors := map[string]bool{}
+	for _, n := range names(author) {
+		authors[n] = true
+	}
+	var kept []line
+	for i, l := range lines {
+		alone := (i == 0 || lines[i-1].block != l.block) && (i == len(lines)-1 || lines[i+1].block != l.block)
+		copyOfTitle := len(l.text) <= 2*len(title)+16 && comparable(l.text) == title
+		byline := wordCount(l.text) <= maxHeadingWords && isByline(l.text, authors)
+		if copyOfTitle || byline || alone && isPromoLine(l.text) {
+			continue
+		}
+		kept = append(kept, l)
+	}
+	return kept
 }
 
 // splitLines normalises whitespace and list markers line by line and
@@ -112,9 +122,7 @@ var (
 	countRE = regexp.MustCompile(`(?i)^\d[\d.,]*[km]? ?(views?|shares?|comments?|likes?|min read|minutes? read|reads?)$`)
 	// identRE matches CSS classes or alt texts leaking into text: "author-image".
 	identRE = regexp.MustCompile(`^[a-z]+(?:[-_][a-z0-9]+)+$`)
-	// strayWordRE matches a UI word glued after a paragraph's last sentence.
-	strayWordRE = regexp.MustCompile(`([.!?…]["'”’)\]]*) +(?i:view|views|share|read more|see more|show more|advertisement|print|comments|reply|tweet|email|continue reading)$`)
-	dateRE      = regexp.MustCompile(`(?i)^` +
+	dateRE  = regexp.MustCompile(`(?i)^` +
 		`(?:(?:published|updated|posted|last updated|date)(?: on)?:? )?` +
 		`(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,? )?` +
 		`(?:` + monthRE + ` \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\d{1,2}(?:st|nd|rd|th)? ` + monthRE + `,? \d{4}|` +
@@ -126,8 +134,32 @@ const monthRE = `(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|j
 
 func isDateLine(s string) bool { return dateRE.MatchString(s) }
 
+// trimStrayWord removes a UI word glued after a line's last sentence:
+// `…as well." view`.
+func trimStrayWord(s string) string {
+	for _, w := range [...]string{"view", "views", "share", "read more", "see more", "show more", "advertisement",
+		"print", "comments", "reply", "tweet", "email", "continue reading"} {
+		if len(s) <= len(w) || !strings.EqualFold(s[len(s)-len(w):], w) {
+			continue
+		}
+		rest := strings.TrimRight(s[:len(s)-len(w)], " ")
+		if len(rest) < len(s)-len(w) {
+			if last, _ := utf8.DecodeLastRuneInString(strings.TrimRightFunc(rest, isCloser)); isTerminator(last) {
+				return rest
+			}
+		}
+	}
+	return s
+}
+
+// maxUILineBytes bounds interface labels; longer lines are text.
+const maxUILineBytes = 40
+
 // isUILine reports lines that are interface labels rather than text.
 func isUILine(s string) bool {
+	if len(s) > maxUILineBytes {
+		return false
+	}
 	if identRE.MatchString(s) || countRE.MatchString(s) {
 		return true
 	}
@@ -190,11 +222,15 @@ func callToAction(s string) promo {
 // isPromoLine reports a line on its own that is certainly a call to action,
 // such as a newsletter box in the middle of an article.
 func isPromoLine(s string) bool {
+	n := wordCount(s)
+	if n > maxPromoWords {
+		return false
+	}
 	switch callToAction(s) {
 	case strongPromo:
-		return wordCount(s) <= maxPromoWords
+		return true
 	case weakPromo:
-		return wordCount(s) <= maxBarePromoWords
+		return n <= maxBarePromoWords
 	}
 	return false
 }
@@ -225,33 +261,35 @@ func dropTrailingPromo(lines []line) []line {
 	return lines[:cut]
 }
 
-// sameText compares lines ignoring case, spacing, quote and dash styles
-// and final punctuation.
-func sameText(a, b string) bool {
-	return a != "" && b != "" && comparable(a) == comparable(b)
-}
-
+// comparable folds case, spacing, quote and dash styles and final
+// punctuation, so that copies of a line compare equal.
 func comparable(s string) string {
-	s = strings.NewReplacer("’", "'", "‘", "'", "“", `"`, "”", `"`, "–", "-", "—", "-").Replace(strings.ToLower(s))
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case '’', '‘':
+			return '\''
+		case '“', '”':
+			return '"'
+		case '–', '—':
+			return '-'
+		}
+		return unicode.ToLower(r)
+	}, s)
 	return strings.TrimRight(strings.Join(strings.Fields(s), " "), ".:;!? ")
 }
 
-// isByline reports a line naming exactly the document's author or some of
-// its authors, with or without a leading "By".
-func isByline(s, author string) bool {
-	if author == "" {
+// isByline reports a line naming only authors of the document, with or
+// without a leading "By".
+func isByline(s string, authors map[string]bool) bool {
+	if len(authors) == 0 {
 		return false
 	}
 	if rest, ok := strings.CutPrefix(strings.ToLower(s), "by "); ok {
 		s = s[len(s)-len(rest):]
 	}
-	want := map[string]bool{}
-	for _, n := range names(author) {
-		want[n] = true
-	}
 	got := names(s)
 	for _, n := range got {
-		if !want[n] {
+		if !authors[n] {
 			return false
 		}
 	}
@@ -260,7 +298,10 @@ func isByline(s, author string) bool {
 
 // names splits a list of people ("A, B and C") into comparable names.
 func names(s string) []string {
-	s = strings.NewReplacer(" and ", ",", "&", ",", ";", ",").Replace(comparable(s))
+	s = comparable(s)
+	for _, sep := range [...]string{" and ", "&", ";"} {
+		s = strings.ReplaceAll(s, sep, ",")
+	}
 	var out []string
 	for _, n := range strings.Split(s, ",") {
 		if n = strings.TrimSpace(n); n != "" {

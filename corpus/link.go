@@ -15,7 +15,15 @@ func (d Document) Link(quote string) string {
 		return ""
 	}
 	base, _, _ := strings.Cut(d.URL, "#")
-	words := strings.Fields(quote)
+	// List markers were added by cleaning; the page shows bullets instead.
+	var words []string
+	for _, l := range strings.Split(quote, "\n") {
+		l = strings.TrimSpace(l)
+		if isBullet(l) {
+			l = l[2:]
+		}
+		words = append(words, strings.Fields(l)...)
+	}
 	if len(words) == 0 {
 		return base
 	}

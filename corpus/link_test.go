@@ -26,6 +26,7 @@ func TestLink(t *testing.T) {
 		{"long quote", base, "one two three four five six seven eight nine ten eleven",
 			base + "#:~:text=one%20two%20three%20four%20five,seven%20eight%20nine%20ten%20eleven"},
 		{"whitespace collapsed", base, "a\n\nb\tc", base + "#:~:text=a%20b%20c"},
+		{"list markers dropped", base, "Key points\n- one\n- two - three", base + "#:~:text=Key%20points%20one%20two%20%2D%20three"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -70,7 +71,7 @@ func TestLinkRoundTrip(t *testing.T) {
 				}
 				got = append(got, s)
 			}
-			words := strings.Fields(p.Text)
+			words := strings.Fields(strings.ReplaceAll(p.Text, "\n- ", "\n"))
 			want := []string{strings.Join(words, " ")}
 			if len(words) > 2*fragmentWords {
 				want = []string{strings.Join(words[:fragmentWords], " "), strings.Join(words[len(words)-fragmentWords:], " ")}

@@ -24,8 +24,9 @@ var (
 
 // Load reads every .txt and .md document of fsys, plus synonyms.txt.
 //
-// Files that cannot be read or parsed land in Corpus.Skipped; Load fails
-// only when the folder itself cannot be walked.
+// Documents are sorted by path. Hidden files and folders and files of other
+// types are ignored. Files that cannot be read or parsed land in
+// Corpus.Skipped; Load fails only when the folder itself cannot be walked.
 func Load(fsys fs.FS) (*Corpus, error) {
 	c := &Corpus{}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {

@@ -24,9 +24,20 @@ func newFlagSet(name, synopsis, about string) *flagSet {
 func (fs *flagSet) usage() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Usage:\n  %s\n\n%s\n\nFlags:\n", fs.synopsis, fs.about)
-	fs.SetOutput(&b)
-	fs.PrintDefaults()
-	fs.SetOutput(io.Discard)
+	// Written out rather than PrintDefaults, to show the --long spelling
+	// that the synopsis and the README use.
+	fs.VisitAll(func(f *flag.Flag) {
+		dashes := "--"
+		if len(f.Name) == 1 {
+			dashes = "-"
+		}
+		arg, usage := flag.UnquoteUsage(f)
+		fmt.Fprintf(&b, "  %s\n      %s", strings.TrimSpace(dashes+f.Name+" "+arg), usage)
+		if f.DefValue != "" && f.DefValue != "false" {
+			fmt.Fprintf(&b, " (default %s)", f.DefValue)
+		}
+		b.WriteString("\n")
+	})
 	b.WriteString("\n")
 	b.WriteString(settingsUsage())
 	return b.String()

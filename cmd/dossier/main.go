@@ -101,6 +101,7 @@ func runHelp(args []string, stdout io.Writer) error {
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
+			// --help returns before any setting is read: no loader needed.
 			return c.run(context.Background(), []string{"--help"}, nil, stdio{out: stdout, errOut: io.Discard})
 		}
 	}

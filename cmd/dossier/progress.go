@@ -20,9 +20,13 @@ func isTerminal(w any) bool {
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
-// redrawEvery bounds how often the bar is redrawn, so that progress on a
-// fast sync costs no noticeable time.
-const redrawEvery = 100 * time.Millisecond
+// The bar appears only for work that takes a while, so that indexing the
+// built-in corpus for one question leaves no trace, and is redrawn at most
+// ten times a second, so that drawing costs no noticeable time.
+const (
+	showAfter   = 250 * time.Millisecond
+	redrawEvery = 100 * time.Millisecond
+)
 
 // progress is a one-line progress bar with done/total, rate and ETA.
 type progress struct {
@@ -55,6 +59,9 @@ func (p *progress) update(done, total int) {
 	now := p.now()
 	if p.start.IsZero() {
 		p.start = now
+	}
+	if !p.drawn && now.Sub(p.start) < showAfter {
+		return
 	}
 	if p.drawn && done < total && now.Sub(p.last) < redrawEvery {
 		return

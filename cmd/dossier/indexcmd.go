@@ -32,6 +32,9 @@ func runIndex(ctx context.Context, args []string, loadEnv envLoader, sio stdio) 
 	if src.data == "" {
 		return &usageError{msg: "index needs a data folder: give --data DIR or set DOSSIER_DATA", help: fs.usage()}
 	}
+	if err := checkData(src); err != nil {
+		return err
+	}
 	c, err := loadCorpus(src, sio.errOut)
 	if err != nil {
 		return err

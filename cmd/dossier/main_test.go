@@ -156,6 +156,8 @@ func TestSettingNamedInError(t *testing.T) {
 		{"flag beats env", Config{Corpus: missing}, []string{"ask", "--corpus", "testdata/corpus", "--json", "ferry"}, ""},
 		{"corpus is a file", Config{Corpus: "main.go"}, []string{"index", "--data", t.TempDir()}, "(from DOSSIER_CORPUS) is not a folder"},
 		{"no data for index", Config{Corpus: "testdata/corpus"}, []string{"index"}, "DOSSIER_DATA"},
+		{"data is a file", Config{Data: "main.go"}, []string{"ask", "q"}, `data folder "main.go" (from DOSSIER_DATA) is not a folder`},
+		{"data flag is a file", Config{}, []string{"index", "--data", "main.go"}, `data folder "main.go" (from --data) is not a folder`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -48,6 +48,16 @@ func loadCorpus(src *sources, stderr io.Writer) (*corpus.Corpus, error) {
 	return c, nil
 }
 
+// checkData fails when the data folder is there but is not a folder; one
+// that is not there yet is fine.
+func checkData(src *sources) error {
+	info, err := os.Stat(src.data)
+	if err == nil && !info.IsDir() {
+		return fmt.Errorf("data folder %q (from %s) is not a folder", src.data, src.dataFrom)
+	}
+	return nil
+}
+
 // openDisk opens (creating if needed) the on-disk index in dir.
 func openDisk(dir string) (*index.Index, error) {
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
@@ -68,6 +78,9 @@ func openDisk(dir string) (*index.Index, error) {
 // in-memory index of the corpus.
 func answerIndex(ctx context.Context, src *sources, stderr io.Writer, log *slog.Logger) (*index.Index, error) {
 	if src.data != "" {
+		if err := checkData(src); err != nil {
+			return nil, err
+		}
 		_, err := os.Stat(indexDir(src.data))
 		if err == nil {
 			log.Debug("answering from the on-disk index", "dir", indexDir(src.data))

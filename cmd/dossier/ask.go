@@ -142,7 +142,7 @@ func askLines(ctx context.Context, ix *index.Index, r io.Reader, k int, p *print
 		return fmt.Errorf("read questions: %w", err)
 	}
 	if failed > 0 {
-		return fmt.Errorf("%d questions could not be answered (see above)", failed)
+		return fmt.Errorf("%d of the questions could not be answered (see above)", failed)
 	}
 	return nil
 }

@@ -44,8 +44,12 @@ func TestIndexThenAsk(t *testing.T) {
 	if a := decodeAnswers(t, stdout, defaultK); len(a) != 1 || !a[0].Answered || !mentionsYun(a[0].Results[0].Passage) {
 		t.Errorf("ask --data %q = %+v, want Yun first", delegationQ, a)
 	}
-	if strings.Contains(stderr, "indexing in memory") {
-		t.Errorf("ask --data built an in-memory index although DATA/index exists: %s", stderr)
+	if stderr != "" {
+		t.Errorf("ask --data with DOSSIER_CORPUS and an index wrote to stderr: %s", stderr)
+	}
+	_, stderr = mustDossier(t, cfg, "", "ask", "--corpus", cfg.Corpus, delegationQ)
+	if !strings.Contains(stderr, "answering from the index in "+filepath.Join(cfg.Data, "index")+" as it is") {
+		t.Errorf("ask --data --corpus did not say the folder is not read:\n%s", stderr)
 	}
 
 	stdout, _ = mustDossier(t, cfg, "", "index")

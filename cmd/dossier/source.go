@@ -83,6 +83,9 @@ func answerIndex(ctx context.Context, src *sources, stderr io.Writer, log *slog.
 		}
 		_, err := os.Stat(indexDir(src.data))
 		if err == nil {
+			if src.corpus != "" && src.corpusFrom == "--corpus" {
+				fmt.Fprintf(stderr, "dossier: answering from the index in %s as it is; run dossier index to bring %s into it\n", indexDir(src.data), src.corpus)
+			}
 			log.Debug("answering from the on-disk index", "dir", indexDir(src.data))
 			return openDisk(indexDir(src.data))
 		}

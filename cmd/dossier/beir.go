@@ -90,7 +90,7 @@ func (b beirRun) run(ctx context.Context, sio stdio, log *slog.Logger) error {
 		rep.QueriesPerSecond = float64(len(queries)) / took.Seconds()
 	}
 	if b.json {
-		return json.NewEncoder(sio.out).Encode(rep)
+		return writeJSON(sio.out, rep)
 	}
 	_, err = fmt.Fprintf(sio.out, "%s, %s split: %d judged queries over %d documents\n"+
 		"  nDCG@10      %.4f\n  Recall@100   %.4f\n  Recall@1000  %.4f\n  queries/s    %.1f (ranking only, one query at a time)\n",
@@ -110,30 +110,6 @@ func (b beirRun) openIndex(name string) (*index.Index, error) {
 		return ix, nil
 	}
 	return openDisk(filepath.Join(b.data, "beir-"+name))
-}
-
-// eachLine calls fn with every non-blank line of the file and its number.
-func eachLine(name string, fn func(n int, line []byte) error) error {
-	f, err := os.Open(name)
-	if err != nil {
-		return fmt.Errorf("open benchmark file: %w", err)
-	}
-	defer f.Close()
-	br := bufio.NewReader(f)
-	for n := 1; ; n++ {
-		line, err := br.ReadBytes('\n')
-		if err != nil && !errors.Is(err, io.EOF) {
-			return fmt.Errorf("read %s: %w", name, err)
-		}
-		if strings.TrimSpace(string(line)) != "" {
-			if ferr := fn(n, line); ferr != nil {
-				return fmt.Errorf("%s:%d: %w", name, n, ferr)
-			}
-		}
-		if err != nil {
-			return nil
-		}
-	}
 }
 
 // readQrels reads BEIR judgements: "query-id corpus-id score" lines after

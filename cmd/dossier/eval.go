@@ -93,9 +93,7 @@ func runEval(ctx context.Context, args []string, loadEnv envLoader, sio stdio) e
 		rep.Corpus = "the index in " + indexDir(src.data)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(sio.out)
-		enc.SetEscapeHTML(false)
-		return enc.Encode(rep)
+		return writeJSON(sio.out, rep)
 	}
 	_, err = io.WriteString(sio.out, rep.text())
 	return err
@@ -111,38 +109,57 @@ type evalQuestion struct {
 
 // readEvalFile reads a question file, naming the line of any mistake.
 func readEvalFile(name string) ([]evalQuestion, error) {
+	var qs []evalQuestion
+	ids := map[string]int{} // line of each id
+	err := eachLine(name, func(n int, line []byte) error {
+		q, err := parseEvalLine(line)
+		if err != nil {
+			return err
+		}
+		if ids[q.ID] > 0 {
+			return fmt.Errorf("id %q was already used on line %d", q.ID, ids[q.ID])
+		}
+		ids[q.ID] = n
+		qs = append(qs, q)
+		return nil
+	})
+	if err == nil && len(qs) == 0 {
+		err = fmt.Errorf("%s has no questions", name)
+	}
+	return qs, err
+}
+
+// eachLine calls fn with every non-blank line of the file and its number;
+// an error names the file and the line.
+func eachLine(name string, fn func(n int, line []byte) error) error {
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, fmt.Errorf("open question file: %w", err)
+		return err // names the operation and the file already
 	}
 	defer f.Close()
-	var qs []evalQuestion
-	ids := map[string]int{}
 	br := bufio.NewReader(f)
 	for n := 1; ; n++ {
-		raw, err := br.ReadBytes('\n')
+		line, err := br.ReadBytes('\n')
 		if err != nil && !errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("read %s: %w", name, err)
+			return fmt.Errorf("read %s: %w", name, err)
 		}
-		if len(bytes.TrimSpace(raw)) > 0 {
-			q, perr := parseEvalLine(raw)
-			if perr == nil && ids[q.ID] > 0 {
-				perr = fmt.Errorf("id %q was already used on line %d", q.ID, ids[q.ID])
+		if len(bytes.TrimSpace(line)) > 0 {
+			if ferr := fn(n, line); ferr != nil {
+				return fmt.Errorf("%s:%d: %w", name, n, ferr)
 			}
-			if perr != nil {
-				return nil, fmt.Errorf("%s:%d: %w", name, n, perr)
-			}
-			ids[q.ID] = n
-			qs = append(qs, q)
 		}
 		if err != nil {
-			break
+			return nil
 		}
 	}
-	if len(qs) == 0 {
-		return nil, fmt.Errorf("%s has no questions", name)
-	}
-	return qs, nil
+}
+
+// writeJSON writes v as one line of JSON, leaving <, > and & as they are
+// for people reading it.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
 }
 
 func parseEvalLine(raw []byte) (evalQuestion, error) {

@@ -78,8 +78,8 @@ func TestEvalMalformedFile(t *testing.T) {
 		})
 	}
 	_, _, err := dossier(t, Config{}, "", "eval", filepath.Join(t.TempDir(), "missing.jsonl"))
-	if err == nil || !strings.Contains(err.Error(), "open question file") {
-		t.Errorf("eval of a missing file = %v, want an open error", err)
+	if err == nil || !strings.Contains(err.Error(), "missing.jsonl: no such file") {
+		t.Errorf("eval of a missing file = %v, want an error naming it", err)
 	}
 }
 

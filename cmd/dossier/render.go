@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -96,9 +95,7 @@ func (p *printer) writeJSON(a index.Answer) error {
 			Score:      r.Score,
 		})
 	}
-	enc := json.NewEncoder(p.w)
-	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	return writeJSON(p.w, out)
 }
 
 func (p *printer) writeText(a index.Answer) error {

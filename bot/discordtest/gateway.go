@@ -1,0 +1,423 @@
+package discordtest
+
+import (
+	"bytes"
+	"compress/zlib"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
+)
+
+// Gateway opcodes and close codes, from Discord's gateway documentation.
+const (
+	opDispatch       = 0
+	opHeartbeat      = 1
+	opIdentify       = 2
+	opPresenceUpdate = 3
+	opVoiceState     = 4
+	opResume         = 6
+	opReconnect      = 7
+	opRequestMembers = 8
+	opInvalidSession = 9
+	opHello          = 10
+	opHeartbeatACK   = 11
+
+	closeUnknownOpcode   = 4001
+	closeDecodeError     = 4002
+	closeAuthFailed      = 4004
+	closeAlreadyAuthed   = 4005
+	closeInvalidVersion  = 4012
+	heartbeatIntervalMS  = 41250
+	gatewayWriteDeadline = 5 * time.Second
+)
+
+// GatewayStats counts what bots did on the gateway.
+type GatewayStats struct {
+	Connections int // websocket connections accepted
+	Identifies  int // sessions started with IDENTIFY
+	Resumes     int // sessions resumed with RESUME
+	Heartbeats  int
+}
+
+// session is a gateway session: it outlives connections, so that a bot
+// resuming it gets the dispatches it missed.
+type session struct {
+	id string
+	// wmu orders sequence numbers with writes, so the bot sees them in order.
+	wmu sync.Mutex
+
+	// Guarded by Server.mu.
+	seq      int64
+	history  []event
+	conn     *gatewayConn
+	compress bool
+	beats    int // heartbeats over all the session's connections
+}
+
+type event struct {
+	seq  int64
+	name string
+	data json.RawMessage
+	// delivering is called just before the event is written to a bot.
+	delivering func()
+}
+
+type gatewayConn struct {
+	ws  *websocket.Conn
+	wmu sync.Mutex // gorilla/websocket allows one writer at a time
+
+	// Guarded by Server.mu; session is only set by the connection's read loop.
+	session *session
+	beats   int
+}
+
+type payload struct {
+	Op int             `json:"op"`
+	D  json.RawMessage `json:"d"`
+	S  *int64          `json:"s"`
+	T  *string         `json:"t"`
+}
+
+// write sends a payload, as a zlib-compressed binary message if compress.
+func (c *gatewayConn) write(p payload, compress bool) error {
+	msg, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	kind := websocket.TextMessage
+	if compress {
+		var buf bytes.Buffer
+		zw := zlib.NewWriter(&buf)
+		zw.Write(msg)
+		zw.Close()
+		msg, kind = buf.Bytes(), websocket.BinaryMessage
+	}
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.ws.SetWriteDeadline(time.Now().Add(gatewayWriteDeadline))
+	return c.ws.WriteMessage(kind, msg)
+}
+
+func (c *gatewayConn) writeOp(op int, d any) error {
+	raw, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	return c.write(payload{Op: op, D: raw}, false)
+}
+
+func (c *gatewayConn) closeWith(code int, text string) {
+	c.wmu.Lock()
+	c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), time.Now().Add(time.Second))
+	c.wmu.Unlock()
+	c.ws.Close()
+}
+
+func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	ws, err := s.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader has answered already
+	}
+	c := &gatewayConn{ws: ws}
+	s.mu.Lock()
+	s.conns[c] = true
+	s.stats.Connections++
+	s.sessionWG.Add(1)
+	s.mu.Unlock()
+	defer s.sessionWG.Done()
+	defer s.detach(c)
+
+	if v := q.Get("v"); v != "9" && v != "10" {
+		s.violate("gateway: connected with API version %q, want 9 or 10", v)
+		c.closeWith(closeInvalidVersion, "Invalid API version.")
+		return
+	}
+	if e := q.Get("encoding"); e != "json" {
+		s.violate("gateway: connected with encoding %q, want json", e)
+		c.closeWith(closeDecodeError, "Error while decoding payload.")
+		return
+	}
+	if err := c.writeOp(opHello, map[string]int{"heartbeat_interval": heartbeatIntervalMS}); err != nil {
+		return
+	}
+	for {
+		_, msg, err := ws.ReadMessage()
+		if err != nil {
+			var ce *websocket.CloseError
+			if errors.As(err, &ce) && (ce.Code == websocket.CloseNormalClosure || ce.Code == websocket.CloseGoingAway) && c.session != nil {
+				// Discord ends a session closed with 1000 or 1001.
+				s.endSession(c.session)
+			}
+			return
+		}
+		var p payload
+		if err := json.Unmarshal(msg, &p); err != nil {
+			s.violate("gateway: undecodable payload: %v", err)
+			c.closeWith(closeDecodeError, "Error while decoding payload.")
+			return
+		}
+		if !s.handleOp(c, p) {
+			return
+		}
+	}
+}
+
+// handleOp answers one payload from a bot; it reports whether to keep reading.
+func (s *Server) handleOp(c *gatewayConn, p payload) bool {
+	switch p.Op {
+	case opHeartbeat:
+		s.mu.Lock()
+		s.stats.Heartbeats++
+		c.beats++
+		if c.session != nil {
+			c.session.beats++
+		}
+		s.notifyLocked()
+		s.mu.Unlock()
+		return c.writeOp(opHeartbeatACK, nil) == nil
+	case opIdentify:
+		return s.identify(c, p.D)
+	case opResume:
+		return s.resume(c, p.D)
+	case opPresenceUpdate, opVoiceState, opRequestMembers:
+		return true
+	}
+	s.violate("gateway: unknown opcode %d", p.Op)
+	c.closeWith(closeUnknownOpcode, "Unknown opcode.")
+	return false
+}
+
+// tokenOK accepts the bot token with or without discordgo's "Bot " prefix.
+func (s *Server) tokenOK(t string) bool { return strings.TrimPrefix(t, "Bot ") == s.token }
+
+func (s *Server) identify(c *gatewayConn, d json.RawMessage) bool {
+	var id struct {
+		Token    string `json:"token"`
+		Compress bool   `json:"compress"`
+	}
+	if err := json.Unmarshal(d, &id); err != nil {
+		s.violate("gateway: undecodable IDENTIFY: %v", err)
+		c.closeWith(closeDecodeError, "Error while decoding payload.")
+		return false
+	}
+	if c.session != nil {
+		s.violate("gateway: IDENTIFY on an already identified connection")
+		c.closeWith(closeAlreadyAuthed, "Already authenticated.")
+		return false
+	}
+	if !s.tokenOK(id.Token) {
+		s.violate("gateway: IDENTIFY with a wrong token")
+		c.closeWith(closeAuthFailed, "Authentication failed.")
+		return false
+	}
+	s.mu.Lock()
+	sess := &session{id: s.newIDLocked(), conn: c, compress: id.Compress}
+	s.sessions[sess.id] = sess
+	s.stats.Identifies++
+	channels := make([]*discordgo.Channel, 0, len(s.channelOrder))
+	for _, id := range s.channelOrder {
+		ch := *s.channels[id]
+		channels = append(channels, &ch)
+	}
+	c.session = sess
+	s.mu.Unlock()
+
+	s.dispatch(sess, "READY", map[string]any{
+		"v":                  9,
+		"session_id":         sess.id,
+		"resume_gateway_url": s.GatewayURL(),
+		"user":               s.botUser(),
+		"application":        map[string]any{"id": s.appID, "flags": 0},
+		"guilds":             []map[string]any{{"id": s.guildID, "unavailable": true}},
+		"private_channels":   []any{},
+	}, nil)
+	s.dispatch(sess, "GUILD_CREATE", &discordgo.Guild{
+		ID:       s.guildID,
+		Name:     "Test Guild",
+		OwnerID:  "1",
+		Channels: channels,
+	}, nil)
+
+	// Interact waits for the guild to be known, as a user would.
+	s.mu.Lock()
+	s.current = sess
+	s.notifyLocked()
+	s.mu.Unlock()
+	return true
+}
+
+func (s *Server) resume(c *gatewayConn, d json.RawMessage) bool {
+	var r struct {
+		Token     string `json:"token"`
+		SessionID string `json:"session_id"`
+		Seq       int64  `json:"seq"`
+	}
+	if err := json.Unmarshal(d, &r); err != nil {
+		s.violate("gateway: undecodable RESUME: %v", err)
+		c.closeWith(closeDecodeError, "Error while decoding payload.")
+		return false
+	}
+	if !s.tokenOK(r.Token) {
+		s.violate("gateway: RESUME with a wrong token")
+		c.closeWith(closeAuthFailed, "Authentication failed.")
+		return false
+	}
+	s.mu.Lock()
+	sess := s.sessions[r.SessionID]
+	s.mu.Unlock()
+	if sess == nil {
+		// Not resumable: the bot must identify again on this connection.
+		return c.writeOp(opInvalidSession, false) == nil
+	}
+
+	sess.wmu.Lock()
+	defer sess.wmu.Unlock()
+	s.mu.Lock()
+	old := sess.conn
+	sess.conn = c
+	s.stats.Resumes++
+	var missed []event
+	for _, ev := range sess.history {
+		if ev.seq > r.Seq {
+			missed = append(missed, ev)
+		}
+	}
+	last := sess.seq
+	c.session = sess
+	s.notifyLocked()
+	s.mu.Unlock()
+	if old != nil && old != c {
+		old.ws.Close()
+	}
+	// As Discord does: replay what was missed, then RESUMED.
+	for _, ev := range missed {
+		if !s.send(c, ev, false) {
+			return false
+		}
+	}
+	resumed := "RESUMED"
+	return c.write(payload{Op: opDispatch, D: json.RawMessage(`{}`), S: &last, T: &resumed}, false) == nil
+}
+
+// dispatch assigns the next sequence number to an event and sends it to the
+// session's connection, if any; it is kept for replay on RESUME either way.
+func (s *Server) dispatch(sess *session, name string, data any, delivering func()) {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		panic("discordtest: marshal " + name + ": " + err.Error())
+	}
+	sess.wmu.Lock()
+	defer sess.wmu.Unlock()
+	s.mu.Lock()
+	sess.seq++
+	ev := event{seq: sess.seq, name: name, data: raw, delivering: delivering}
+	sess.history = append(sess.history, ev)
+	c, compress := sess.conn, sess.compress && name == "READY"
+	s.mu.Unlock()
+	if c != nil {
+		s.send(c, ev, compress)
+	}
+}
+
+func (s *Server) send(c *gatewayConn, ev event, compress bool) bool {
+	if ev.delivering != nil {
+		ev.delivering()
+	}
+	return c.write(payload{Op: opDispatch, D: ev.data, S: &ev.seq, T: &ev.name}, compress) == nil
+}
+
+// detach forgets a closed connection; its session stays resumable.
+func (s *Server) detach(c *gatewayConn) {
+	c.ws.Close()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.conns, c)
+	if c.session != nil && c.session.conn == c {
+		c.session.conn = nil
+	}
+	s.notifyLocked()
+}
+
+func (s *Server) endSession(sess *session) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.sessions, sess.id)
+	if s.current == sess {
+		s.current = nil
+	}
+	s.notifyLocked()
+}
+
+// DropConnection cuts the bot's gateway connection without a close frame, as
+// a network failure would. The session stays resumable: discordgo reconnects,
+// sends RESUME, and gets the events dispatched in the meantime.
+func (s *Server) DropConnection() {
+	s.mu.Lock()
+	var c *gatewayConn
+	if s.current != nil {
+		c = s.current.conn
+		s.current.conn = nil
+	}
+	s.mu.Unlock()
+	if c == nil {
+		s.tb.Errorf("discordtest: DropConnection: no bot is connected")
+		return
+	}
+	c.ws.Close()
+}
+
+// RequestReconnect sends opcode 7 Reconnect to the bot, which must close the
+// connection and resume the session on a new one.
+func (s *Server) RequestReconnect() {
+	s.mu.Lock()
+	var c *gatewayConn
+	if s.current != nil {
+		c = s.current.conn
+	}
+	s.mu.Unlock()
+	if c == nil {
+		s.tb.Errorf("discordtest: RequestReconnect: no bot is connected")
+		return
+	}
+	c.writeOp(opReconnect, nil)
+}
+
+// WaitConnected waits until a bot is connected with an identified or
+// resumed session and has sent a heartbeat on this connection, which
+// discordgo does once Open has returned. Closing a discordgo session before
+// its first heartbeat races with it and makes discordgo reconnect forever,
+// so tests should wait for this before closing, e.g. after a resume.
+func (s *Server) WaitConnected(tb testing.TB) {
+	tb.Helper()
+	ok := s.waitFor(nil, connectTimeout, func() bool {
+		return s.current != nil && s.current.conn != nil && s.current.conn.beats > 0
+	})
+	if !ok {
+		tb.Fatalf("discordtest: no bot connected within %v", connectTimeout)
+	}
+}
+
+// GatewayStats returns counts of gateway activity so far.
+func (s *Server) GatewayStats() GatewayStats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stats
+}
+
+func (s *Server) violate(format string, args ...any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.violateLocked(format, args...)
+}
+
+func (s *Server) botUser() *discordgo.User {
+	return &discordgo.User{ID: s.botUserID, Username: "dossier-test", Discriminator: "0", Bot: true}
+}

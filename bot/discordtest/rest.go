@@ -1,0 +1,354 @@
+package discordtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// Discord JSON error codes the fake answers with.
+const (
+	codeGeneral             = 0
+	codeUnknownChannel      = 10003
+	codeUnknownMessage      = 10008
+	codeUnknownWebhook      = 10015
+	codeUnknownInteraction  = 10062
+	codeEmptyMessage        = 50006
+	codeInvalidWebhookToken = 50027
+	codeInvalidFormBody     = 50035
+	codeAlreadyAcknowledged = 40060
+)
+
+type restKey struct{}
+
+// restRequest is a REST request with its body already read and decoded.
+type restRequest struct {
+	*http.Request
+	path  string          // after the /api/vN prefix
+	body  json.RawMessage // JSON body, or payload_json of a multipart body
+	files int             // files attached to a multipart body
+}
+
+type restHandler func(w http.ResponseWriter, r *restRequest)
+
+// route is one REST endpoint. Public endpoints need no Authorization header:
+// GET /gateway, and webhook endpoints, which authenticate by the token in
+// their path.
+type route struct {
+	pattern string
+	public  bool
+	handle  restHandler
+}
+
+func (s *Server) routes() []route {
+	return []route{
+		{"GET /gateway", true, s.getGateway},
+		{"GET /gateway/bot", false, s.getGatewayBot},
+		{"GET /users/@me", false, s.getMe},
+		{"GET /channels/{channel}", false, s.getChannel},
+		{"POST /channels/{channel}/messages", false, s.postChannelMessage},
+		{"GET /channels/{channel}/messages/{message}", false, s.getChannelMessage},
+		{"GET /applications/{app}/commands", false, s.getCommands},
+		{"PUT /applications/{app}/commands", false, s.putCommands},
+		{"GET /applications/{app}/guilds/{guild}/commands", false, s.getCommands},
+		{"PUT /applications/{app}/guilds/{guild}/commands", false, s.putCommands},
+		{"POST /interactions/{id}/{token}/callback", true, s.postCallback},
+		{"POST /webhooks/{app}/{token}", true, s.postFollowup},
+		{"GET /webhooks/{app}/{token}/messages/{message}", true, s.getWebhookMessage},
+		{"PATCH /webhooks/{app}/{token}/messages/{message}", true, s.patchWebhookMessage},
+		{"DELETE /webhooks/{app}/{token}/messages/{message}", true, s.deleteWebhookMessage},
+	}
+}
+
+// restHandler serves /api/v9/ and /api/v10/: it records each request, checks
+// authentication, adds rate-limit headers and routes to the endpoint.
+func (s *Server) restHandler() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range s.routes() {
+		mux.HandleFunc(rt.pattern, func(w http.ResponseWriter, r *http.Request) {
+			rr := r.Context().Value(restKey{}).(*restRequest)
+			rr.Request = r // carries the path values
+			if !rt.public && r.Header.Get("Authorization") != "Bot "+s.token {
+				writeError(w, http.StatusUnauthorized, codeGeneral, "401: Unauthorized", nil)
+				return
+			}
+			rt.handle(w, rr)
+		})
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		version, path, ok := cutVersion(r.URL.Path)
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		rr := &restRequest{Request: r, path: path}
+		var err error
+		rr.body, rr.files, err = readBody(r)
+
+		s.mu.Lock()
+		s.requests = append(s.requests, Request{Method: r.Method, Path: path, Query: r.URL.RawQuery, Body: decode(rr.body), Time: s.nowLocked()})
+		n := len(s.requests) - 1
+		limited := s.rateLimit > 0
+		if limited {
+			s.rateLimit--
+		}
+		s.mu.Unlock()
+		defer func() {
+			s.mu.Lock()
+			s.requests[n].Status = rec.status
+			s.mu.Unlock()
+		}()
+
+		setRateLimitHeaders(rec, r.Method+" "+path)
+		switch {
+		case !ok:
+			s.violate("%s %s: unsupported API version %q, want v9 or v10", r.Method, r.URL.Path, version)
+			writeError(rec, http.StatusNotFound, codeGeneral, "404: Not Found", nil)
+		case err != nil:
+			s.violate("%s %s: unreadable body: %v", r.Method, path, err)
+			writeError(rec, http.StatusBadRequest, codeGeneral, "400: Bad Request", nil)
+		case limited:
+			rec.Header().Set("Retry-After", "1")
+			writeJSON(rec, http.StatusTooManyRequests, map[string]any{"message": "You are being rate limited.", "retry_after": 0.05, "global": false})
+		default:
+			r2 := r.Clone(context.WithValue(r.Context(), restKey{}, rr))
+			r2.URL.Path = path
+			if _, pattern := mux.Handler(r2); pattern == "" {
+				s.violate("%s %s: endpoint not implemented by the fake (or not Discord's)", r.Method, path)
+			}
+			mux.ServeHTTP(rec, r2)
+		}
+	})
+}
+
+// cutVersion splits "/api/v9/x" into "9", "/x"; ok is false for other versions.
+func cutVersion(p string) (version, path string, ok bool) {
+	rest, _ := strings.CutPrefix(p, "/api/")
+	version, path, _ = strings.Cut(rest, "/")
+	return version, "/" + path, version == "v9" || version == "v10"
+}
+
+// readBody returns the JSON body, taking payload_json from multipart bodies
+// (discordgo sends those when a message carries files).
+func readBody(r *http.Request) (body json.RawMessage, files int, err error) {
+	b, err := io.ReadAll(r.Body)
+	if err != nil || len(b) == 0 {
+		return nil, 0, err
+	}
+	mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt != "multipart/form-data" {
+		if !json.Valid(b) {
+			return nil, 0, fmt.Errorf("body is not JSON")
+		}
+		return b, 0, nil
+	}
+	mr := multipart.NewReader(bytes.NewReader(b), params["boundary"])
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, 0, fmt.Errorf("read multipart body: %w", err)
+		}
+		switch name := part.FormName(); {
+		case name == "payload_json":
+			if body, err = io.ReadAll(part); err != nil {
+				return nil, 0, err
+			}
+		case strings.HasPrefix(name, "files["):
+			files++
+		}
+	}
+	if !json.Valid(body) {
+		return nil, 0, fmt.Errorf("multipart body without JSON payload_json")
+	}
+	return body, files, nil
+}
+
+func decode(raw json.RawMessage) any {
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return nil
+	}
+	return v
+}
+
+// setRateLimitHeaders sends generous limits, since discordgo sleeps when a
+// bucket reports no requests remaining.
+func setRateLimitHeaders(w http.ResponseWriter, bucket string) {
+	h := w.Header()
+	h.Set("X-RateLimit-Limit", "50")
+	h.Set("X-RateLimit-Remaining", "49")
+	h.Set("X-RateLimit-Reset-After", "1.000")
+	h.Set("X-RateLimit-Bucket", fmt.Sprintf("%x", bucket))
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// writeError answers with Discord's error JSON; errs holds per-field errors.
+func writeError(w http.ResponseWriter, status, code int, msg string, errs map[string]any) {
+	body := map[string]any{"code": code, "message": msg}
+	if errs != nil {
+		body["errors"] = errs
+	}
+	writeJSON(w, status, body)
+}
+
+func (s *Server) getGateway(w http.ResponseWriter, _ *restRequest) {
+	writeJSON(w, http.StatusOK, map[string]string{"url": s.GatewayURL()})
+}
+
+func (s *Server) getGatewayBot(w http.ResponseWriter, _ *restRequest) {
+	writeJSON(w, http.StatusOK, map[string]any{
+		"url":    s.GatewayURL(),
+		"shards": 1,
+		"session_start_limit": map[string]int{
+			"total": 1000, "remaining": 999, "reset_after": 14400000, "max_concurrency": 1,
+		},
+	})
+}
+
+func (s *Server) getMe(w http.ResponseWriter, _ *restRequest) {
+	writeJSON(w, http.StatusOK, s.botUser())
+}
+
+func (s *Server) getChannel(w http.ResponseWriter, r *restRequest) {
+	s.mu.Lock()
+	ch, ok := s.channels[r.PathValue("channel")]
+	s.mu.Unlock()
+	if !ok {
+		writeError(w, http.StatusNotFound, codeUnknownChannel, "Unknown Channel", nil)
+		return
+	}
+	writeJSON(w, http.StatusOK, ch)
+}
+
+func (s *Server) postChannelMessage(w http.ResponseWriter, r *restRequest) {
+	channelID := r.PathValue("channel")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.channels[channelID]; !ok {
+		writeError(w, http.StatusNotFound, codeUnknownChannel, "Unknown Channel", nil)
+		return
+	}
+	if !s.checkMessageLocked(w, r, "", r.body, true) {
+		return
+	}
+	m := s.storeMessageLocked(channelID, discordgo.MessageTypeDefault, r.body)
+	writeJSON(w, http.StatusOK, m.fields)
+}
+
+func (s *Server) getChannelMessage(w http.ResponseWriter, r *restRequest) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	channelID := r.PathValue("channel")
+	if _, ok := s.channels[channelID]; !ok {
+		writeError(w, http.StatusNotFound, codeUnknownChannel, "Unknown Channel", nil)
+		return
+	}
+	m, ok := s.messages[r.PathValue("message")]
+	if !ok || m.deleted || m.channelID != channelID || m.ephemeral() {
+		writeError(w, http.StatusNotFound, codeUnknownMessage, "Unknown Message", nil)
+		return
+	}
+	writeJSON(w, http.StatusOK, m.fields)
+}
+
+func (s *Server) getCommands(w http.ResponseWriter, r *restRequest) {
+	if r.PathValue("app") != s.appID {
+		writeError(w, http.StatusForbidden, 50001, "Missing Access", nil)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cmds := s.commands[r.PathValue("guild")]
+	if cmds == nil {
+		cmds = []*discordgo.ApplicationCommand{}
+	}
+	writeJSON(w, http.StatusOK, cmds)
+}
+
+func (s *Server) putCommands(w http.ResponseWriter, r *restRequest) {
+	if r.PathValue("app") != s.appID {
+		s.violate("%s %s: application ID is not the bot's", r.Method, r.path)
+		writeError(w, http.StatusForbidden, 50001, "Missing Access", nil)
+		return
+	}
+	guildID := r.PathValue("guild")
+	if guildID != "" && guildID != s.guildID {
+		s.violate("%s %s: unknown guild", r.Method, r.path)
+		writeError(w, http.StatusNotFound, 10004, "Unknown Guild", nil)
+		return
+	}
+	var cmds []*discordgo.ApplicationCommand
+	if err := json.Unmarshal(r.body, &cmds); err != nil {
+		s.violate("%s %s: body is not a list of commands: %v", r.Method, r.path, err)
+		writeError(w, http.StatusBadRequest, codeInvalidFormBody, "Invalid Form Body", nil)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if errs := validateCommands(cmds); len(errs) > 0 {
+		s.rejectLocked(w, r, errs)
+		return
+	}
+	s.commands[guildID] = s.registerLocked(guildID, cmds)
+	writeJSON(w, http.StatusOK, s.commands[guildID])
+}
+
+// registerLocked gives commands IDs, keeping the ID of a command that
+// replaces one of the same name and type, as Discord does.
+func (s *Server) registerLocked(guildID string, cmds []*discordgo.ApplicationCommand) []*discordgo.ApplicationCommand {
+	old := make(map[string]string)
+	for _, c := range s.commands[guildID] {
+		old[fmt.Sprint(c.Type, c.Name)] = c.ID
+	}
+	out := make([]*discordgo.ApplicationCommand, 0, len(cmds))
+	for _, c := range cmds {
+		c := *c
+		if c.Type == 0 {
+			c.Type = discordgo.ChatApplicationCommand
+		}
+		c.ID = old[fmt.Sprint(c.Type, c.Name)]
+		if c.ID == "" {
+			c.ID = s.newIDLocked()
+		}
+		c.ApplicationID, c.GuildID, c.Version = s.appID, guildID, s.newIDLocked()
+		out = append(out, &c)
+	}
+	s.notifyLocked()
+	return out
+}
+
+// Commands returns the commands registered for a guild, or the global ones
+// for guildID "".
+func (s *Server) Commands(guildID string) []*discordgo.ApplicationCommand {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]*discordgo.ApplicationCommand, len(s.commands[guildID]))
+	for i, c := range s.commands[guildID] {
+		cc := *c
+		out[i] = &cc
+	}
+	return out
+}

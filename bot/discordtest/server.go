@@ -1,0 +1,273 @@
+// Package discordtest provides a fake Discord for tests, in the spirit of
+// net/http/httptest: a loopback server that speaks Discord's REST API (v9
+// and v10 JSON) and gateway protocol over real HTTP and a real websocket, so
+// the real discordgo client can be pointed at it.
+//
+// A test starts a Server, points a discordgo session at it (rewrite
+// https://discord.com/api/v9 to Server.APIURL in the session's HTTP
+// transport; the gateway URL comes from GET /gateway), opens the session,
+// then plays the user's part with Server.Interact and inspects what the bot
+// sent with Interaction.Wait, Server.Messages and Server.Commands.
+//
+// The fake checks requests the way Discord does (message and embed limits,
+// components, command definitions, the 3-second acknowledgement deadline,
+// the 15-minute interaction token lifetime), answering with Discord's status
+// codes and error JSON. Every failed check is also recorded, together with
+// product rules Discord itself does not enforce (every message must carry
+// allowed_mentions with an empty parse list), and listed by
+// Server.Violations.
+package discordtest
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
+)
+
+// discordEpoch is the first millisecond of 2015, the origin of snowflake IDs.
+const discordEpoch = 1420070400000
+
+// Server is a fake Discord. Its methods are safe for concurrent use.
+type Server struct {
+	tb       testing.TB
+	http     *httptest.Server
+	upgrader websocket.Upgrader
+
+	token, appID, botUserID, guildID, channelID, userID string
+
+	// sessionWG counts gateway connection goroutines so Close can wait.
+	sessionWG sync.WaitGroup
+
+	mu          sync.Mutex
+	changed     chan struct{} // closed and replaced whenever state changes
+	offset      time.Duration // added to the wall clock by Advance
+	ackDeadline time.Duration
+	lastID      uint64
+	rateLimit   int // REST requests still to answer with 429
+
+	channels     map[string]*discordgo.Channel
+	channelOrder []string
+	messages     map[string]*storedMessage // by message ID
+	messageOrder []*storedMessage
+	commands     map[string][]*discordgo.ApplicationCommand
+	interactions map[string]*Interaction // by interaction ID
+	byToken      map[string]*Interaction
+
+	sessions map[string]*session
+	current  *session // the session Interact dispatches to
+	conns    map[*gatewayConn]bool
+	stats    GatewayStats
+
+	requests   []Request
+	violations []string
+}
+
+// Request is one REST request the fake received.
+type Request struct {
+	Method string
+	// Path is the URL path after the version prefix, e.g. "/channels/1/messages".
+	Path  string
+	Query string
+	// Body is the decoded JSON body (the payload_json part of a multipart
+	// body): map[string]any, []any, or nil if there was none.
+	Body   any
+	Status int
+	Time   time.Time
+}
+
+// NewServer starts a fake Discord on loopback with one guild holding one text
+// channel. It is closed by tb.Cleanup.
+func NewServer(tb testing.TB) *Server {
+	tb.Helper()
+	s := &Server{
+		tb:           tb,
+		upgrader:     websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }},
+		changed:      make(chan struct{}),
+		ackDeadline:  discordgo.InteractionDeadline,
+		channels:     make(map[string]*discordgo.Channel),
+		messages:     make(map[string]*storedMessage),
+		commands:     make(map[string][]*discordgo.ApplicationCommand),
+		interactions: make(map[string]*Interaction),
+		byToken:      make(map[string]*Interaction),
+		sessions:     make(map[string]*session),
+		conns:        make(map[*gatewayConn]bool),
+	}
+	s.mu.Lock()
+	s.appID = s.newIDLocked()
+	s.botUserID = s.appID
+	s.guildID = s.newIDLocked()
+	s.userID = s.newIDLocked()
+	s.token = "fake-token." + s.newIDLocked()
+	s.mu.Unlock()
+	s.channelID = s.AddChannel("general")
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("/gateway", s.serveGateway)
+	mux.HandleFunc("/gateway/", s.serveGateway)
+	mux.Handle("/api/", s.restHandler())
+	s.http = httptest.NewServer(mux)
+	tb.Cleanup(s.close)
+	return s
+}
+
+// close disconnects every gateway connection, then stops the HTTP server.
+func (s *Server) close() {
+	s.mu.Lock()
+	conns := make([]*gatewayConn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.ws.Close()
+	}
+	s.sessionWG.Wait()
+	s.http.Close()
+}
+
+// APIURL is the REST base URL, standing in for https://discord.com/api/v9.
+func (s *Server) APIURL() string { return s.http.URL + "/api/v9" }
+
+// GatewayURL is the websocket URL that GET /gateway returns.
+func (s *Server) GatewayURL() string {
+	return "ws" + strings.TrimPrefix(s.http.URL, "http") + "/gateway"
+}
+
+// Token is the only bot token the fake accepts, without the "Bot " prefix.
+func (s *Server) Token() string { return s.token }
+
+// AppID is the bot's application ID.
+func (s *Server) AppID() string { return s.appID }
+
+// BotUserID is the bot user's ID (equal to AppID, as for real bots).
+func (s *Server) BotUserID() string { return s.botUserID }
+
+// GuildID is the default guild's ID.
+func (s *Server) GuildID() string { return s.guildID }
+
+// ChannelID is the default guild's default text channel.
+func (s *Server) ChannelID() string { return s.channelID }
+
+// AddChannel creates a text channel in the default guild and returns its ID.
+func (s *Server) AddChannel(name string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := s.newIDLocked()
+	s.channels[id] = &discordgo.Channel{
+		ID:       id,
+		GuildID:  s.guildID,
+		Name:     name,
+		Type:     discordgo.ChannelTypeGuildText,
+		Position: len(s.channelOrder),
+	}
+	s.channelOrder = append(s.channelOrder, id)
+	s.notifyLocked()
+	return id
+}
+
+// Advance moves the fake's clock forward by d, so tests can reach the
+// acknowledgement deadline or the end of an interaction token's lifetime
+// without waiting.
+func (s *Server) Advance(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.offset += d
+	s.notifyLocked()
+}
+
+// SetAckDeadline changes how long the bot has to send an interaction's
+// initial callback after it was delivered (Discord's is 3 seconds).
+func (s *Server) SetAckDeadline(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ackDeadline = d
+	s.notifyLocked()
+}
+
+// RateLimitNext makes the next n REST requests fail with 429 Too Many
+// Requests and a short retry_after, as Discord does when a bucket is empty.
+func (s *Server) RateLimitNext(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rateLimit += n
+}
+
+// Requests returns every REST request received so far, oldest first.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.requests)
+}
+
+// Violations lists every check the bot failed so far: requests Discord would
+// reject, product rules (allowed_mentions), and interactions left without an
+// initial callback past the deadline.
+func (s *Server) Violations() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, in := range s.interactions {
+		in.checkDeadlineLocked()
+	}
+	return slices.Clone(s.violations)
+}
+
+func (s *Server) violateLocked(format string, args ...any) {
+	s.violations = append(s.violations, fmt.Sprintf(format, args...))
+	s.notifyLocked()
+}
+
+// now is the fake's clock: the wall clock moved on by Advance.
+func (s *Server) now() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.nowLocked()
+}
+
+func (s *Server) nowLocked() time.Time { return time.Now().Add(s.offset) }
+
+// newIDLocked returns a fresh snowflake carrying the fake clock's time.
+func (s *Server) newIDLocked() string {
+	id := uint64(s.nowLocked().UnixMilli()-discordEpoch) << 22
+	if id <= s.lastID {
+		id = s.lastID + 1
+	}
+	s.lastID = id
+	return fmt.Sprint(id)
+}
+
+// notifyLocked wakes everyone waiting for a state change.
+func (s *Server) notifyLocked() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// waitFor blocks until cond, evaluated with s.mu held, returns true, or until
+// deadline passes or done is closed; it reports whether cond held.
+func (s *Server) waitFor(done <-chan struct{}, timeout time.Duration, cond func() bool) bool {
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	for {
+		s.mu.Lock()
+		ok := cond()
+		ch := s.changed
+		s.mu.Unlock()
+		if ok {
+			return true
+		}
+		select {
+		case <-ch:
+		case <-done:
+			return false
+		case <-timer.C:
+			return false
+		}
+	}
+}

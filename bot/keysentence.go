@@ -5,8 +5,6 @@ import (
 	"sort"
 	"strings"
 	"unicode"
-
-	"github.com/dossier-bot/dossier/corpus"
 )
 
 // Chat furniture that says nothing about a message's subject: links,
@@ -16,6 +14,9 @@ var (
 	chatNoise  = regexp.MustCompile(`https?://\S+|<a?:\w+:\d+>|<[@#][!&]?\d+>|<t:\d+(?::\w)?>|</[\w -]+:\d+>|@(?i:everyone|here)\b`)
 	decoration = strings.NewReplacer("*", "", "_", " ", "~", "", "|", "", "`", "", "\\", "")
 	blockMark  = regexp.MustCompile(`(?m)^\s*(?:>+|#+|-#|[-*+]|\d+[.)])\s+`)
+	// Chat is loosely punctuated: a sentence ends at a line break or at
+	// end punctuation before a space, whatever case follows.
+	chatSentenceEnd = regexp.MustCompile(`\n+|[.!?…]+["')\]]*\s+`)
 )
 
 // stopword reports whether w, lower case, weighs nothing when choosing a
@@ -34,11 +35,12 @@ func stopword(w string) bool {
 }
 
 // questionFromMessage turns a chat message into a question for the index:
-// the whole message when it is short enough, else its sentences with the
-// most informative words, up to maxQuestion characters.
+// the whole message when it is short enough, else its most informative
+// sentence, with any others nearly as informative, up to maxQuestion
+// characters.
 func questionFromMessage(msg string) string {
-	clean := oneLine(decoration.Replace(blockMark.ReplaceAllString(chatNoise.ReplaceAllString(msg, " "), "")))
-	if runes(clean) <= maxQuestion {
+	msg = decoration.Replace(blockMark.ReplaceAllString(chatNoise.ReplaceAllString(msg, " "), ""))
+	if clean := oneLine(msg); runes(clean) <= maxQuestion {
 		return clean
 	}
 	type sentence struct {
@@ -47,17 +49,16 @@ func questionFromMessage(msg string) string {
 		score float64
 	}
 	var ss []sentence
-	for i, span := range corpus.Sentences(clean) {
-		t := strings.TrimSpace(clean[span[0]:span[1]])
-		if t != "" {
-			ss = append(ss, sentence{text: t, at: i, score: informative(t)})
-		}
+	for i, t := range chatSentences(msg) {
+		ss = append(ss, sentence{text: t, at: i, score: informative(t)})
 	}
 	sort.SliceStable(ss, func(i, j int) bool { return ss[i].score > ss[j].score })
+	// Sentences far less informative than the best would only dilute the
+	// question.
 	var picked []sentence
 	used := -1 // the separating space before the first sentence is not needed
 	for _, s := range ss {
-		if n := runes(s.text) + 1; used+n <= maxQuestion {
+		if n := runes(s.text) + 1; used+n <= maxQuestion && s.score >= ss[0].score/2 {
 			picked = append(picked, s)
 			used += n
 		}
@@ -72,6 +73,20 @@ func questionFromMessage(msg string) string {
 		parts[i] = s.text
 	}
 	return strings.Join(parts, " ")
+}
+
+// chatSentences splits a chat message into sentences, each on one line.
+func chatSentences(msg string) []string {
+	msg += "\n" // so the last sentence ends at a match too
+	var out []string
+	start := 0
+	for _, end := range chatSentenceEnd.FindAllStringIndex(msg, -1) {
+		if t := oneLine(msg[start:end[1]]); t != "" {
+			out = append(out, t)
+		}
+		start = end[1]
+	}
+	return out
 }
 
 // informative scores a sentence by the words that tend to carry its

@@ -7,7 +7,7 @@ import (
 
 func TestQuestionFromMessage(t *testing.T) {
 	t.Parallel()
-	filler := strings.Repeat("I was thinking about this and it is not so easy to say what we should do here. ", 3)
+	filler := strings.Repeat("i was thinking about this and it is not so easy to say what we should do here. ", 3)
 	tests := []struct {
 		name, msg string
 		want      string // the question, or for long messages a part it must contain
@@ -17,6 +17,8 @@ func TestQuestionFromMessage(t *testing.T) {
 		{"chat noise dropped", "<@123> @everyone **who** led the delegation? https://x.example/a <:pog:99>",
 			"who led the delegation?", false},
 		{"quote and list marks dropped", "> did Iran deny the visit?\n- yes", "did Iran deny the visit? yes", false},
+		{"line breaks end sentences", strings.Repeat("so many thoughts on this\n", 12) + "Did Bagheri meet Kim Jong Un in 2024\n" + strings.Repeat("so many thoughts on this\n", 12),
+			"Did Bagheri meet Kim Jong Un in 2024", true},
 		{"long message: the informative sentence",
 			filler + "Yun Jong Ho led a delegation of 21 officials to Tehran in April 2024. " + filler,
 			"Yun Jong Ho led a delegation of 21 officials to Tehran in April 2024.", true},

@@ -43,7 +43,7 @@ func TestLimiterForgetsQuietUsers(t *testing.T) {
 	c := &clock{t: time.Unix(0, 0)}
 	l := newLimiter(1, time.Second, c.now)
 	for i := range 2000 {
-		l.allow(string(rune('a' + i%26)) + string(rune(i)))
+		l.allow(string(rune('a'+i%26)) + string(rune(i)))
 		c.advance(time.Second)
 	}
 	if n := len(l.seen); n > 1025 {

@@ -1,0 +1,322 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/dossier-bot/dossier/index"
+)
+
+// What users are told when something goes wrong: short and plain.
+const (
+	msgEmpty      = "Please ask a question: that one has no words in it."
+	msgNoText     = "That message has no text to look up sources for."
+	msgBusy       = "Dossier is busy answering other questions. Please try again in a moment."
+	msgFailed     = "Sorry, something went wrong while answering. Please try again."
+	msgOldButton  = "That button no longer works. Please ask again with /ask."
+	msgNoCitation = "There are no sources on that message to post."
+)
+
+func msgTooLong(n int) string {
+	return fmt.Sprintf("That question is %d characters long; please keep it to %d.", n, maxQuestion)
+}
+
+func msgSlowDown(questions int, window, wait time.Duration) string {
+	return fmt.Sprintf("You're asking faster than Dossier can answer (%d questions in %d seconds). Please try again in %d s.",
+		questions, int(window.Seconds()), max(int(math.Ceil(wait.Seconds())), 1))
+}
+
+// onInteraction is discordgo's handler for every interaction; discordgo
+// runs each in its own goroutine.
+func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
+	if !b.track() {
+		b.log.Warn("interaction arrived during shutdown; not answered", "interaction", ic.ID)
+		return
+	}
+	defer b.inflight.Done()
+	ctx, cancel := context.WithTimeout(context.Background(), replyTimeout)
+	defer cancel()
+	i := ic.Interaction
+	switch data := i.Data.(type) {
+	case discordgo.ApplicationCommandInteractionData:
+		switch {
+		case i.Type == discordgo.InteractionApplicationCommandAutocomplete:
+			b.autocomplete(i, data)
+		case data.Name == cmdAsk:
+			b.onAsk(ctx, i, data)
+		case data.Name == cmdFindSources:
+			b.onFindSources(ctx, i, data)
+		case data.Name == cmdSources:
+			b.onSources(i, data)
+		default:
+			b.log.Warn("unknown command", "command", data.Name, "interaction", i.ID)
+			b.respond(i, text(msgOldButton), true)
+		}
+	case discordgo.MessageComponentInteractionData:
+		switch prefix, _, _ := strings.Cut(data.CustomID, ":"); prefix {
+		case moreID:
+			b.onMore(ctx, i, data)
+		case postID:
+			b.onPost(i, data)
+		default:
+			b.log.Warn("unknown button", "custom_id", data.CustomID, "interaction", i.ID)
+			b.respond(i, text(msgOldButton), true)
+		}
+	default:
+		b.log.Debug("ignoring interaction", "type", i.Type.String(), "interaction", i.ID)
+	}
+}
+
+func (b *Bot) onAsk(ctx context.Context, i *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData) {
+	q := oneLine(stringOption(data, optQuestion))
+	k := min(max(intOption(data, optResults, defaultResults), 1), maxResults)
+	private := boolOption(data, optPrivate)
+	if !b.admit(i, q) {
+		return
+	}
+	b.answer(ctx, i, page{question: q, k: k}, private, false)
+}
+
+func (b *Bot) onFindSources(ctx context.Context, i *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData) {
+	var msg *discordgo.Message
+	if data.Resolved != nil {
+		msg = data.Resolved.Messages[data.TargetID]
+	}
+	if msg == nil {
+		b.respond(i, text(msgNoText), true)
+		return
+	}
+	q := questionFromMessage(msg.Content)
+	if q == "" {
+		b.respond(i, text(msgNoText), true)
+		return
+	}
+	if !b.admit(i, q) {
+		return
+	}
+	channel := msg.ChannelID
+	if channel == "" {
+		channel = i.ChannelID
+	}
+	src := &messageRef{channelID: channel, messageID: msg.ID}
+	if !snowflake(src.channelID) || !snowflake(src.messageID) {
+		src = nil // no button rather than a broken link
+	}
+	b.answer(ctx, i, page{question: q, k: defaultResults, source: src}, true, false)
+}
+
+func (b *Bot) onMore(ctx context.Context, i *discordgo.Interaction, data discordgo.MessageComponentInteractionData) {
+	m, err := parseMore(data.CustomID)
+	if err != nil {
+		b.log.Warn("malformed button", "err", err, "interaction", i.ID)
+		b.respond(i, text(msgOldButton), true)
+		return
+	}
+	var src *messageRef
+	if i.Message != nil {
+		if m.question == "" {
+			m.question = questionIn(i.Message.Content)
+		}
+		src = sourceIn(i.Message.Components)
+	}
+	if m.question == "" {
+		b.respond(i, text(msgOldButton), true)
+		return
+	}
+	if !b.admit(i, m.question) {
+		return
+	}
+	b.answer(ctx, i, page{question: m.question, offset: m.offset, k: m.k, source: src}, false, true)
+}
+
+// onPost shares the citations of a Find sources reply with the channel,
+// attributed to whoever clicked. It copies what that person saw rather
+// than searching again, so everyone sees the same sources.
+func (b *Bot) onPost(i *discordgo.Interaction, data discordgo.MessageComponentInteractionData) {
+	ref, err := parsePost(data.CustomID)
+	if err != nil {
+		b.log.Warn("malformed button", "err", err, "interaction", i.ID)
+		b.respond(i, text(msgOldButton), true)
+		return
+	}
+	var embeds []*discordgo.MessageEmbed
+	if i.Message != nil {
+		for _, e := range i.Message.Embeds {
+			embeds = append(embeds, citation(e))
+		}
+	}
+	if len(embeds) == 0 {
+		b.respond(i, text(msgNoCitation), true)
+		return
+	}
+	content := fmt.Sprintf("Sources for %s — shared by %s", ref.link(i.GuildID), escape(oneLine(displayName(i))))
+	b.respond(i, reply{content: content, embeds: embeds}, false)
+}
+
+// citation copies the parts of an embed Dossier renders, so nothing else a
+// message carries is re-posted.
+func citation(e *discordgo.MessageEmbed) *discordgo.MessageEmbed {
+	c := &discordgo.MessageEmbed{Title: e.Title, URL: safeURL(e.URL), Description: e.Description, Color: e.Color}
+	if e.Footer != nil && e.Footer.Text != "" {
+		c.Footer = &discordgo.MessageEmbedFooter{Text: e.Footer.Text}
+	}
+	return c
+}
+
+func (b *Bot) onSources(i *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData) {
+	docs := b.search.Documents()
+	q := oneLine(stringOption(data, optDocument))
+	if q == "" {
+		b.respond(i, renderDocuments(docs), true)
+		return
+	}
+	switch found := findDocuments(docs, q); len(found) {
+	case 0:
+		b.respond(i, text(fmt.Sprintf("No document matches “%s”. Use /sources alone to list them all.", escape(trim(q, maxQuestion)))), true)
+	case 1:
+		b.respond(i, renderDocument(found[0]), true)
+	default:
+		b.respond(i, renderDocuments(found), true)
+	}
+}
+
+func (b *Bot) autocomplete(i *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData) {
+	var typed string
+	for _, o := range data.Options {
+		if o.Focused {
+			typed, _ = o.Value.(string)
+		}
+	}
+	err := b.session.InteractionRespond(i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+		Data: &discordgo.InteractionResponseData{
+			Choices:         choices(b.search.Documents(), typed),
+			AllowedMentions: noMentions(),
+		},
+	})
+	if err != nil {
+		b.fail("offer autocomplete choices", i, err)
+	}
+}
+
+// admit checks a question before any work: not empty, not too long, and
+// within the asker's rate limit. It tells the asker when it refuses.
+func (b *Bot) admit(i *discordgo.Interaction, q string) bool {
+	var refusal string
+	switch n := runes(q); {
+	case strings.IndexFunc(q, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) < 0:
+		refusal = msgEmpty
+	case n > maxQuestion:
+		refusal = msgTooLong(n)
+	default:
+		if ok, wait := b.limit.allow(userID(i)); !ok {
+			refusal = msgSlowDown(b.opts.Questions, b.opts.Window, wait)
+		}
+	}
+	if refusal != "" {
+		b.respond(i, text(refusal), true)
+		return false
+	}
+	return true
+}
+
+// answer acknowledges i at once, which Discord wants within 3 seconds,
+// then searches and puts the page in the acknowledged message: a new one,
+// or with update the one whose button was clicked.
+func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, p page, ephemeral, update bool) {
+	ack := &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{AllowedMentions: noMentions(), Flags: flags(ephemeral)},
+	}
+	if update {
+		ack.Type = discordgo.InteractionResponseDeferredMessageUpdate
+		ack.Data.Flags = 0
+	}
+	if err := b.session.InteractionRespond(i, ack); err != nil {
+		b.fail("acknowledge", i, err)
+		return
+	}
+	a, err := b.ask(ctx, p.question, p.offset+p.k+1)
+	if err != nil {
+		msg := msgFailed
+		switch {
+		case errors.Is(err, errBusy):
+			msg = msgBusy
+			b.log.Warn("busy: question turned away", "interaction", i.ID)
+		case errors.Is(err, index.ErrEmptyQuestion):
+			msg = msgEmpty
+		default:
+			b.log.Error("answer a question", "interaction", i.ID, "err", err)
+		}
+		b.tellPrivately(i, msg, ephemeral, update)
+		return
+	}
+	p.answer = a
+	if _, err := b.session.InteractionResponseEdit(i, p.render().edit()); err != nil {
+		b.fail("send the answer", i, err)
+	}
+}
+
+// tellPrivately puts msg where only the asker sees it, in place of the
+// acknowledged reply: that reply itself when it is private, else an
+// ephemeral follow-up. A public "thinking…" message is deleted, or it would
+// stay forever; a page whose button was clicked is left as it was.
+func (b *Bot) tellPrivately(i *discordgo.Interaction, msg string, ephemeral, update bool) {
+	if ephemeral && !update {
+		if _, err := b.session.InteractionResponseEdit(i, text(msg).edit()); err != nil {
+			b.fail("send an error message", i, err)
+		}
+		return
+	}
+	if !update {
+		if err := b.session.InteractionResponseDelete(i); err != nil {
+			b.fail("delete the acknowledgement", i, err)
+		}
+	}
+	if _, err := b.session.FollowupMessageCreate(i, true, text(msg).followup(true)); err != nil {
+		b.fail("send an error message", i, err)
+	}
+}
+
+// respond replies to i with r at once.
+func (b *Bot) respond(i *discordgo.Interaction, r reply, ephemeral bool) {
+	err := b.session.InteractionRespond(i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: r.data(ephemeral),
+	})
+	if err != nil {
+		b.fail("reply", i, err)
+	}
+}
+
+// fail logs a failed call to Discord, once, without credentials.
+func (b *Bot) fail(op string, i *discordgo.Interaction, err error) {
+	b.log.Error(op, "interaction", i.ID, "err", b.redact(err))
+}
+
+func userID(i *discordgo.Interaction) string {
+	if i.Member != nil && i.Member.User != nil {
+		return i.Member.User.ID
+	}
+	if i.User != nil {
+		return i.User.ID
+	}
+	return ""
+}
+
+func displayName(i *discordgo.Interaction) string {
+	if i.Member != nil && i.Member.User != nil {
+		return i.Member.DisplayName()
+	}
+	if i.User != nil {
+		return i.User.DisplayName()
+	}
+	return "someone"
+}

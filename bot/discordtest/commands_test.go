@@ -114,3 +114,33 @@ func TestInvalidCommandsRejected(t *testing.T) {
 		})
 	}
 }
+
+func TestCommandCreateAndDelete(t *testing.T) {
+	t.Parallel()
+	s := NewServer(t)
+	dg := newClient(t, s)
+	first, err := dg.ApplicationCommandCreate(s.AppID(), "", askCommand())
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := askCommand()
+	edited.Description = "Ask again"
+	second, err := dg.ApplicationCommandCreate(s.AppID(), "", edited)
+	if err != nil || second.ID != first.ID || second.Description != "Ask again" {
+		t.Errorf("second create = %+v, %v; want /ask %s replaced", second, err, first.ID)
+	}
+	if got := s.Commands(""); len(got) != 1 {
+		t.Errorf("Commands() = %v, want one", got)
+	}
+	if err := dg.ApplicationCommandDelete(s.AppID(), "", first.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Commands(""); len(got) != 0 {
+		t.Errorf("Commands() after delete = %v, want none", got)
+	}
+	bad := askCommand()
+	bad.Name = "Ask"
+	_, err = dg.ApplicationCommandCreate(s.AppID(), "", bad)
+	wantRESTError(t, err, http.StatusBadRequest, 50035)
+	wantViolation(t, s, "name: Command name")
+}

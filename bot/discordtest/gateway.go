@@ -6,9 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -38,42 +38,13 @@ const (
 	gatewayWriteDeadline = 5 * time.Second
 )
 
-// GatewayStats counts what bots did on the gateway.
-type GatewayStats struct {
-	Connections int // websocket connections accepted
-	Identifies  int // sessions started with IDENTIFY
-	Resumes     int // sessions resumed with RESUME
-	Heartbeats  int
-}
-
-// session is a gateway session: it outlives connections, so that a bot
-// resuming it gets the dispatches it missed.
-type session struct {
-	id string
-	// wmu orders sequence numbers with writes, so the bot sees them in order.
-	wmu sync.Mutex
-
-	// Guarded by Server.mu.
-	seq      int64
-	history  []event
-	conn     *gatewayConn
-	compress bool
-	beats    int // heartbeats over all the session's connections
-}
-
-type event struct {
-	seq  int64
-	name string
-	data json.RawMessage
-	// delivering is called just before the event is written to a bot.
-	delivering func()
-}
-
 type gatewayConn struct {
 	ws  *websocket.Conn
 	wmu sync.Mutex // gorilla/websocket allows one writer at a time
 
-	// Guarded by Server.mu; session is only set by the connection's read loop.
+	version int // the API version the bot asked for
+
+	// Guarded by Server.mu.
 	session *session
 	beats   int
 }
@@ -127,6 +98,7 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		return // the upgrader has answered already
 	}
 	c := &gatewayConn{ws: ws}
+	c.version, _ = strconv.Atoi(q.Get("v"))
 	s.mu.Lock()
 	s.conns[c] = true
 	s.stats.Connections++
@@ -135,8 +107,8 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 	defer s.sessionWG.Done()
 	defer s.detach(c)
 
-	if v := q.Get("v"); v != "9" && v != "10" {
-		s.violate("gateway: connected with API version %q, want 9 or 10", v)
+	if c.version != 9 && c.version != 10 {
+		s.violate("gateway: connected with API version %q, want 9 or 10", q.Get("v"))
 		c.closeWith(closeInvalidVersion, "Invalid API version.")
 		return
 	}
@@ -152,9 +124,9 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		_, msg, err := ws.ReadMessage()
 		if err != nil {
 			var ce *websocket.CloseError
-			if errors.As(err, &ce) && (ce.Code == websocket.CloseNormalClosure || ce.Code == websocket.CloseGoingAway) && c.session != nil {
+			if errors.As(err, &ce) && (ce.Code == websocket.CloseNormalClosure || ce.Code == websocket.CloseGoingAway) {
 				// Discord ends a session closed with 1000 or 1001.
-				s.endSession(c.session)
+				s.endSession(c)
 			}
 			return
 		}
@@ -208,7 +180,10 @@ func (s *Server) identify(c *gatewayConn, d json.RawMessage) bool {
 		c.closeWith(closeDecodeError, "Error while decoding payload.")
 		return false
 	}
-	if c.session != nil {
+	s.mu.Lock()
+	identified := c.session != nil
+	s.mu.Unlock()
+	if identified {
 		s.violate("gateway: IDENTIFY on an already identified connection")
 		c.closeWith(closeAlreadyAuthed, "Already authenticated.")
 		return false
@@ -219,7 +194,8 @@ func (s *Server) identify(c *gatewayConn, d json.RawMessage) bool {
 		return false
 	}
 	s.mu.Lock()
-	sess := &session{id: s.newIDLocked(), conn: c, compress: id.Compress}
+	// beats: after opcode 9 a bot identifies on a connection already beating.
+	sess := &session{id: s.newIDLocked(), conn: c, compress: id.Compress, beats: c.beats}
 	s.sessions[sess.id] = sess
 	s.stats.Identifies++
 	channels := make([]*discordgo.Channel, 0, len(s.channelOrder))
@@ -231,7 +207,7 @@ func (s *Server) identify(c *gatewayConn, d json.RawMessage) bool {
 	s.mu.Unlock()
 
 	s.dispatch(sess, "READY", map[string]any{
-		"v":                  9,
+		"v":                  c.version,
 		"session_id":         sess.id,
 		"resume_gateway_url": s.GatewayURL(),
 		"user":               s.botUser(),
@@ -307,33 +283,6 @@ func (s *Server) resume(c *gatewayConn, d json.RawMessage) bool {
 	return c.write(payload{Op: opDispatch, D: json.RawMessage(`{}`), S: &last, T: &resumed}, false) == nil
 }
 
-// dispatch assigns the next sequence number to an event and sends it to the
-// session's connection, if any; it is kept for replay on RESUME either way.
-func (s *Server) dispatch(sess *session, name string, data any, delivering func()) {
-	raw, err := json.Marshal(data)
-	if err != nil {
-		panic("discordtest: marshal " + name + ": " + err.Error())
-	}
-	sess.wmu.Lock()
-	defer sess.wmu.Unlock()
-	s.mu.Lock()
-	sess.seq++
-	ev := event{seq: sess.seq, name: name, data: raw, delivering: delivering}
-	sess.history = append(sess.history, ev)
-	c, compress := sess.conn, sess.compress && name == "READY"
-	s.mu.Unlock()
-	if c != nil {
-		s.send(c, ev, compress)
-	}
-}
-
-func (s *Server) send(c *gatewayConn, ev event, compress bool) bool {
-	if ev.delivering != nil {
-		ev.delivering()
-	}
-	return c.write(payload{Op: opDispatch, D: ev.data, S: &ev.seq, T: &ev.name}, compress) == nil
-}
-
 // detach forgets a closed connection; its session stays resumable.
 func (s *Server) detach(c *gatewayConn) {
 	c.ws.Close()
@@ -344,80 +293,4 @@ func (s *Server) detach(c *gatewayConn) {
 		c.session.conn = nil
 	}
 	s.notifyLocked()
-}
-
-func (s *Server) endSession(sess *session) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.sessions, sess.id)
-	if s.current == sess {
-		s.current = nil
-	}
-	s.notifyLocked()
-}
-
-// DropConnection cuts the bot's gateway connection without a close frame, as
-// a network failure would. The session stays resumable: discordgo reconnects,
-// sends RESUME, and gets the events dispatched in the meantime.
-func (s *Server) DropConnection() {
-	s.mu.Lock()
-	var c *gatewayConn
-	if s.current != nil {
-		c = s.current.conn
-		s.current.conn = nil
-	}
-	s.mu.Unlock()
-	if c == nil {
-		s.tb.Errorf("discordtest: DropConnection: no bot is connected")
-		return
-	}
-	c.ws.Close()
-}
-
-// RequestReconnect sends opcode 7 Reconnect to the bot, which must close the
-// connection and resume the session on a new one.
-func (s *Server) RequestReconnect() {
-	s.mu.Lock()
-	var c *gatewayConn
-	if s.current != nil {
-		c = s.current.conn
-	}
-	s.mu.Unlock()
-	if c == nil {
-		s.tb.Errorf("discordtest: RequestReconnect: no bot is connected")
-		return
-	}
-	c.writeOp(opReconnect, nil)
-}
-
-// WaitConnected waits until a bot is connected with an identified or
-// resumed session and has sent a heartbeat on this connection, which
-// discordgo does once Open has returned. Closing a discordgo session before
-// its first heartbeat races with it and makes discordgo reconnect forever,
-// so tests should wait for this before closing, e.g. after a resume.
-func (s *Server) WaitConnected(tb testing.TB) {
-	tb.Helper()
-	ok := s.waitFor(nil, connectTimeout, func() bool {
-		return s.current != nil && s.current.conn != nil && s.current.conn.beats > 0
-	})
-	if !ok {
-		tb.Fatalf("discordtest: no bot connected within %v", connectTimeout)
-	}
-}
-
-// GatewayStats returns counts of gateway activity so far.
-func (s *Server) GatewayStats() GatewayStats {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.stats
-}
-
-func (s *Server) violate(format string, args ...any) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.violateLocked(format, args...)
-}
-
-func (s *Server) botUser() *discordgo.User {
-	return &discordgo.User{ID: s.botUserID, Username: "dossier-test", Discriminator: "0", Bot: true}
 }

@@ -153,3 +153,30 @@ func TestIdentifyWithWrongTokenIsRejected(t *testing.T) {
 	}
 	wantViolation(t, s, "IDENTIFY with a wrong token")
 }
+
+func TestInvalidateSession(t *testing.T) {
+	t.Parallel()
+	for _, dropFirst := range []bool{false, true} {
+		t.Run(map[bool]string{false: "connected", true: "while disconnected"}[dropFirst], func(t *testing.T) {
+			t.Parallel()
+			s := NewServer(t)
+			dg := openBot(t, s, respond(reply("ok")))
+			ready := make(chan struct{}, 1)
+			dg.AddHandler(func(*discordgo.Session, *discordgo.Ready) { ready <- struct{}{} })
+
+			if dropFirst {
+				s.DropConnection()
+			}
+			s.InvalidateSession()
+			await(t, ready, "a new READY")
+			s.WaitConnected(t)
+			if _, err := s.Interact(t, SlashCommand("after")).Wait(waitCtx(t)); err != nil {
+				t.Fatal(err)
+			}
+			if st := s.GatewayStats(); st.Identifies != 2 || st.Resumes != 0 {
+				t.Errorf("GatewayStats() = %+v, want 2 identifies and no resume", st)
+			}
+			noViolations(t, s)
+		})
+	}
+}

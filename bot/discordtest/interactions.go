@@ -83,12 +83,22 @@ func (s *Server) Interact(tb testing.TB, in *discordgo.Interaction) *Interaction
 		tb.Fatalf("discordtest: Interact: no bot identified on the gateway within %v", connectTimeout)
 	}
 	s.mu.Lock()
+	sess := s.current
+	if sess == nil {
+		s.mu.Unlock()
+		tb.Fatalf("discordtest: Interact: the bot's session ended")
+	}
 	cp := *in
 	s.fillLocked(&cp)
 	it := &Interaction{Interaction: &cp, s: s, created: s.nowLocked()}
 	if cp.Message != nil {
+		m := *cp.Message // the caller's message is not ours to change
+		cp.Message = &m
 		it.source = s.messages[cp.Message.ID]
 		if it.source == nil {
+			if m.ChannelID == "" {
+				m.ChannelID = cp.ChannelID
+			}
 			raw, _ := json.Marshal(cp.Message)
 			it.source = s.storeMessageLocked(cp.ChannelID, cp.Message.Type, raw)
 			cp.Message.ID = it.source.id
@@ -96,7 +106,6 @@ func (s *Server) Interact(tb testing.TB, in *discordgo.Interaction) *Interaction
 	}
 	s.interactions[cp.ID] = it
 	s.byToken[cp.Token] = it
-	sess := s.current
 	s.mu.Unlock()
 
 	s.dispatch(sess, "INTERACTION_CREATE", &cp, func() {
@@ -146,11 +155,6 @@ func (s *Server) fillLocked(in *discordgo.Interaction) {
 	if d, ok := in.Data.(discordgo.ApplicationCommandInteractionData); ok && d.ID == "" {
 		d.ID = s.commandIDLocked(in.GuildID, d.Name, d.CommandType)
 		in.Data = d
-	}
-	if in.Message != nil && in.Message.ChannelID == "" {
-		m := *in.Message
-		m.ChannelID = in.ChannelID
-		in.Message = &m
 	}
 }
 

@@ -241,3 +241,66 @@ func TestMessageCommandSeesTarget(t *testing.T) {
 		t.Errorf("Wait() = %+v, %v; want the target's content echoed", r.Original, err)
 	}
 }
+
+func TestModal(t *testing.T) {
+	t.Parallel()
+	modal := func(title string) *discordgo.InteractionResponse {
+		return &discordgo.InteractionResponse{
+			Type: discordgo.InteractionResponseModal,
+			Data: &discordgo.InteractionResponseData{
+				CustomID: "feedback",
+				Title:    title,
+				Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+					discordgo.TextInput{CustomID: "text", Label: "Your feedback", Style: discordgo.TextInputParagraph},
+				}}},
+			},
+		}
+	}
+	t.Run("valid", func(t *testing.T) {
+		t.Parallel()
+		s := NewServer(t)
+		openBot(t, s, respond(modal("Feedback")))
+		r, err := s.Interact(t, SlashCommand("feedback")).Wait(waitCtx(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Type != discordgo.InteractionResponseModal || !strings.Contains(string(r.Data.Raw), `"title":"Feedback"`) || r.Original != nil {
+			t.Errorf("Wait() = type %d, data %s, original %v; want a modal titled Feedback and no message", r.Type, r.Data.Raw, r.Original)
+		}
+		noViolations(t, s)
+	})
+	t.Run("title too long", func(t *testing.T) {
+		t.Parallel()
+		s := NewServer(t)
+		result := make(chan error, 1)
+		openBot(t, s, func(dg *discordgo.Session, ic *discordgo.InteractionCreate) {
+			result <- dg.InteractionRespond(ic.Interaction, modal(strings.Repeat("t", 46)))
+		})
+		s.Interact(t, SlashCommand("feedback"))
+		wantRESTError(t, await(t, result, "the modal callback"), http.StatusBadRequest, 50035)
+		wantViolation(t, s, "data.title")
+	})
+}
+
+func TestEphemeralDeferral(t *testing.T) {
+	t.Parallel()
+	s := NewServer(t)
+	dg := openBot(t, s, func(dg *discordgo.Session, ic *discordgo.InteractionCreate) {
+		dg.InteractionRespond(ic.Interaction, &discordgo.InteractionResponse{
+			Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+			Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral},
+		})
+		answer := "only you can see this"
+		dg.InteractionResponseEdit(ic.Interaction, &discordgo.WebhookEdit{Content: &answer, AllowedMentions: quiet()})
+	})
+	r, err := s.Interact(t, SlashCommand("ask")).Wait(waitCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Original.Flags != discordgo.MessageFlagsEphemeral {
+		t.Errorf("Original.Flags = %d, want ephemeral only", r.Original.Flags)
+	}
+	_, err = dg.ChannelMessage(s.ChannelID(), r.Original.ID)
+	wantRESTError(t, err, http.StatusNotFound, 10008)
+	noViolations(t, s)
+}

@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -60,6 +61,10 @@ func (s *Server) routes() []route {
 		{"PUT /applications/{app}/commands", false, s.putCommands},
 		{"GET /applications/{app}/guilds/{guild}/commands", false, s.getCommands},
 		{"PUT /applications/{app}/guilds/{guild}/commands", false, s.putCommands},
+		{"POST /applications/{app}/commands", false, s.postCommand},
+		{"POST /applications/{app}/guilds/{guild}/commands", false, s.postCommand},
+		{"DELETE /applications/{app}/commands/{command}", false, s.deleteCommand},
+		{"DELETE /applications/{app}/guilds/{guild}/commands/{command}", false, s.deleteCommand},
 		{"POST /interactions/{id}/{token}/callback", true, s.postCallback},
 		{"POST /webhooks/{app}/{token}", true, s.postFollowup},
 		{"GET /webhooks/{app}/{token}/messages/{message}", true, s.getWebhookMessage},
@@ -120,6 +125,8 @@ func (s *Server) restHandler() http.Handler {
 			r2.URL.Path = path
 			if _, pattern := mux.Handler(r2); pattern == "" {
 				s.violate("%s %s: endpoint not implemented by the fake (or not Discord's)", r.Method, path)
+				writeError(rec, http.StatusNotFound, codeGeneral, "404: Not Found", nil)
+				return
 			}
 			mux.ServeHTTP(rec, r2)
 		}
@@ -185,6 +192,7 @@ func setRateLimitHeaders(w http.ResponseWriter, bucket string) {
 	h := w.Header()
 	h.Set("X-RateLimit-Limit", "50")
 	h.Set("X-RateLimit-Remaining", "49")
+	h.Set("X-RateLimit-Reset", fmt.Sprintf("%.3f", float64(time.Now().Add(time.Second).UnixMilli())/1000))
 	h.Set("X-RateLimit-Reset-After", "1.000")
 	h.Set("X-RateLimit-Bucket", fmt.Sprintf("%x", bucket))
 }
@@ -272,83 +280,4 @@ func (s *Server) getChannelMessage(w http.ResponseWriter, r *restRequest) {
 		return
 	}
 	writeJSON(w, http.StatusOK, m.fields)
-}
-
-func (s *Server) getCommands(w http.ResponseWriter, r *restRequest) {
-	if r.PathValue("app") != s.appID {
-		writeError(w, http.StatusForbidden, 50001, "Missing Access", nil)
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	cmds := s.commands[r.PathValue("guild")]
-	if cmds == nil {
-		cmds = []*discordgo.ApplicationCommand{}
-	}
-	writeJSON(w, http.StatusOK, cmds)
-}
-
-func (s *Server) putCommands(w http.ResponseWriter, r *restRequest) {
-	if r.PathValue("app") != s.appID {
-		s.violate("%s %s: application ID is not the bot's", r.Method, r.path)
-		writeError(w, http.StatusForbidden, 50001, "Missing Access", nil)
-		return
-	}
-	guildID := r.PathValue("guild")
-	if guildID != "" && guildID != s.guildID {
-		s.violate("%s %s: unknown guild", r.Method, r.path)
-		writeError(w, http.StatusNotFound, 10004, "Unknown Guild", nil)
-		return
-	}
-	var cmds []*discordgo.ApplicationCommand
-	if err := json.Unmarshal(r.body, &cmds); err != nil {
-		s.violate("%s %s: body is not a list of commands: %v", r.Method, r.path, err)
-		writeError(w, http.StatusBadRequest, codeInvalidFormBody, "Invalid Form Body", nil)
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if errs := validateCommands(cmds); len(errs) > 0 {
-		s.rejectLocked(w, r, errs)
-		return
-	}
-	s.commands[guildID] = s.registerLocked(guildID, cmds)
-	writeJSON(w, http.StatusOK, s.commands[guildID])
-}
-
-// registerLocked gives commands IDs, keeping the ID of a command that
-// replaces one of the same name and type, as Discord does.
-func (s *Server) registerLocked(guildID string, cmds []*discordgo.ApplicationCommand) []*discordgo.ApplicationCommand {
-	old := make(map[string]string)
-	for _, c := range s.commands[guildID] {
-		old[fmt.Sprint(c.Type, c.Name)] = c.ID
-	}
-	out := make([]*discordgo.ApplicationCommand, 0, len(cmds))
-	for _, c := range cmds {
-		c := *c
-		if c.Type == 0 {
-			c.Type = discordgo.ChatApplicationCommand
-		}
-		c.ID = old[fmt.Sprint(c.Type, c.Name)]
-		if c.ID == "" {
-			c.ID = s.newIDLocked()
-		}
-		c.ApplicationID, c.GuildID, c.Version = s.appID, guildID, s.newIDLocked()
-		out = append(out, &c)
-	}
-	s.notifyLocked()
-	return out
-}
-
-// Commands returns the commands registered for a guild, or the global ones
-// for guildID "".
-func (s *Server) Commands(guildID string) []*discordgo.ApplicationCommand {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]*discordgo.ApplicationCommand, len(s.commands[guildID]))
-	for i, c := range s.commands[guildID] {
-		cc := *c
-		out[i] = &cc
-	}
-	return out
 }

@@ -1,6 +1,7 @@
 package discordtest
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -183,4 +184,44 @@ func TestRateLimitedOnce(t *testing.T) {
 	if body, _ := s.Requests()[1].Body.(map[string]any); body["content"] != "x" {
 		t.Errorf("recorded body = %v, want the message", s.Requests()[1].Body)
 	}
+}
+
+func TestVersionsAndGatewayBot(t *testing.T) {
+	t.Parallel()
+	s := NewServer(t)
+	base := strings.TrimSuffix(s.APIURL(), "/v9")
+	get := func(path string) (int, map[string]any) {
+		t.Helper()
+		req, err := http.NewRequest("GET", base+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bot "+s.Token())
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var body map[string]any
+		json.NewDecoder(resp.Body).Decode(&body)
+		return resp.StatusCode, body
+	}
+	if code, body := get("/v10/users/@me"); code != http.StatusOK || body["id"] != s.BotUserID() {
+		t.Errorf("GET /v10/users/@me = %d %v, want the bot", code, body)
+	}
+	if code, body := get("/v9/gateway/bot"); code != http.StatusOK || body["url"] != s.GatewayURL() || body["shards"] != 1.0 {
+		t.Errorf("GET /v9/gateway/bot = %d %v, want the gateway URL and 1 shard", code, body)
+	}
+	if code, _ := get("/v8/users/@me"); code != http.StatusNotFound {
+		t.Errorf("GET /v8/users/@me = %d, want 404", code)
+	}
+	wantViolation(t, s, "unsupported API version")
+}
+
+func TestUnimplementedEndpointIsAViolation(t *testing.T) {
+	t.Parallel()
+	s := NewServer(t)
+	_, err := newClient(t, s).GuildRoles(s.GuildID())
+	wantRESTError(t, err, http.StatusNotFound, 0)
+	wantViolation(t, s, "GET /guilds/"+s.GuildID()+"/roles: endpoint not implemented")
 }

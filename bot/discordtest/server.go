@@ -271,3 +271,13 @@ func (s *Server) waitFor(done <-chan struct{}, timeout time.Duration, cond func(
 		}
 	}
 }
+
+func (s *Server) violate(format string, args ...any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.violateLocked(format, args...)
+}
+
+func (s *Server) botUser() *discordgo.User {
+	return &discordgo.User{ID: s.botUserID, Username: "dossier-test", Discriminator: "0", Bot: true}
+}

@@ -100,6 +100,11 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 	c := &gatewayConn{ws: ws}
 	c.version, _ = strconv.Atoi(q.Get("v"))
 	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		ws.Close()
+		return
+	}
 	s.conns[c] = true
 	s.stats.Connections++
 	s.sessionWG.Add(1)

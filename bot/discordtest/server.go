@@ -3,11 +3,31 @@
 // and v10 JSON) and gateway protocol over real HTTP and a real websocket, so
 // the real discordgo client can be pointed at it.
 //
-// A test starts a Server, points a discordgo session at it (rewrite
+// A test starts a Server, points a discordgo session at it by rewriting
 // https://discord.com/api/v9 to Server.APIURL in the session's HTTP
-// transport; the gateway URL comes from GET /gateway), opens the session,
-// then plays the user's part with Server.Interact and inspects what the bot
-// sent with Interaction.Wait, Server.Messages and Server.Commands.
+// transport (the gateway URL then comes from GET /gateway), opens the
+// session, plays the user's part with Server.Interact, and inspects what the
+// bot sent with Interaction.Wait, Server.Messages and Server.Commands:
+//
+//	s := discordtest.NewServer(t)
+//	dg, _ := discordgo.New("Bot " + s.Token())
+//	dg.Client.Transport = rewritingTransport(s.APIURL())
+//	dg.AddHandler(handleInteraction)
+//	if err := dg.Open(); err != nil {
+//		t.Fatal(err)
+//	}
+//	t.Cleanup(func() { dg.Close() }) // runs before the server closes
+//	s.WaitConnected(t)
+//	r, err := s.Interact(t, discordtest.SlashCommand("ask",
+//		discordtest.StringOption("question", "who?"))).Wait(ctx)
+//	// check err, r.Original.Content, r.Original.Embeds, ...
+//	if v := s.Violations(); len(v) > 0 {
+//		t.Error(v)
+//	}
+//
+// Close the discordgo session before the Server (register its cleanup
+// after NewServer), and not before its first heartbeat (WaitConnected):
+// otherwise discordgo keeps trying to reconnect after the test.
 //
 // The fake checks requests the way Discord does (message and embed limits,
 // components, command definitions, the 3-second acknowledgement deadline,
@@ -47,6 +67,7 @@ type Server struct {
 	sessionWG sync.WaitGroup
 
 	mu          sync.Mutex
+	closed      bool
 	changed     chan struct{} // closed and replaced whenever state changes
 	offset      time.Duration // added to the wall clock by Advance
 	ackDeadline time.Duration
@@ -121,6 +142,7 @@ func NewServer(tb testing.TB) *Server {
 // close disconnects every gateway connection, then stops the HTTP server.
 func (s *Server) close() {
 	s.mu.Lock()
+	s.closed = true
 	conns := make([]*gatewayConn, 0, len(s.conns))
 	for c := range s.conns {
 		conns = append(conns, c)

@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -59,7 +58,6 @@ type Bot struct {
 	search  Searcher
 	opts    Options
 	log     *slog.Logger
-	token   string // for redaction
 	limit   *limiter
 	turns   chan struct{} // a semaphore of search slots
 
@@ -93,7 +91,6 @@ func New(session *discordgo.Session, search Searcher, opts Options) *Bot {
 		search:  search,
 		opts:    opts,
 		log:     opts.Log,
-		token:   strings.TrimPrefix(session.Token, "Bot "),
 		limit:   newLimiter(opts.Questions, opts.Window, opts.Now),
 		turns:   make(chan struct{}, opts.Searches),
 	}
@@ -183,7 +180,7 @@ func (b *Bot) register(appID string) error {
 	return nil
 }
 
-func (b *Bot) redact(err error) error { return redact(err, b.token) }
+func (b *Bot) redact(err error) error { return redact(err, b.session) }
 
 // errBusy is returned when no search slot frees up in time.
 var errBusy = errors.New("all search slots are taken")

@@ -34,7 +34,7 @@ func NewSession(token, apiBase string) (*discordgo.Session, error) {
 	}
 	s, err := discordgo.New("Bot " + token)
 	if err != nil {
-		return nil, fmt.Errorf("new discord session: %w", redact(err, token))
+		return nil, fmt.Errorf("new discord session: %w", redact(err, s))
 	}
 	s.Identify.Intents = discordgo.IntentsGuilds
 	s.Client = &http.Client{
@@ -83,14 +83,19 @@ type redactedError struct {
 func (e *redactedError) Error() string { return e.msg }
 func (e *redactedError) Unwrap() error { return e.err }
 
-// redact hides the bot token and interaction tokens in err's text.
-func redact(err error, token string) error {
+// redact hides the bot token and interaction tokens in err's text. With
+// a rebased session, it also names the address a request really went to:
+// net/http reports the URL discordgo asked for.
+func redact(err error, s *discordgo.Session) error {
 	if err == nil {
 		return nil
 	}
 	msg := secretInURL.ReplaceAllString(err.Error(), "${1}[redacted]")
-	if token != "" {
+	if token := strings.TrimPrefix(s.Token, "Bot "); token != "" {
 		msg = strings.ReplaceAll(msg, token, "[redacted]")
+	}
+	if rb, ok := s.Client.Transport.(*rebase); ok {
+		msg = strings.ReplaceAll(msg, rb.from.String(), strings.TrimSuffix(rb.to.String(), "/")+"/")
 	}
 	return &redactedError{msg: msg, err: err}
 }

@@ -60,21 +60,25 @@ func TestSessionSendsRESTToTheAPIBase(t *testing.T) {
 func TestRedact(t *testing.T) {
 	t.Parallel()
 	const token = "MTIz.bot-token.xyz"
-	err := fmt.Errorf("send: %w", errors.New(`Patch "https://discord.com/api/v9/webhooks/42/aW50ZXJhY3Rpb24.tok-en_1/messages/@original": dial tcp: refused; `+
-		`Post "https://discord.com/api/v9/interactions/43/other-token/callback": EOF; auth `+token))
-	got := redact(err, token).Error()
+	s, err := NewSession(token, "http://127.0.0.1:9/fake/v9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = fmt.Errorf("send: %w", errors.New(`Patch "https://discord.com/api/v9/webhooks/42/aW50ZXJhY3Rpb24.tok-en_1/messages/@original": dial tcp: refused; `+
+		`Post "https://discord.com/api/v9/interactions/43/other-token/callback": EOF; auth Bot `+token))
+	got := redact(err, s).Error()
 	for _, secret := range []string{token, "aW50ZXJhY3Rpb24.tok-en_1", "other-token"} {
 		if strings.Contains(got, secret) {
 			t.Errorf("redact() = %q, still holds %q", got, secret)
 		}
 	}
-	if want := "/webhooks/42/[redacted]/messages/@original"; !strings.Contains(got, want) {
-		t.Errorf("redact() = %q, want it to keep %q", got, want)
+	if want := `"http://127.0.0.1:9/fake/v9/webhooks/42/[redacted]/messages/@original"`; !strings.Contains(got, want) {
+		t.Errorf("redact() = %q, want it to name the real address as %q", got, want)
 	}
-	if !errors.Is(redact(err, token), err) {
+	if !errors.Is(redact(err, s), err) {
 		t.Errorf("redact() does not wrap the original error")
 	}
-	if redact(nil, token) != nil {
+	if redact(nil, s) != nil {
 		t.Errorf("redact(nil) != nil")
 	}
 }

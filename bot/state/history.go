@@ -1,0 +1,195 @@
+package state
+
+import (
+	"bytes"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Status is where a day's digest stands.
+type Status string
+
+const (
+	// Posting: the digest was composed and is being posted. Found after a
+	// restart, it means the process stopped mid-way: some parts may be in
+	// the channel without their message ids recorded.
+	Posting Status = "posting"
+	// Posted: every part is in the channel.
+	Posted Status = "posted"
+	// Empty: there was nothing to say, so nothing was posted.
+	Empty Status = "empty"
+)
+
+// Digest is one channel's digest for one local day. It is recorded
+// before anything is posted, with the messages it will post, and each
+// message's id is recorded as soon as it is posted; that is what lets a
+// digest interrupted by a crash be finished without posting twice.
+type Digest struct {
+	ChannelID string
+	// Date is the local day in the subscription's zone, "2006-01-02".
+	Date   string
+	Status Status
+	// Since and Until are the window of changes the digest covers.
+	Since, Until time.Time
+	// Started is when it was recorded, before the first part was posted.
+	Started  time.Time
+	Finished time.Time
+	Parts    []Part
+}
+
+// Part is one message of a digest.
+type Part struct {
+	Content string
+	// Nonce is sent with the message so that Discord refuses a duplicate
+	// sent within minutes of the first.
+	Nonce string
+	// MessageID is "" until the message is known to be posted.
+	MessageID string
+}
+
+// digestKey orders a channel's digests by date.
+func digestKey(channelID, date string) []byte {
+	return []byte(channelID + "\x00" + date)
+}
+
+// BeginDigest records d unless the channel already has a digest for
+// d.Date, and returns the recorded one: d itself with created true, or the
+// earlier one, which wins. d.Status is Posting, or Empty for a digest with
+// nothing to post.
+func (s *Store) BeginDigest(d Digest) (rec Digest, created bool, err error) {
+	if d.Status != Posting && d.Status != Empty {
+		return Digest{}, false, fmt.Errorf("begin digest of channel %s for %s: status %q is not %q or %q", d.ChannelID, d.Date, d.Status, Posting, Empty)
+	}
+	err = s.update(fmt.Sprintf("begin digest of channel %s for %s", d.ChannelID, d.Date), func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketDigests)
+		key := digestKey(d.ChannelID, d.Date)
+		found, err := get(b, key, &rec)
+		if err != nil || found {
+			return err
+		}
+		rec, created = d, true
+		return put(b, key, d)
+	})
+	return rec, created, err
+}
+
+// PartPosted records the message id of part i of the channel's digest for
+// date.
+func (s *Store) PartPosted(channelID, date string, i int, messageID string) error {
+	return s.editDigest(fmt.Sprintf("record part %d of the digest of channel %s for %s", i, channelID, date), channelID, date, func(d *Digest) error {
+		if i < 0 || i >= len(d.Parts) {
+			return fmt.Errorf("the digest has %d parts", len(d.Parts))
+		}
+		d.Parts[i].MessageID = messageID
+		return nil
+	})
+}
+
+// FinishDigest marks the channel's digest for date posted.
+func (s *Store) FinishDigest(channelID, date string, at time.Time) error {
+	return s.editDigest(fmt.Sprintf("finish digest of channel %s for %s", channelID, date), channelID, date, func(d *Digest) error {
+		for i, p := range d.Parts {
+			if p.MessageID == "" {
+				return fmt.Errorf("part %d is not posted", i)
+			}
+		}
+		d.Status, d.Finished = Posted, at
+		return nil
+	})
+}
+
+func (s *Store) editDigest(op, channelID, date string, edit func(d *Digest) error) error {
+	return s.update(op, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketDigests)
+		key := digestKey(channelID, date)
+		var d Digest
+		found, err := get(b, key, &d)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return fmt.Errorf("no such digest")
+		}
+		if err := edit(&d); err != nil {
+			return err
+		}
+		return put(b, key, d)
+	})
+}
+
+// Digest returns the channel's digest for date, if one was begun.
+func (s *Store) Digest(channelID, date string) (Digest, bool, error) {
+	var d Digest
+	found := false
+	err := s.view(fmt.Sprintf("read digest of channel %s for %s", channelID, date), func(tx *bolt.Tx) error {
+		var err error
+		found, err = get(tx.Bucket(bucketDigests), digestKey(channelID, date), &d)
+		return err
+	})
+	return d, found, err
+}
+
+// LastDigest returns the channel's latest finished digest (posted or
+// empty): the next digest covers what happened after its Until.
+func (s *Store) LastDigest(channelID string) (Digest, bool, error) {
+	var last Digest
+	found := false
+	err := s.view(fmt.Sprintf("read last digest of channel %s", channelID), func(tx *bolt.Tx) error {
+		prefix := []byte(channelID + "\x00")
+		c := tx.Bucket(bucketDigests).Cursor()
+		// Walk back from the end of the channel's keys.
+		k, _ := c.Seek(append(bytes.Clone(prefix), 0xff))
+		if k == nil {
+			k, _ = c.Last()
+		} else {
+			k, _ = c.Prev()
+		}
+		for ; k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Prev() {
+			var d Digest
+			if _, err := get(tx.Bucket(bucketDigests), k, &d); err != nil {
+				return err
+			}
+			if d.Status != Posting {
+				last, found = d, true
+				return nil
+			}
+		}
+		return nil
+	})
+	return last, found, err
+}
+
+// pruneDigests deletes digests finished before cutoff, except each
+// channel's latest finished one, which the next digest's window starts
+// from.
+func pruneDigests(tx *bolt.Tx, cutoff time.Time) (int, error) {
+	b := tx.Bucket(bucketDigests)
+	type finished struct {
+		key []byte
+		at  time.Time
+	}
+	byChannel := map[string][]finished{} // in date order
+	err := each(b, func(k []byte, d Digest) error {
+		if d.Status != Posting {
+			byChannel[d.ChannelID] = append(byChannel[d.ChannelID], finished{bytes.Clone(k), d.Finished})
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, fs := range byChannel {
+		for _, f := range fs[:len(fs)-1] {
+			if f.at.Before(cutoff) {
+				if err := b.Delete(f.key); err != nil {
+					return n, err
+				}
+				n++
+			}
+		}
+	}
+	return n, nil
+}

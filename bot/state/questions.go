@@ -1,0 +1,177 @@
+package state
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/dossier-bot/dossier/index"
+)
+
+// maxCitations is how many of an answer's sources the log keeps.
+const maxCitations = 3
+
+// Question is one question asked of the bot, as the log keeps it.
+type Question struct {
+	GuildID   string
+	ChannelID string
+	Text      string
+	// Answered is false when nothing in the corpus answered it.
+	Answered bool
+	// Citations are the answer's best sources, best first.
+	Citations []Citation
+	Time      time.Time
+}
+
+// Citation is a source an answer quoted.
+type Citation struct {
+	DocID     string
+	Title     string
+	Publisher string
+	Published string
+	// Link scrolls to the excerpt; "" when the document has no URL.
+	Link    string
+	Excerpt string
+}
+
+// NewQuestion is the log entry for an answer given in a guild's channel.
+func NewQuestion(guildID, channelID string, a index.Answer, at time.Time) Question {
+	q := Question{GuildID: guildID, ChannelID: channelID, Text: a.Question, Answered: a.Answered, Time: at}
+	for _, r := range a.Results[:min(len(a.Results), maxCitations)] {
+		q.Citations = append(q.Citations, Citation{
+			DocID:     r.Doc.ID,
+			Title:     r.Doc.Title,
+			Publisher: r.Doc.Publisher,
+			Published: r.Doc.Published,
+			Link:      r.Link,
+			Excerpt:   r.Excerpt,
+		})
+	}
+	return q
+}
+
+// questionKey orders the log by time; seq keeps questions asked in the
+// same nanosecond apart.
+func questionKey(at time.Time, seq uint64) []byte {
+	return append(u64(uint64(at.UnixNano())), u64(seq)...)
+}
+
+// LogQuestion appends q to the question log.
+func (s *Store) LogQuestion(q Question) error {
+	return s.update("log question", func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketQuestions)
+		seq, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		return put(b, questionKey(q.Time, seq), q)
+	})
+}
+
+// Questions returns the questions asked in the guild ("" for every guild)
+// at or after from and before to, oldest first.
+func (s *Store) Questions(guildID string, from, to time.Time) ([]Question, error) {
+	var qs []Question
+	err := s.view("read question log", func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketQuestions)
+		c := b.Cursor()
+		end := questionKey(to, 0)
+		for k, _ := c.Seek(questionKey(from, 0)); k != nil && bytes.Compare(k, end) < 0; k, _ = c.Next() {
+			var q Question
+			if _, err := get(b, k, &q); err != nil {
+				return err
+			}
+			if guildID == "" || q.GuildID == guildID {
+				qs = append(qs, q)
+			}
+		}
+		return nil
+	})
+	return qs, err
+}
+
+// Prune deletes the questions asked before cutoff and the digests
+// finished before it, except each channel's latest digest, and returns
+// how many entries went.
+func (s *Store) Prune(cutoff time.Time) (int, error) {
+	n := 0
+	err := s.update(fmt.Sprintf("prune state before %s", cutoff.Format(time.RFC3339)), func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketQuestions).Cursor()
+		end := questionKey(cutoff, 0)
+		// Deleting at the cursor moves it to the next key.
+		for k, _ := c.First(); k != nil && bytes.Compare(k, end) < 0; k, _ = c.First() {
+			if err := c.Delete(); err != nil {
+				return err
+			}
+			n++
+		}
+		pruned, err := pruneDigests(tx, cutoff)
+		n += pruned
+		return err
+	})
+	return n, err
+}
+
+// Asked is a question asked one or more times in a window, grouped by its
+// words regardless of case and punctuation at the end.
+type Asked struct {
+	// Text is the latest wording.
+	Text  string
+	Count int
+	Last  time.Time
+	// Citation is the best source of the latest answer; zero when the
+	// latest asking went unanswered.
+	Citation Citation
+}
+
+// TopQuestions groups the guild's questions of [from, to) and returns
+// those whose latest asking was answered and those whose latest asking
+// was not, each most asked first (then most recent), at most n of each.
+func (s *Store) TopQuestions(guildID string, from, to time.Time, n int) (answered, unanswered []Asked, err error) {
+	qs, err := s.Questions(guildID, from, to)
+	if err != nil {
+		return nil, nil, err
+	}
+	groups := map[string]*Asked{}
+	var order []*Asked
+	for _, q := range qs { // oldest first: later askings overwrite
+		key := questionGroup(q.Text)
+		a := groups[key]
+		if a == nil {
+			a = &Asked{}
+			groups[key] = a
+			order = append(order, a)
+		}
+		a.Text, a.Last, a.Citation = q.Text, q.Time, Citation{}
+		a.Count++
+		if q.Answered && len(q.Citations) > 0 {
+			a.Citation = q.Citations[0]
+		}
+	}
+	for _, a := range order {
+		if a.Citation.DocID != "" {
+			answered = append(answered, *a)
+		} else {
+			unanswered = append(unanswered, *a)
+		}
+	}
+	return top(answered, n), top(unanswered, n), nil
+}
+
+func top(as []Asked, n int) []Asked {
+	slices.SortStableFunc(as, func(a, b Asked) int {
+		return cmp.Or(b.Count-a.Count, b.Last.Compare(a.Last), strings.Compare(a.Text, b.Text))
+	})
+	return as[:min(len(as), n)]
+}
+
+// questionGroup is the form under which the same question asked with
+// other capitals, spacing or end punctuation is counted together.
+func questionGroup(text string) string {
+	return strings.TrimRight(strings.ToLower(strings.Join(strings.Fields(text), " ")), " ?!.…")
+}

@@ -9,7 +9,7 @@ import (
 
 // schemaVersion changes whenever the mapping or the stored layout does, so
 // an index built by an older Dossier is rebuilt rather than misread.
-const schemaVersion = "dossier-index-1"
+const schemaVersion = "dossier-index-2"
 
 // Field names of an indexed passage.
 const (

@@ -13,6 +13,15 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 )
 
+// How much a match counts, by how it matched.
+const (
+	// synonymCredit: a corpus-supplied synonym is the same thing said
+	// another way; the asker's own wording is still the better evidence.
+	synonymCredit = 0.8
+	// guessCredit: a spelling guessed from the index's dictionary.
+	guessCredit = 0.5
+)
+
 // Limits that keep one question's cost bounded whatever is typed.
 const (
 	maxQuestionRunes = 2000
@@ -57,7 +66,12 @@ func analyze(a analysis.Analyzer, text string) []token {
 type alternative struct {
 	phrase string   // the text as written, for a phrase query
 	terms  []string // analysed terms
-	exact  bool     // false for fuzzy and prefix expansions
+	// credit is how surely a match shows the concept: 1 for the asker's
+	// own words, less for a synonym, less again for a guessed spelling.
+	credit float64
+	// weight is the alternative's own rarity for BM25: the asker's word
+	// by its document frequency, others by their concept's, discounted.
+	weight float64
 }
 
 // concept is one thing a question asks about: a word, or a phrase with its
@@ -177,8 +191,13 @@ func parseQuestion(a analysis.Analyzer, synonyms [][]string, d dict, total int, 
 			used[j] = true
 		}
 		c := concept{surface: text[toks[m.at].start:toks[m.at+m.n-1].end]}
+		own := termsOf(toks[m.at : m.at+m.n])
 		for k, mt := range groups[m.group] {
-			c.alts = append(c.alts, alternative{phrase: synonyms[m.group][k], terms: termsOf(mt), exact: true})
+			alt := alternative{phrase: synonyms[m.group][k], terms: termsOf(mt), credit: synonymCredit}
+			if slices.Equal(alt.terms, own) {
+				alt.credit = 1
+			}
+			c.alts = append(c.alts, alt)
 		}
 		q.concepts = append(q.concepts, c)
 	}
@@ -188,16 +207,24 @@ func parseQuestion(a analysis.Analyzer, synonyms [][]string, d dict, total int, 
 			continue
 		}
 		seen[t.term] = true
-		c := concept{surface: text[t.start:t.end], alts: []alternative{{terms: []string{t.term}, exact: true}}}
+		c := concept{surface: text[t.start:t.end], alts: []alternative{{terms: []string{t.term}, credit: 1}}}
 		if d.docFreq(t.term) == 0 && !isAcronym(c.surface) {
 			for _, s := range d.similar(t.term, isCapitalized(c.surface)) {
-				c.alts = append(c.alts, alternative{terms: []string{s}})
+				c.alts = append(c.alts, alternative{terms: []string{s}, credit: guessCredit})
 			}
 		}
 		q.concepts = append(q.concepts, c)
 	}
 	for i := range q.concepts {
-		q.concepts[i].weight = idf(conceptFreq(d, q.concepts[i]), total)
+		c := &q.concepts[i]
+		c.weight = idf(conceptFreq(d, *c), total)
+		for j := range c.alts {
+			a := &c.alts[j]
+			a.weight = c.weight * a.credit
+			if a.credit == 1 {
+				a.weight = max(a.weight, idf(altFreq(d, *a), total))
+			}
+		}
 	}
 	if len(q.concepts) > maxConcepts {
 		// A pasted essay keeps its most telling words.
@@ -256,16 +283,20 @@ func termsOf(ts []token) []string {
 func conceptFreq(d dict, c concept) int {
 	best := 0
 	for _, a := range c.alts {
-		if !a.exact {
-			continue
+		if a.credit != guessCredit {
+			best = max(best, altFreq(d, a))
 		}
-		f := math.MaxInt
-		for _, t := range a.terms {
-			f = min(f, d.docFreq(t))
-		}
-		best = max(best, f)
 	}
 	return best
+}
+
+// altFreq judges a phrase by its rarest term.
+func altFreq(d dict, a alternative) int {
+	f := math.MaxInt
+	for _, t := range a.terms {
+		f = min(f, d.docFreq(t))
+	}
+	return f
 }
 
 // idf is BM25's inverse document frequency. A word the corpus never uses

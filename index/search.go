@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/dossier-bot/dossier/corpus"
 )
@@ -47,7 +47,7 @@ func (ix *Index) Ask(ctx context.Context, question string, k int) (Answer, error
 	if err != nil {
 		return ans, err
 	}
-	rerank(ix.analyzer, cands, q)
+	rerank(ix.analyzer, cands, q, ix.stats())
 	cands = dedupe(cands)
 	for _, c := range cands {
 		if len(ans.Results) == k || c.coverage < floorCoverage {
@@ -77,7 +77,7 @@ func (ix *Index) Rank(ctx context.Context, question string, n int) ([]DocScore, 
 	if err != nil {
 		return nil, err
 	}
-	rerank(ix.analyzer, cands, q)
+	rerank(ix.analyzer, cands, q, ix.stats())
 	var out []DocScore
 	seen := map[string]bool{}
 	for _, c := range cands {
@@ -99,10 +99,21 @@ type candidate struct {
 	bm25                   float64
 	toks                   []token
 	matches                [][]int // per concept: indexes into toks
+	headMatches            [][]int // the same for the heading's tokens
 	coverage, prox, score  float64
 	sentence               sentenceChoice
 }
 
+func (ix *Index) stats() stats {
+	return stats{avgLen: ix.avgLen, title: func(doc string) string { return ix.registry[doc].Doc.Title }}
+}
+
+// rerankDepth bounds how many candidates are loaded and re-ranked; the
+// rest keep Bleve's order below them.
+const rerankDepth = 100
+
+// candidates runs the question through Bleve and loads the stored text of
+// the best rerankDepth hits; further hits (up to size) carry ids only.
 func (ix *Index) candidates(ctx context.Context, text string, size int) ([]*candidate, question, error) {
 	if ix.bi == nil {
 		return nil, question{}, fmt.Errorf("search: index is closed")
@@ -125,25 +136,62 @@ func (ix *Index) candidates(ctx context.Context, text string, size int) ([]*cand
 		return nil, q, nil
 	}
 	req := bleve.NewSearchRequestOptions(buildQuery(q), size, 0, false)
-	req.Fields = []string{fieldText, fieldHeading, fieldDoc, fieldOrd, fieldStart, fieldEnd}
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, q, fmt.Errorf("search %q: %w", text, err)
 	}
 	cands := make([]*candidate, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		cands = append(cands, newCandidate(h))
+	for i, h := range res.Hits {
+		c := &candidate{id: h.ID, bm25: h.Score}
+		if i < rerankDepth {
+			if err := ix.load(c); err != nil {
+				return nil, q, err
+			}
+		} else {
+			c.doc, _, _ = strings.Cut(h.ID, "#")
+		}
+		cands = append(cands, c)
 	}
 	return cands, q, nil
 }
 
-func newCandidate(h *search.DocumentMatch) *candidate {
-	str := func(f string) string { s, _ := h.Fields[f].(string); return s }
-	num := func(f string) int { n, _ := h.Fields[f].(float64); return int(n) }
-	return &candidate{
-		id: h.ID, doc: str(fieldDoc), heading: str(fieldHeading), text: str(fieldText),
-		ord: num(fieldOrd), start: num(fieldStart), end: num(fieldEnd), bm25: h.Score,
+// load fills in a candidate's stored fields.
+func (ix *Index) load(c *candidate) error {
+	d, err := ix.bi.Document(c.id)
+	if err != nil {
+		return fmt.Errorf("load passage %q: %w", c.id, err)
 	}
+	if d == nil {
+		return fmt.Errorf("load passage %q: not found", c.id)
+	}
+	d.VisitFields(func(f index.Field) {
+		switch f.Name() {
+		case fieldText:
+			c.text = string(f.Value())
+		case fieldHeading:
+			c.heading = string(f.Value())
+		case fieldDoc:
+			c.doc = string(f.Value())
+		case fieldOrd, fieldStart, fieldEnd:
+			nf, ok := f.(index.NumericField)
+			if !ok {
+				return
+			}
+			n, err := nf.Number()
+			if err != nil {
+				return
+			}
+			switch f.Name() {
+			case fieldOrd:
+				c.ord = int(n)
+			case fieldStart:
+				c.start = int(n)
+			case fieldEnd:
+				c.end = int(n)
+			}
+		}
+	})
+	return nil
 }
 
 // buildQuery ORs the concepts; each concept ORs its alternatives over the
@@ -153,11 +201,9 @@ func buildQuery(q question) query.Query {
 	for _, c := range q.concepts {
 		var alts []query.Query
 		for _, a := range c.alts {
-			boost := 1.0
-			if !a.exact {
-				// A guessed spelling should not outrank the word as typed.
-				boost = 0.5
-			}
+			// A synonym or guessed spelling should not outrank the word as
+			// typed.
+			boost := a.credit
 			for _, f := range []struct {
 				name  string
 				boost float64

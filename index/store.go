@@ -58,7 +58,8 @@ type Index struct {
 	gen      string
 	registry map[string]docRecord
 	synonyms [][]string
-	stale    bool // the live generation must be rebuilt (empty or old schema)
+	stale    bool    // the live generation must be rebuilt (empty or old schema)
+	avgLen   float64 // mean tokens per passage, for BM25
 
 	analyzer analysis.Analyzer
 }
@@ -67,6 +68,9 @@ type Index struct {
 type docRecord struct {
 	Doc      corpus.Document `json:"doc"` // metadata only
 	Passages int             `json:"passages"`
+	// Tokens counts the analysed words of the document's passages, each
+	// with its title and heading, as re-ranking's BM25 sees them.
+	Tokens int `json:"tokens"`
 }
 
 // NewMemory returns an empty in-memory index; Sync fills it.
@@ -190,6 +194,7 @@ func (ix *Index) loadInternal(bi bleve.Index) error {
 		}
 	}
 	ix.registry, ix.synonyms = registry, synonyms
+	ix.avgLen = meanLength(registry)
 	return nil
 }
 
@@ -237,6 +242,7 @@ func (ix *Index) swap(bi bleve.Index, gen string, registry map[string]docRecord,
 	ix.mu.Lock()
 	old, oldGen := ix.bi, ix.gen
 	ix.bi, ix.gen, ix.registry, ix.synonyms, ix.stale = bi, gen, registry, synonyms, false
+	ix.avgLen = meanLength(registry)
 	ix.mu.Unlock()
 	if old != nil {
 		// In-flight searches hold their own snapshot, so closing is safe.
@@ -299,4 +305,17 @@ func (ix *Index) Close() error {
 	}
 	ix.releaseLock()
 	return err
+}
+
+// meanLength is the mean tokens per passage of the registered documents.
+func meanLength(registry map[string]docRecord) float64 {
+	var tokens, passages int
+	for _, r := range registry {
+		tokens += r.Tokens
+		passages += r.Passages
+	}
+	if passages == 0 {
+		return 1
+	}
+	return float64(tokens) / float64(passages)
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 
 	"github.com/dossier-bot/dossier/corpus"
 )
@@ -98,7 +99,7 @@ func (ix *Index) rebuild(ctx context.Context, c *corpus.Corpus, docs []*corpus.D
 		return err
 	}
 	registry := map[string]docRecord{}
-	w := writer{bi: bi, registry: registry}
+	w := writer{bi: bi, registry: registry, analyzer: ix.analyzer}
 	if err := w.setSynonyms(c.Synonyms); err != nil {
 		bi.Close()
 		return err
@@ -118,9 +119,10 @@ func (ix *Index) update(ctx context.Context, c *corpus.Corpus, docs []*corpus.Do
 	registry := maps.Clone(ix.registry)
 	ix.mu.RUnlock()
 
-	w := writer{bi: bi, registry: registry, publish: func(reg map[string]docRecord) {
+	w := writer{bi: bi, registry: registry, analyzer: ix.analyzer, publish: func(reg map[string]docRecord) {
 		ix.mu.Lock()
 		ix.registry = reg
+		ix.avgLen = meanLength(reg)
 		ix.mu.Unlock()
 	}}
 	for _, id := range removed {
@@ -143,6 +145,7 @@ type writer struct {
 	batch    *bleve.Batch
 	pending  int
 	publish  func(map[string]docRecord)
+	analyzer analysis.Analyzer
 }
 
 func (w *writer) ensureBatch() {
@@ -194,7 +197,7 @@ func (w *writer) index(ctx context.Context, docs []*corpus.Document, progress Pr
 		}
 		meta := *d
 		meta.Text, meta.Passages = "", nil
-		w.registry[d.ID] = docRecord{Doc: meta, Passages: len(d.Passages)}
+		w.registry[d.ID] = docRecord{Doc: meta, Passages: len(d.Passages), Tokens: w.countTokens(d)}
 		w.pending += len(d.Passages)
 		if w.pending >= batchPassages {
 			if err := w.flush(); err != nil {
@@ -206,6 +209,16 @@ func (w *writer) index(ctx context.Context, docs []*corpus.Document, progress Pr
 		}
 	}
 	return w.flush()
+}
+
+// countTokens counts what re-ranking's BM25 will see of d's passages.
+func (w *writer) countTokens(d *corpus.Document) int {
+	title := len(w.analyzer.Analyze([]byte(d.Title)))
+	n := 0
+	for _, p := range d.Passages {
+		n += title + len(w.analyzer.Analyze([]byte(p.Text))) + len(w.analyzer.Analyze([]byte(p.Heading)))
+	}
+	return n
 }
 
 func (w *writer) flush() error {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime/debug"
 	"strings"
 	"time"
 	"unicode"
@@ -21,6 +22,7 @@ const (
 	msgBusy       = "Dossier is busy answering other questions. Please try again in a moment."
 	msgFailed     = "Sorry, something went wrong while answering. Please try again."
 	msgOldButton  = "That button no longer works. Please ask again with /ask."
+	msgOldCommand = "Dossier no longer has that command; try /ask, /sources or Find sources."
 	msgNoCitation = "There are no sources on that message to post."
 )
 
@@ -41,9 +43,16 @@ func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreat
 		return
 	}
 	defer b.inflight.Done()
+	i := ic.Interaction
+	defer func() {
+		// A bug answering one interaction must not take the bot down for
+		// everyone; the asker sees Discord's "interaction failed".
+		if p := recover(); p != nil {
+			b.log.Error("answering an interaction panicked", "interaction", i.ID, "panic", p, "stack", string(debug.Stack()))
+		}
+	}()
 	ctx, cancel := context.WithTimeout(context.Background(), replyTimeout)
 	defer cancel()
-	i := ic.Interaction
 	switch data := i.Data.(type) {
 	case discordgo.ApplicationCommandInteractionData:
 		switch {
@@ -57,7 +66,7 @@ func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreat
 			b.onSources(i, data)
 		default:
 			b.log.Warn("unknown command", "command", data.Name, "interaction", i.ID)
-			b.respond(i, text(msgOldButton), true)
+			b.respond(i, text(msgOldCommand), true)
 		}
 	case discordgo.MessageComponentInteractionData:
 		switch prefix, _, _ := strings.Cut(data.CustomID, ":"); prefix {

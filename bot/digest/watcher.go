@@ -1,0 +1,148 @@
+package digest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"time"
+
+	"github.com/dossier-bot/dossier/bot/state"
+	"github.com/dossier-bot/dossier/corpus"
+	"github.com/dossier-bot/dossier/index"
+)
+
+// Syncer brings an index in line with a corpus; *index.Index is one, and
+// answers questions while it syncs.
+type Syncer interface {
+	Sync(ctx context.Context, c *corpus.Corpus, progress index.Progress) (index.Changes, error)
+}
+
+// WatcherConfig is what a Watcher needs.
+type WatcherConfig struct {
+	// Corpus is the corpus folder, as os.DirFS(dir) or corpus.Builtin();
+	// Name names it in logs and errors.
+	Corpus fs.FS
+	Name   string
+	Index  Syncer
+	Store  *state.Store
+	// Interval is the time between two looks at the folder.
+	Interval time.Duration
+	// Clock is the system clock when nil.
+	Clock Clock
+	// Log is where changes and problems are reported; nil discards.
+	Log *slog.Logger
+}
+
+// Watcher polls the corpus folder and, when files change, re-indexes the
+// documents added, changed or removed and records them in the document
+// registry, so that they are answered from at once and appear in the next
+// digest.
+type Watcher struct {
+	cfg WatcherConfig
+	// seen fingerprints the folder as last indexed; "" before the first
+	// successful Poll.
+	seen string
+}
+
+// NewWatcher returns a watcher; Run starts it.
+func NewWatcher(cfg WatcherConfig) *Watcher {
+	if cfg.Clock == nil {
+		cfg.Clock = systemClock{}
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Watcher{cfg: cfg}
+}
+
+// Run polls the folder at once and then every Interval until ctx is
+// cancelled, then returns nil. A failed poll is logged and tried again at
+// the next one.
+func (w *Watcher) Run(ctx context.Context) error {
+	for {
+		if _, err := w.Poll(ctx); err != nil && ctx.Err() == nil {
+			w.cfg.Log.Error("corpus watch", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-w.cfg.Clock.After(w.cfg.Interval):
+		}
+	}
+}
+
+// Poll looks at the folder once. When any file's size or modification
+// time changed since the last successful Poll, it loads the corpus, syncs
+// the index and records the changes in the registry, and returns them.
+// A folder with no readable document is refused, leaving the index and
+// the registry as they are: an emptied folder is far more likely a
+// mistake, or a mount gone away, than a wish to forget everything.
+// Poll must not run concurrently with itself.
+func (w *Watcher) Poll(ctx context.Context) (state.Changes, error) {
+	fp, err := fingerprint(w.cfg.Corpus)
+	if err != nil {
+		return state.Changes{}, fmt.Errorf("look at %s: %w", w.cfg.Name, err)
+	}
+	if fp == w.seen {
+		return state.Changes{}, nil
+	}
+	c, err := corpus.Load(w.cfg.Corpus)
+	if err != nil {
+		return state.Changes{}, fmt.Errorf("load %s: %w", w.cfg.Name, err)
+	}
+	for _, sk := range c.Skipped {
+		w.cfg.Log.Warn("corpus file skipped", "corpus", w.cfg.Name, "path", sk.Path, "err", sk.Err)
+	}
+	if len(c.Documents) == 0 {
+		return state.Changes{}, fmt.Errorf("%s has no readable .md or .txt documents; the index is kept as it was", w.cfg.Name)
+	}
+	// The index first: a document the digest announces must be
+	// searchable. After a crash between the two, the registry catches up
+	// at the next Poll.
+	ich, err := w.cfg.Index.Sync(ctx, c, nil)
+	if err != nil {
+		return state.Changes{}, fmt.Errorf("re-index %s: %w", w.cfg.Name, err)
+	}
+	ch, err := w.cfg.Store.RecordDocuments(c.Documents, w.cfg.Clock.Now(), Lead)
+	if err != nil {
+		return state.Changes{}, err
+	}
+	w.seen = fp
+	if !ch.Empty() {
+		w.cfg.Log.Info("corpus changed", "corpus", w.cfg.Name, "added", ch.Added, "changed", ch.Changed, "removed", ch.Removed,
+			"passages", ich.Passages, "took", ich.Took)
+	}
+	return ch, nil
+}
+
+// fingerprint sums the path, size and modification time of every file in
+// fsys: cheap to take every few seconds, and different after any edit.
+func fingerprint(fsys fs.FS) (string, error) {
+	h := sha256.New()
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			return nil
+		}
+		var info fs.FileInfo
+		if err == nil {
+			info, err = d.Info()
+		}
+		if err != nil {
+			if p == "." {
+				return err
+			}
+			// corpus.Load skips what it cannot read; so does this, noting it.
+			fmt.Fprintf(h, "%q %v\n", p, err)
+			return nil
+		}
+		fmt.Fprintf(h, "%q %d %d %v\n", p, info.Size(), info.ModTime().UnixNano(), info.Mode())
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

@@ -35,7 +35,7 @@ func TestDevSet(t *testing.T) {
 			t.Fatalf("Ask(%q) = %v", c.Q, err)
 		}
 		if os.Getenv("DEBUG_DEV") != "" {
-			cands, q, _ := ix.candidates(context.Background(), cleanQuestion(c.Q), 50)
+			cands, q, _ := ix.candidates(context.Background(), cleanQuestion(c.Q), 50, false)
 			rerank(ix.analyzer, cands, q, ix.stats())
 			t.Logf("%s %q kind=%d", c.ID, c.Q, q.kind)
 			for _, cn := range q.concepts {

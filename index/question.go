@@ -80,6 +80,8 @@ type concept struct {
 	surface string
 	alts    []alternative
 	weight  float64 // inverse document frequency
+	// matchable is false when no alternative occurs in the index.
+	matchable bool
 }
 
 // question is a question turned into weighted concepts. User text is only
@@ -220,6 +222,7 @@ func parseQuestion(a analysis.Analyzer, synonyms [][]string, d dict, total int, 
 		c.weight = idf(conceptFreq(d, *c), total)
 		for j := range c.alts {
 			a := &c.alts[j]
+			c.matchable = c.matchable || altFreq(d, *a) > 0
 			a.weight = c.weight * a.credit
 			if a.credit == 1 {
 				a.weight = max(a.weight, idf(altFreq(d, *a), total))

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 
@@ -43,15 +44,18 @@ func (ix *Index) Ask(ctx context.Context, question string, k int) (Answer, error
 
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	cands, q, err := ix.candidates(ctx, text, max(minCandidates, k*candidatesPerResult))
+	cands, q, err := ix.candidates(ctx, text, max(minCandidates, k*candidatesPerResult), false)
 	if err != nil {
 		return ans, err
 	}
 	rerank(ix.analyzer, cands, q, ix.stats())
-	cands = dedupe(cands)
+	var kept dedupe
 	for _, c := range cands {
 		if len(ans.Results) == k || c.coverage < floorCoverage {
 			break
+		}
+		if kept.repeats(c.text) {
+			continue
 		}
 		ans.Results = append(ans.Results, ix.result(c, q))
 	}
@@ -73,7 +77,7 @@ func (ix *Index) Rank(ctx context.Context, question string, n int) ([]DocScore, 
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	// Documents have several passages; ask for enough to fill n documents.
-	cands, q, err := ix.candidates(ctx, text, 3*n)
+	cands, q, err := ix.candidates(ctx, text, 3*n, true)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +118,7 @@ const rerankDepth = 100
 
 // candidates runs the question through Bleve and loads the stored text of
 // the best rerankDepth hits; further hits (up to size) carry ids only.
-func (ix *Index) candidates(ctx context.Context, text string, size int) ([]*candidate, question, error) {
+func (ix *Index) candidates(ctx context.Context, text string, size int, exhaustive bool) ([]*candidate, question, error) {
 	if ix.bi == nil {
 		return nil, question{}, fmt.Errorf("search: index is closed")
 	}
@@ -135,13 +139,12 @@ func (ix *Index) candidates(ctx context.Context, text string, size int) ([]*cand
 	if len(q.concepts) == 0 {
 		return nil, q, nil
 	}
-	req := bleve.NewSearchRequestOptions(buildQuery(q), size, 0, false)
-	res, err := ix.bi.SearchInContext(ctx, req)
+	hits, err := ix.search(ctx, q, size, exhaustive)
 	if err != nil {
 		return nil, q, fmt.Errorf("search %q: %w", text, err)
 	}
-	cands := make([]*candidate, 0, len(res.Hits))
-	for i, h := range res.Hits {
+	cands := make([]*candidate, 0, len(hits))
+	for i, h := range hits {
 		c := &candidate{id: h.ID, bm25: h.Score}
 		if i < rerankDepth {
 			if err := ix.load(c); err != nil {
@@ -194,11 +197,72 @@ func (ix *Index) load(c *candidate) error {
 	return nil
 }
 
+// search finds up to size passages for q. An exhaustive search ORs every
+// concept, as ranking benchmarks expect. Otherwise passages holding all
+// the question's concepts are sought first, then, while too few are found,
+// those holding all but the most common ones: a conjunction walks the
+// postings of its rarest term, so a question of common words does not
+// score a hundred thousand passages.
+func (ix *Index) search(ctx context.Context, q question, size int, exhaustive bool) ([]*search.DocumentMatch, error) {
+	if exhaustive {
+		res, err := ix.bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(buildQuery(q), size, 0, false))
+		if err != nil {
+			return nil, err
+		}
+		return res.Hits, nil
+	}
+	// Concepts the index can match, rarest first.
+	var order []int
+	for i, c := range q.concepts {
+		if c.matchable {
+			order = append(order, i)
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmpFloat(q.concepts[b].weight, q.concepts[a].weight) })
+	enough := max(10, size/5)
+	var hits []*search.DocumentMatch
+	seen := map[string]bool{}
+	for need := len(order); need >= 1 && len(hits) < enough; need-- {
+		var must, should []query.Query
+		for j, ci := range order {
+			cq := conceptQuery(q.concepts[ci])
+			if j < need {
+				must = append(must, cq)
+			} else {
+				should = append(should, cq)
+			}
+		}
+		bq := bleve.NewBooleanQuery()
+		bq.AddMust(must...)
+		bq.AddShould(should...)
+		res, err := ix.bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(bq, size, 0, false))
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range res.Hits {
+			if !seen[h.ID] {
+				seen[h.ID] = true
+				hits = append(hits, h)
+			}
+		}
+	}
+	return hits, nil
+}
+
 // buildQuery ORs the concepts; each concept ORs its alternatives over the
 // passage text, its heading and its document's title.
 func buildQuery(q question) query.Query {
 	var concepts []query.Query
 	for _, c := range q.concepts {
+		concepts = append(concepts, conceptQuery(c))
+	}
+	return bleve.NewDisjunctionQuery(concepts...)
+}
+
+// conceptQuery ORs a concept's alternatives over the passage text, its
+// heading and its document's title.
+func conceptQuery(c concept) query.Query {
+	{
 		var alts []query.Query
 		for _, a := range c.alts {
 			// A synonym or guessed spelling should not outrank the word as
@@ -211,10 +275,8 @@ func buildQuery(q question) query.Query {
 				alts = append(alts, altQuery(a, f.name, boost*f.boost))
 			}
 		}
-		dq := bleve.NewDisjunctionQuery(alts...)
-		concepts = append(concepts, dq)
+		return bleve.NewDisjunctionQuery(alts...)
 	}
-	return bleve.NewDisjunctionQuery(concepts...)
 }
 
 func altQuery(a alternative, field string, boost float64) query.Query {
@@ -266,26 +328,20 @@ func (ix *Index) closest(cands []*candidate) []corpus.Document {
 	return out
 }
 
-// dedupe drops passages that repeat a better one nearly word for word, as a
-// wire story republished by several outlets does.
-func dedupe(cands []*candidate) []*candidate {
-	var kept []*candidate
-	var shingles []map[string]bool
-	for _, c := range cands {
-		s := shingleSet(c.text)
-		dup := false
-		for _, o := range shingles {
-			if jaccard(s, o) >= 0.5 {
-				dup = true
-				break
-			}
-		}
-		if !dup {
-			kept = append(kept, c)
-			shingles = append(shingles, s)
+// dedupe remembers the passages shown so far, so that one repeating a
+// better one nearly word for word, as a wire story republished by several
+// outlets does, is shown once.
+type dedupe []map[string]bool
+
+func (d *dedupe) repeats(text string) bool {
+	s := shingleSet(text)
+	for _, o := range *d {
+		if jaccard(s, o) >= 0.5 {
+			return true
 		}
 	}
-	return kept
+	*d = append(*d, s)
+	return false
 }
 
 func shingleSet(text string) map[string]bool {

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/dossier-bot/dossier/corpus"
+)
+
+// Synthetic corpora are built from the sentences of a real one so that
+// word frequencies, lengths and vocabulary stay realistic at any size.
+const (
+	synthSeed           = 20261123
+	synthPassagesPerDoc = 5
+	synthMinWords       = 60
+	synthMaxWords       = 150
+)
+
+// sentencePool returns every sentence of c's passages.
+func sentencePool(c *corpus.Corpus) []string {
+	var pool []string
+	for _, d := range c.Documents {
+		for _, p := range d.Passages {
+			for _, sp := range corpus.Sentences(p.Text) {
+				if s := p.Text[sp[0]:sp[1]]; len(strings.Fields(s)) >= 4 {
+					pool = append(pool, s)
+				}
+			}
+		}
+	}
+	return pool
+}
+
+// synthesize makes a corpus of n passages from the sentences in pool,
+// the same for the same pool, n and seed. Document text is left empty:
+// the index reads passages only, and at half a million passages the
+// duplicate would double the generator's memory.
+func synthesize(pool []string, n int, seed uint64) *corpus.Corpus {
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	c := &corpus.Corpus{}
+	for len(c.Documents)*synthPassagesPerDoc < n {
+		i := len(c.Documents)
+		id := fmt.Sprintf("synth-%07d", i)
+		title := strings.Join(firstWords(pool[rng.IntN(len(pool))], 8), " ")
+		d := corpus.Document{ID: id, Path: id + ".txt", Title: title, Publisher: "Synthetic"}
+		h := sha256.New()
+		offset := 0
+		for j := 0; j < synthPassagesPerDoc && i*synthPassagesPerDoc+j < n; j++ {
+			var b strings.Builder
+			words := 0
+			for words < synthMinWords {
+				s := pool[rng.IntN(len(pool))]
+				if w := len(strings.Fields(s)); words > 0 && words+w > synthMaxWords {
+					continue
+				}
+				if b.Len() > 0 {
+					b.WriteByte(' ')
+				}
+				b.WriteString(s)
+				words += len(strings.Fields(s))
+			}
+			text := b.String()
+			h.Write([]byte(text))
+			d.Passages = append(d.Passages, corpus.Passage{
+				ID: fmt.Sprintf("%s#%d", id, j), DocID: id, Ordinal: j, Text: text,
+				Start: offset, End: offset + len(text),
+			})
+			offset += len(text) + 2
+		}
+		d.Hash = hex.EncodeToString(h.Sum(nil))
+		c.Documents = append(c.Documents, d)
+	}
+	return c
+}
+
+// questions draws n typical questions of 5 to 12 consecutive words from
+// pool, the same for the same pool, n and seed.
+func questions(pool []string, n int, seed uint64) []string {
+	rng := rand.New(rand.NewPCG(seed, seed+1))
+	out := make([]string, 0, n)
+	for len(out) < n {
+		words := strings.Fields(pool[rng.IntN(len(pool))])
+		k := 5 + rng.IntN(8)
+		if len(words) < k {
+			continue
+		}
+		at := rng.IntN(len(words) - k + 1)
+		out = append(out, strings.Join(words[at:at+k], " "))
+	}
+	return out
+}
+
+func firstWords(s string, n int) []string {
+	w := strings.Fields(s)
+	return w[:min(n, len(w))]
+}

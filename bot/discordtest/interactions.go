@@ -33,6 +33,7 @@ type Interaction struct {
 	source      *storedMessage // the message a component belongs to
 	failure     string         // why the interaction failed, if it did
 	lateChecked bool
+	inTransit   bool // Post has not recorded the endpoint's response yet
 }
 
 // Response is what the bot has answered to an interaction so far.
@@ -88,6 +89,21 @@ func (s *Server) Interact(tb testing.TB, in *discordgo.Interaction) *Interaction
 		s.mu.Unlock()
 		tb.Fatalf("discordtest: Interact: the bot's session ended")
 	}
+	it := s.newInteractionLocked(in)
+	s.mu.Unlock()
+
+	s.dispatch(sess, "INTERACTION_CREATE", it.Interaction, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		it.delivered = s.nowLocked()
+		s.notifyLocked()
+	})
+	return it
+}
+
+// newInteractionLocked records a copy of in, filled in, as a new
+// interaction; a message it carries is stored unless the fake has it.
+func (s *Server) newInteractionLocked(in *discordgo.Interaction) *Interaction {
 	cp := *in
 	s.fillLocked(&cp)
 	it := &Interaction{Interaction: &cp, s: s, created: s.nowLocked()}
@@ -106,14 +122,6 @@ func (s *Server) Interact(tb testing.TB, in *discordgo.Interaction) *Interaction
 	}
 	s.interactions[cp.ID] = it
 	s.byToken[cp.Token] = it
-	s.mu.Unlock()
-
-	s.dispatch(sess, "INTERACTION_CREATE", &cp, func() {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		it.delivered = s.nowLocked()
-		s.notifyLocked()
-	})
 	return it
 }
 

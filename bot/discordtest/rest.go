@@ -81,6 +81,7 @@ func (s *Server) restHandler() http.Handler {
 		mux.HandleFunc(rt.pattern, func(w http.ResponseWriter, r *http.Request) {
 			rr := r.Context().Value(restKey{}).(*restRequest)
 			rr.Request = r // carries the path values
+			s.awaitCallback(r.PathValue("token"))
 			if !rt.public && r.Header.Get("Authorization") != "Bot "+s.token {
 				writeError(w, http.StatusUnauthorized, codeGeneral, "401: Unauthorized", nil)
 				return

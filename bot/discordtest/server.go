@@ -25,6 +25,11 @@
 //		t.Error(v)
 //	}
 //
+// A bot in HTTP interactions mode needs no gateway session: Server.Post
+// plays the user's part instead, POSTing the interaction to the bot's
+// endpoint signed as Discord signs it, and taking the response as the
+// initial callback; follow-ups and edits then go to APIURL as above.
+//
 // Close the discordgo session before the Server (register its cleanup
 // after NewServer), and not before its first heartbeat (WaitConnected):
 // otherwise discordgo keeps trying to reconnect after the test.

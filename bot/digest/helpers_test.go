@@ -69,20 +69,29 @@ func (c *fakeClock) set(t time.Time) {
 // the earliest deadline and fires it; it returns that deadline.
 func (c *fakeClock) next(tb testing.TB) time.Time {
 	tb.Helper()
+	c.blocked(tb)
+	c.mu.Lock()
+	at := c.waiters[0].at
+	for _, w := range c.waiters {
+		if w.at.Before(at) {
+			at = w.at
+		}
+	}
+	c.mu.Unlock()
+	c.set(at)
+	return at
+}
+
+// blocked waits until something waits on the clock.
+func (c *fakeClock) blocked(tb testing.TB) {
+	tb.Helper()
 	for {
 		c.mu.Lock()
-		if len(c.waiters) > 0 {
-			at := c.waiters[0].at
-			for _, w := range c.waiters {
-				if w.at.Before(at) {
-					at = w.at
-				}
-			}
-			c.mu.Unlock()
-			c.set(at)
-			return at
-		}
+		n := len(c.waiters)
 		c.mu.Unlock()
+		if n > 0 {
+			return
+		}
 		select {
 		case <-c.waiting:
 		case <-time.After(10 * time.Second):
@@ -104,7 +113,7 @@ type discord struct {
 	fail func(channelID string, n int) error
 	// lose, when set, makes a Post succeed but return an error, as when
 	// the process dies before it can record the message.
-	lose func(channelID string, n int) bool
+	lose  func(channelID string, n int) bool
 	posts int // Post calls
 }
 

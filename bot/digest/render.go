@@ -96,7 +96,7 @@ func layout(d Digest) []unit {
 
 	var watches []string
 	for _, w := range d.Watches {
-		lines := []string{"**“" + escape(oneLine(w.Query)) + "”**"}
+		lines := []string{"**“" + escape(oneLine(trimText(w.Query, maxQuestion))) + "”**"}
 		for _, r := range w.Matches {
 			lines = append(lines, matchQuote(r))
 		}

@@ -1,0 +1,161 @@
+package digest
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/dossier-bot/dossier/bot/state"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// golden compares got with testdata/NAME.golden, or rewrites it with -update.
+func golden(tb testing.TB, name, got string) {
+	tb.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatalf("%v (run go test ./bot/digest -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		tb.Errorf("%s differs (-want +got):\n%s\nIf the change is right: go test ./bot/digest -update", path, diff)
+	}
+}
+
+// sampleDigest is a digest of the built-in corpus with every section: a
+// document new, one changed, one removed, questions, and a watch.
+func sampleDigest(tb testing.TB) Digest {
+	tb.Helper()
+	ctx := context.Background()
+	c := builtin(tb)
+	ix := memoryIndex(tb, c)
+	st := newStore(tb)
+	day := time.Date(2024, 4, 30, 9, 0, 0, 0, time.UTC)
+	// Three days ago: documents 1 to 3 and one that is later retracted.
+	retracted := c.Documents[3]
+	retracted.ID, retracted.Path, retracted.Title = "retracted", "retracted.md", "A report later retracted"
+	if _, err := st.RecordDocuments(append(c.Documents[1:4:4], retracted), day.Add(-72*time.Hour), Lead); err != nil {
+		tb.Fatal(err)
+	}
+	// Two hours ago: document 0 added, document 1 edited, the report gone.
+	now := append(c.Documents[:0:0], c.Documents...)
+	now[1].Hash = "edited"
+	if _, err := st.RecordDocuments(now, day.Add(-2*time.Hour), Lead); err != nil {
+		tb.Fatal(err)
+	}
+	for i, q := range []string{
+		"Who led the North Korean delegation to Tehran?",
+		"who led the North Korean delegation to Tehran",
+		"What is KOMID?",
+		"What did the team decide about the launch date?",
+		"Is there a [link](https://evil.example) or @everyone here?",
+	} {
+		a, err := ix.Ask(ctx, q, 3)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := st.LogQuestion(state.NewQuestion("g", "c", a, day.Add(-time.Duration(i+1)*time.Hour))); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	for _, q := range []string{"missile cooperation", "weather in Lisbon"} {
+		if _, err := st.AddWatch(state.Watch{GuildID: "g", ChannelID: "c", Query: q}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	in, err := Gather(ctx, st, ix, Window{GuildID: "g", ChannelID: "c", Date: day, Since: day.Add(-24 * time.Hour), Until: day, AskedSince: day.Add(-24 * time.Hour)})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return Compose(in)
+}
+
+func TestMarkdownGolden(t *testing.T) {
+	t.Parallel()
+	d := sampleDigest(t)
+	if len(d.Documents) == 0 || len(d.Asked) == 0 || len(d.Unanswered) == 0 || len(d.Watches) == 0 {
+		t.Fatalf("sample digest lacks a section: %+v", d)
+	}
+	golden(t, "digest.md", Markdown(d))
+	golden(t, "digest-messages.txt", strings.Join(Messages(d), "\n\n======== next message ========\n\n"))
+}
+
+func TestEscapeLeavesNoMarkup(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"plain words", "plain words"},
+		{"**bold** _it_ ~~gone~~ `code` ||spoiler||", `\*\*bold\*\* \_it\_ \~\~gone\~\~ \` + "`" + `code\` + "`" + ` \|\|spoiler\|\|`},
+		{"[click](https://evil.example)", `\[click\]\(https://evil.example\)`},
+		{"<@123> <#456> <t:1700000000>", `\<@123\> \<#456\> \<t:1700000000\>`},
+		{"@everyone and @Here", "@\u200beveryone and @\u200bHere"},
+		{"# heading", `\# heading`},
+		{"- item", `\- item`},
+		{"1. first", `1\. first`},
+		{"North Korea-Iran 2024.", "North Korea-Iran 2024."},
+		{`back\slash`, `back\\slash`},
+	}
+	for _, tt := range tests {
+		if got := escape(tt.in); got != tt.want {
+			t.Errorf("escape(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestSafeURL(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"https://www.38north.org/2023/11/x/", "https://www.38north.org/2023/11/x/"},
+		{"https://example.com/a#:~:text=North%20Korea", "https://example.com/a#:~:text=North%20Korea"},
+		{"http://example.com/a b>c", "http://example.com/a%20b%3Ec"},
+		{"javascript:alert(1)", ""},
+		{"https://user:pw@example.com/", ""},
+		{"/relative/path", ""},
+		{"", ""},
+		{"https://example.com/" + strings.Repeat("x", maxURL), ""},
+		{"https://example.com/\n[x](y)", ""},
+	}
+	for _, tt := range tests {
+		if got := safeURL(tt.in); got != tt.want {
+			t.Errorf("safeURL(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestDocumentTextCannotForgeMarkup renders documents and questions full
+// of markup and checks none of it survives as markup.
+func TestDocumentTextCannotForgeMarkup(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2024, 4, 30, 9, 0, 0, 0, time.UTC)
+	evil := "[Official notice](https://evil.example) @everyone <@&42>\n# Heading\n> quote"
+	d := Compose(Input{Date: now, Since: now.Add(-time.Hour), Until: now,
+		Documents: []state.Document{{ID: "x", Title: evil, Publisher: evil, Lead: evil, URL: "https://example.com/ok", FirstSeen: now, Changed: now}},
+		Asked:     []state.Asked{{Text: evil, Count: 3, Citation: state.Citation{DocID: "x", Title: evil, Excerpt: evil, Link: "https://example.com/ok"}}},
+		Unanswered: []state.Asked{{Text: evil, Count: 1}},
+	})
+	md := Markdown(d)
+	for _, bad := range []string{"[Official notice](", "@everyone", "<@&42>", "\n# Heading", "\n> quote", "evil.example)"} {
+		if strings.Contains(md, bad) {
+			t.Errorf("Markdown contains %q:\n%s", bad, md)
+		}
+	}
+	// The only links are the document's own.
+	if n := strings.Count(md, "](<"); n != 2 || strings.Count(md, "](<https://example.com/ok>)") != 2 {
+		t.Errorf("Markdown has %d links, want the document's two:\n%s", n, md)
+	}
+}

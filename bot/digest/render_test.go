@@ -144,8 +144,8 @@ func TestDocumentTextCannotForgeMarkup(t *testing.T) {
 	now := time.Date(2024, 4, 30, 9, 0, 0, 0, time.UTC)
 	evil := "[Official notice](https://evil.example) @everyone <@&42>\n# Heading\n> quote"
 	d := Compose(Input{Date: now, Since: now.Add(-time.Hour), Until: now,
-		Documents: []state.Document{{ID: "x", Title: evil, Publisher: evil, Lead: evil, URL: "https://example.com/ok", FirstSeen: now, Changed: now}},
-		Asked:     []state.Asked{{Text: evil, Count: 3, Citation: state.Citation{DocID: "x", Title: evil, Excerpt: evil, Link: "https://example.com/ok"}}},
+		Documents:  []state.Document{{ID: "x", Title: evil, Publisher: evil, Lead: evil, URL: "https://example.com/ok", FirstSeen: now, Changed: now}},
+		Asked:      []state.Asked{{Text: evil, Count: 3, Citation: state.Citation{DocID: "x", Title: evil, Excerpt: evil, Link: "https://example.com/ok"}}},
 		Unanswered: []state.Asked{{Text: evil, Count: 1}},
 	})
 	md := Markdown(d)

@@ -72,6 +72,7 @@ func commands() []command {
 		{"eval", "measure answer quality on a question file or a BEIR benchmark", runEval},
 		{"bench", "measure index build, size, memory and question latency at one scale", runBench},
 		{"serve", "answer questions on Discord: /ask, /sources and Find sources", runServe},
+		{"digest", "print the daily digest of new documents and questions as Markdown", runDigest},
 	}
 }
 

@@ -35,15 +35,16 @@ const (
 
 // Config is what a Scheduler needs.
 type Config struct {
-	Store  *state.Store
+	Store *state.Store
+	// Index searches for the watches' new passages.
 	Index  Asker
 	Poster Poster
 	// Clock is the system clock when nil.
 	Clock Clock
 	// Log is where posts, pauses and failures are reported; nil discards.
 	Log *slog.Logger
-	// Retention is how long questions are kept in the log; 0 keeps them
-	// for ever.
+	// Retention is how long questions, and digests other than each
+	// channel's latest, are kept; 0 keeps them for ever.
 	Retention time.Duration
 }
 
@@ -163,15 +164,19 @@ func askedSince(since, now time.Time) time.Time {
 // happened since the channel's last digest, or the last 24 hours.
 func (s *Scheduler) Preview(ctx context.Context, guildID, channelID string) (Digest, error) {
 	now := s.cfg.Clock.Now()
-	w := Window{GuildID: guildID, ChannelID: channelID, Date: now, Since: now.Add(-askedWindow), Until: now, AskedSince: now.Add(-askedWindow)}
-	if sub, found, err := s.cfg.Store.Subscription(channelID); err != nil {
+	w := Window{GuildID: guildID, ChannelID: channelID, Date: now.UTC(), Since: now.Add(-askedWindow), Until: now, AskedSince: now.Add(-askedWindow)}
+	sub, subscribed, err := s.cfg.Store.Subscription(channelID)
+	if err != nil {
 		return Digest{}, err
-	} else if loc, err := sub.Location(); found && err == nil {
+	}
+	if loc, err := sub.Location(); subscribed && err == nil {
 		w.Date = now.In(loc)
 	}
-	if last, found, err := s.cfg.Store.LastDigest(channelID); err != nil {
+	last, found, err := s.cfg.Store.LastDigest(channelID)
+	if err != nil {
 		return Digest{}, err
-	} else if found {
+	}
+	if found {
 		w.Since, w.AskedSince = last.Until, askedSince(last.Until, now)
 	}
 	in, err := Gather(ctx, s.cfg.Store, s.cfg.Index, w)

@@ -6,7 +6,8 @@
 // within Discord's limits and with all markdown escaped (render.go,
 // escape.go, limits.go, customid.go), and a thin layer that talks to
 // Discord through discordgo (bot.go, handlers.go). All of discordgo stays
-// inside this package: cmd only calls NewSession, New and Run.
+// inside this package: cmd only calls NewSession, New, and Run (gateway)
+// or InteractionsHandler and RunInteractions (HTTP interactions).
 package bot
 
 import (
@@ -15,6 +16,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -46,6 +48,13 @@ type Options struct {
 	// Questions per user per Window (default 5 in 30s).
 	Questions int
 	Window    time.Duration
+	// Observer is told how questions end and how Discord's API behaves;
+	// nil means no one is.
+	Observer Observer
+	// Drain bounds how long stopping waits for the replies in flight
+	// (default 7s), so that the process stops within the 10 seconds a
+	// service manager gives it after SIGTERM.
+	Drain time.Duration
 }
 
 // replyTimeout bounds the work for one interaction. It is not tied to
@@ -60,10 +69,18 @@ type Bot struct {
 	log     *slog.Logger
 	limit   *limiter
 	turns   chan struct{} // a semaphore of search slots
+	obs     Observer
+
+	// registered is set once the commands are registered, connected
+	// while the gateway session is up; Ready reports them.
+	registered, connected atomic.Bool
 
 	mu       sync.Mutex
 	stopping bool
 	inflight sync.WaitGroup
+	// pending are the interactions that came over HTTP and wait for their
+	// initial response, by interaction id (interactions.go).
+	pending map[string]*pendingResponse
 }
 
 // New returns a Bot that serves on session, which NewSession made.
@@ -86,6 +103,12 @@ func New(session *discordgo.Session, search Searcher, opts Options) *Bot {
 	if opts.Window <= 0 {
 		opts.Window = 30 * time.Second
 	}
+	if opts.Observer == nil {
+		opts.Observer = unobserved{}
+	}
+	if opts.Drain <= 0 {
+		opts.Drain = 7 * time.Second
+	}
 	return &Bot{
 		session: session,
 		search:  search,
@@ -93,6 +116,8 @@ func New(session *discordgo.Session, search Searcher, opts Options) *Bot {
 		log:     opts.Log,
 		limit:   newLimiter(opts.Questions, opts.Window, opts.Now),
 		turns:   make(chan struct{}, opts.Searches),
+		obs:     opts.Observer,
+		pending: make(map[string]*pendingResponse),
 	}
 }
 
@@ -100,9 +125,16 @@ func New(session *discordgo.Session, search Searcher, opts Options) *Bot {
 // interactions until ctx is done; then it disconnects, lets the replies in
 // flight finish and returns nil. A Bot runs once.
 func (b *Bot) Run(ctx context.Context) error {
-	remove := b.session.AddHandler(b.onInteraction)
-	defer remove()
+	for _, h := range []any{
+		b.onInteraction,
+		b.onRateLimit,
+		func(*discordgo.Session, *discordgo.Connect) { b.connected.Store(true) },
+		func(*discordgo.Session, *discordgo.Disconnect) { b.connected.Store(false) },
+	} {
+		defer b.session.AddHandler(h)()
+	}
 	if err := b.session.Open(); err != nil {
+		b.obs.DiscordError("connect to the gateway")
 		return fmt.Errorf("connect to the discord gateway: %w", b.redact(err))
 	}
 	appID, err := b.appID()
@@ -113,28 +145,102 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.stop()
 		return err
 	}
-	scope := "globally"
-	if b.opts.GuildID != "" {
-		scope = "in guild " + b.opts.GuildID
-	}
-	b.log.Info("serving on discord", "application", appID, "commands", scope)
+	b.log.Info("serving on the discord gateway", "application", appID, "commands", b.scope())
 	<-ctx.Done()
 	b.log.Info("shutting down: finishing the replies in flight")
 	return b.stop()
 }
 
+// RunInteractions serves in HTTP interactions mode, where Discord POSTs
+// interactions to InteractionsHandler: it registers the commands over
+// REST, then waits until ctx is done, lets the replies in flight finish
+// and returns nil. A Bot runs once, in one mode.
+func (b *Bot) RunInteractions(ctx context.Context) error {
+	defer b.session.AddHandler(b.onRateLimit)()
+	appID := b.opts.AppID
+	if appID == "" {
+		// No READY to name it: ask who the bot is. A bot user's id is its
+		// application's id.
+		me, err := b.session.User("@me")
+		if err != nil {
+			b.obs.DiscordError("find the application id")
+			return fmt.Errorf("find the discord application id: %w", b.redact(err))
+		}
+		appID = me.ID
+	}
+	if err := b.register(appID); err != nil {
+		return err
+	}
+	// Discord is reachable, which is all this mode needs of a connection.
+	b.connected.Store(true)
+	b.log.Info("serving discord interactions over http", "application", appID, "commands", b.scope())
+	<-ctx.Done()
+	b.log.Info("shutting down: finishing the replies in flight")
+	b.refuseNew()
+	b.drain()
+	return nil
+}
+
+// Ready reports whether the bot can answer: its commands registered and
+// connected to Discord (the gateway, or in interactions mode its REST
+// API); false once it is stopping.
+func (b *Bot) Ready() bool {
+	b.mu.Lock()
+	stopping := b.stopping
+	b.mu.Unlock()
+	return !stopping && b.registered.Load() && b.connected.Load()
+}
+
+func (b *Bot) scope() string {
+	if b.opts.GuildID != "" {
+		return "in guild " + b.opts.GuildID
+	}
+	return "globally"
+}
+
 // stop disconnects so no new interaction arrives, then waits for the
 // ones being answered: their replies go over REST, not the gateway.
 func (b *Bot) stop() error {
-	b.mu.Lock()
-	b.stopping = true
-	b.mu.Unlock()
+	b.refuseNew()
 	err := b.session.Close()
-	b.inflight.Wait()
+	b.drain()
 	if err != nil {
 		return fmt.Errorf("disconnect from the discord gateway: %w", b.redact(err))
 	}
 	return nil
+}
+
+// refuseNew makes track turn away every interaction from now on.
+func (b *Bot) refuseNew() {
+	b.mu.Lock()
+	b.stopping = true
+	b.mu.Unlock()
+}
+
+// drain waits for the interactions in flight, at most Drain: a reply
+// still unfinished then is abandoned rather than holding up a shutdown
+// that the service manager would end by force.
+func (b *Bot) drain() {
+	done := make(chan struct{})
+	go func() {
+		b.inflight.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(b.opts.Drain):
+		b.log.Warn("stopped before every reply in flight was sent", "waited", b.opts.Drain)
+	}
+}
+
+// onRateLimit is told by discordgo of each 429 it waits out.
+func (b *Bot) onRateLimit(_ *discordgo.Session, rl *discordgo.RateLimit) {
+	var wait time.Duration
+	if rl.TooManyRequests != nil {
+		wait = rl.TooManyRequests.RetryAfter
+	}
+	b.log.Debug("rate limited by discord", "wait", wait)
+	b.obs.RateLimited(wait)
 }
 
 // track counts an interaction as in flight, unless the bot is stopping.
@@ -171,12 +277,10 @@ func (b *Bot) appID() (string, error) {
 func (b *Bot) register(appID string) error {
 	_, err := b.session.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, commands())
 	if err != nil {
-		where := "globally"
-		if b.opts.GuildID != "" {
-			where = fmt.Sprintf("in guild %s", b.opts.GuildID)
-		}
-		return fmt.Errorf("register commands %s: %w", where, b.redact(err))
+		b.obs.DiscordError("register commands")
+		return fmt.Errorf("register commands %s: %w", b.scope(), b.redact(err))
 	}
+	b.registered.Store(true)
 	return nil
 }
 

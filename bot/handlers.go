@@ -35,15 +35,19 @@ func msgSlowDown(questions int, window, wait time.Duration) string {
 		questions, int(window.Seconds()), max(int(math.Ceil(wait.Seconds())), 1))
 }
 
-// onInteraction is discordgo's handler for every interaction; discordgo
-// runs each in its own goroutine.
+// onInteraction is discordgo's handler for every interaction that comes
+// over the gateway; discordgo runs each in its own goroutine.
 func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
 	if !b.track() {
 		b.log.Warn("interaction arrived during shutdown; not answered", "interaction", ic.ID)
 		return
 	}
 	defer b.inflight.Done()
-	i := ic.Interaction
+	b.handle(ic.Interaction)
+}
+
+// handle answers one interaction, however it arrived.
+func (b *Bot) handle(i *discordgo.Interaction) {
 	defer func() {
 		// A bug answering one interaction must not take the bot down for
 		// everyone; the asker sees Discord's "interaction failed".
@@ -98,12 +102,12 @@ func (b *Bot) onFindSources(ctx context.Context, i *discordgo.Interaction, data 
 	if data.Resolved != nil {
 		msg = data.Resolved.Messages[data.TargetID]
 	}
-	if msg == nil {
-		b.respond(i, text(msgNoText), true)
-		return
+	var q string
+	if msg != nil {
+		q = questionFromMessage(msg.Content)
 	}
-	q := questionFromMessage(msg.Content)
 	if q == "" {
+		b.obs.Question(Refused, 0)
 		b.respond(i, text(msgNoText), true)
 		return
 	}
@@ -203,7 +207,7 @@ func (b *Bot) autocomplete(i *discordgo.Interaction, data discordgo.ApplicationC
 			typed, _ = o.Value.(string)
 		}
 	}
-	err := b.session.InteractionRespond(i, &discordgo.InteractionResponse{
+	err := b.initial(i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 		Data: &discordgo.InteractionResponseData{
 			Choices:         choices(b.search.Documents(), typed),
@@ -219,6 +223,7 @@ func (b *Bot) autocomplete(i *discordgo.Interaction, data discordgo.ApplicationC
 // within the asker's rate limit. It tells the asker when it refuses.
 func (b *Bot) admit(i *discordgo.Interaction, q string) bool {
 	var refusal string
+	outcome := Refused
 	switch n := runes(q); {
 	case strings.IndexFunc(q, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) < 0:
 		refusal = msgEmpty
@@ -226,10 +231,11 @@ func (b *Bot) admit(i *discordgo.Interaction, q string) bool {
 		refusal = msgTooLong(n)
 	default:
 		if ok, wait := b.limit.allow(userID(i)); !ok {
-			refusal = msgSlowDown(b.opts.Questions, b.opts.Window, wait)
+			refusal, outcome = msgSlowDown(b.opts.Questions, b.opts.Window, wait), Throttled
 		}
 	}
 	if refusal != "" {
+		b.obs.Question(outcome, 0)
 		b.respond(i, text(refusal), true)
 		return false
 	}
@@ -240,6 +246,7 @@ func (b *Bot) admit(i *discordgo.Interaction, q string) bool {
 // then searches and puts the page in the acknowledged message: a new one,
 // or with update the one whose button was clicked.
 func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, p page, ephemeral, update bool) {
+	start := time.Now()
 	ack := &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{AllowedMentions: noMentions(), Flags: flags(ephemeral)},
@@ -248,29 +255,38 @@ func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, p page, ephe
 		ack.Type = discordgo.InteractionResponseDeferredMessageUpdate
 		ack.Data.Flags = 0
 	}
-	if err := b.session.InteractionRespond(i, ack); err != nil {
+	if err := b.initial(i, ack); err != nil {
+		b.obs.Question(Failed, time.Since(start))
 		b.fail("acknowledge", i, err)
 		return
 	}
 	a, err := b.ask(ctx, p.question, p.offset+p.k+1)
 	if err != nil {
-		msg := msgFailed
+		msg, outcome := msgFailed, Failed
 		switch {
 		case errors.Is(err, errBusy):
-			msg = msgBusy
+			msg, outcome = msgBusy, Busy
 			b.log.Warn("busy: question turned away", "interaction", i.ID)
 		case errors.Is(err, index.ErrEmptyQuestion):
-			msg = msgEmpty
+			msg, outcome = msgEmpty, Refused
 		default:
 			b.log.Error("answer a question", "interaction", i.ID, "err", err)
 		}
+		b.obs.Question(outcome, time.Since(start))
 		b.tellPrivately(i, msg, ephemeral, update)
 		return
 	}
 	p.answer = a
 	if _, err := b.session.InteractionResponseEdit(i, p.render().edit()); err != nil {
+		b.obs.Question(Failed, time.Since(start))
 		b.fail("send the answer", i, err)
+		return
 	}
+	outcome := Answered
+	if !a.Answered {
+		outcome = Unanswered
+	}
+	b.obs.Question(outcome, time.Since(start))
 }
 
 // tellPrivately puts msg where only the asker sees it, in place of the
@@ -296,7 +312,7 @@ func (b *Bot) tellPrivately(i *discordgo.Interaction, msg string, ephemeral, upd
 
 // respond replies to i with r at once.
 func (b *Bot) respond(i *discordgo.Interaction, r reply, ephemeral bool) {
-	err := b.session.InteractionRespond(i, &discordgo.InteractionResponse{
+	err := b.initial(i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseChannelMessageWithSource,
 		Data: r.data(ephemeral),
 	})
@@ -305,8 +321,10 @@ func (b *Bot) respond(i *discordgo.Interaction, r reply, ephemeral bool) {
 	}
 }
 
-// fail logs a failed call to Discord, once, without credentials.
+// fail logs a failed call to Discord, once, without credentials, and
+// counts it.
 func (b *Bot) fail(op string, i *discordgo.Interaction, err error) {
+	b.obs.DiscordError(op)
 	b.log.Error(op, "interaction", i.ID, "err", b.redact(err))
 }
 

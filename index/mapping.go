@@ -9,13 +9,12 @@ import (
 
 // schemaVersion changes whenever the mapping or the stored layout does, so
 // an index built by an older Dossier is rebuilt rather than misread.
-const schemaVersion = "dossier-index-2"
+const schemaVersion = "dossier-index-4"
 
 // Field names of an indexed passage.
 const (
 	fieldText    = "text"
 	fieldHeading = "heading"
-	fieldTitle   = "title"
 	fieldDoc     = "doc"
 	fieldOrd     = "ord"
 	fieldStart   = "start"
@@ -26,7 +25,6 @@ const (
 type passageDoc struct {
 	Text    string  `json:"text"`
 	Heading string  `json:"heading"`
-	Title   string  `json:"title"`
 	Doc     string  `json:"doc"`
 	Ord     float64 `json:"ord"`
 	Start   float64 `json:"start"`
@@ -63,7 +61,6 @@ func newMapping() mapping.IndexMapping {
 	dm := bleve.NewDocumentStaticMapping()
 	dm.AddFieldMappingsAt(fieldText, text(true))
 	dm.AddFieldMappingsAt(fieldHeading, text(true))
-	dm.AddFieldMappingsAt(fieldTitle, text(false))
 	dm.AddFieldMappingsAt(fieldDoc, doc)
 	dm.AddFieldMappingsAt(fieldOrd, stored())
 	dm.AddFieldMappingsAt(fieldStart, stored())

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"syscall"
-	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -43,6 +42,7 @@ var (
 	keySchema   = []byte("schema")
 	keyRegistry = []byte("docs")
 	keySynonyms = []byte("synonyms")
+	keyAvgLen   = []byte("avglen")
 )
 
 // Index is a searchable index of passages. It is safe for concurrent use;
@@ -68,14 +68,11 @@ type Index struct {
 type docRecord struct {
 	Doc      corpus.Document `json:"doc"` // metadata only
 	Passages int             `json:"passages"`
-	// Tokens counts the analysed words of the document's passages, each
-	// with its title and heading, as re-ranking's BM25 sees them.
-	Tokens int `json:"tokens"`
 }
 
 // NewMemory returns an empty in-memory index; Sync fills it.
 func NewMemory() (*Index, error) {
-	bi, err := bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
+	bi, err := newMemBleve()
 	if err != nil {
 		return nil, fmt.Errorf("create in-memory index: %w", err)
 	}
@@ -193,8 +190,12 @@ func (ix *Index) loadInternal(bi bleve.Index) error {
 			return fmt.Errorf("read synonyms: %w", err)
 		}
 	}
+	avg, err := bi.GetInternal(keyAvgLen)
+	if err != nil {
+		return err
+	}
 	ix.registry, ix.synonyms = registry, synonyms
-	ix.avgLen = meanLength(registry)
+	ix.avgLen, _ = strconv.ParseFloat(string(avg), 64)
 	return nil
 }
 
@@ -213,22 +214,14 @@ func (ix *Index) removeGenerationsExcept(keep string) error {
 	return nil
 }
 
-// newGeneration creates an empty on-disk (or in-memory) Bleve index.
-func (ix *Index) newGeneration() (bleve.Index, string, error) {
-	if ix.dir == "" {
-		bi, err := bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
-		return bi, "", err
-	}
-	gen := genPrefix + strconv.FormatInt(time.Now().UnixNano(), 10)
-	bi, err := bleve.NewUsing(filepath.Join(ix.dir, gen), newMapping(), scorch.Name, scorch.Name, nil)
-	if err != nil {
-		return nil, "", fmt.Errorf("create index generation %q: %w", gen, err)
-	}
-	return bi, gen, nil
+// newMemBleve creates an empty in-memory Bleve index. It must go through
+// NewUsing with scorch: bleve.NewMemOnly silently scores with tf-idf.
+func newMemBleve() (bleve.Index, error) {
+	return bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
 }
 
 // swap makes a fully built generation live.
-func (ix *Index) swap(bi bleve.Index, gen string, registry map[string]docRecord, synonyms [][]string) error {
+func (ix *Index) swap(bi bleve.Index, gen string, registry map[string]docRecord, synonyms [][]string, avgLen float64) error {
 	if ix.dir != "" {
 		tmp := filepath.Join(ix.dir, currentFile+".tmp")
 		if err := writeFileSync(tmp, []byte(gen+"\n")); err != nil {
@@ -242,7 +235,7 @@ func (ix *Index) swap(bi bleve.Index, gen string, registry map[string]docRecord,
 	ix.mu.Lock()
 	old, oldGen := ix.bi, ix.gen
 	ix.bi, ix.gen, ix.registry, ix.synonyms, ix.stale = bi, gen, registry, synonyms, false
-	ix.avgLen = meanLength(registry)
+	ix.avgLen = avgLen
 	ix.mu.Unlock()
 	if old != nil {
 		// In-flight searches hold their own snapshot, so closing is safe.
@@ -305,17 +298,4 @@ func (ix *Index) Close() error {
 	}
 	ix.releaseLock()
 	return err
-}
-
-// meanLength is the mean tokens per passage of the registered documents.
-func meanLength(registry map[string]docRecord) float64 {
-	var tokens, passages int
-	for _, r := range registry {
-		tokens += r.Tokens
-		passages += r.Passages
-	}
-	if passages == 0 {
-		return 1
-	}
-	return float64(tokens) / float64(passages)
 }

@@ -23,6 +23,7 @@ func TestAskFindsPassage(t *testing.T) {
 		{"expanded acronym", "Islamic Revolutionary Guards Corps missile program", "IRGC"},
 		{"query syntax", `+Bagheri -"chief" staff:* (armed)~2 ^forces`, "Bagheri"},
 		{"lower case", "kim yong nam trip to tehran", "Kim Yong Nam"},
+		{"chatty, with words the corpus lacks", "Apparently Yun Jong Ho led the North Korean delegation to Tehran in April 2024?", "Yun Jong Ho"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

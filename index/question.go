@@ -80,8 +80,9 @@ type concept struct {
 	surface string
 	alts    []alternative
 	weight  float64 // inverse document frequency
-	// matchable is false when no alternative occurs in the index.
-	matchable bool
+	// matchable is false when no alternative occurs in the index; held
+	// when one occurs as written or as a synonym, not only as a guess.
+	matchable, held bool
 }
 
 // question is a question turned into weighted concepts. User text is only
@@ -222,7 +223,10 @@ func parseQuestion(a analysis.Analyzer, synonyms [][]string, d dict, total int, 
 		c.weight = idf(conceptFreq(d, *c), total)
 		for j := range c.alts {
 			a := &c.alts[j]
-			c.matchable = c.matchable || altFreq(d, *a) > 0
+			if altFreq(d, *a) > 0 {
+				c.matchable = true
+				c.held = c.held || a.credit != guessCredit
+			}
 			a.weight = c.weight * a.credit
 			if a.credit == 1 {
 				a.weight = max(a.weight, idf(altFreq(d, *a), total))

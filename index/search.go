@@ -111,6 +111,10 @@ func (ix *Index) stats() stats {
 	return stats{avgLen: ix.avgLen, title: func(doc string) string { return ix.registry[doc].Doc.Title }}
 }
 
+// maxFallbackConcepts bounds the OR that ends the search for a question
+// whose rarest concepts never meet in one passage.
+const maxFallbackConcepts = 5
+
 // rerankDepth bounds how many candidates are loaded and re-ranked; the
 // rest keep Bleve's order below them.
 const rerankDepth = 100
@@ -199,9 +203,10 @@ func (ix *Index) load(c *candidate) error {
 // search finds up to size passages for q. An exhaustive search ORs every
 // concept, as ranking benchmarks expect. Otherwise passages holding all
 // the question's concepts are sought first, then, while too few are found,
-// those holding all but the most common ones: a conjunction walks the
-// postings of its rarest term, so a question of common words does not
-// score a hundred thousand passages.
+// those holding all but the most common ones, and last those holding any
+// of the rarest few: a conjunction walks the postings of its rarest term,
+// so a question of common words does not score a hundred thousand
+// passages.
 func (ix *Index) search(ctx context.Context, q question, size int, exhaustive bool) ([]*search.DocumentMatch, error) {
 	if exhaustive {
 		res, err := ix.bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(buildQuery(q), size, 0, false))
@@ -210,10 +215,12 @@ func (ix *Index) search(ctx context.Context, q question, size int, exhaustive bo
 		}
 		return res.Hits, nil
 	}
-	// Concepts the index can match, rarest first.
+	// Concepts the index holds as written (or as a synonym), rarest
+	// first; a concept seen only through a guessed spelling is never
+	// required.
 	var order []int
 	for i, c := range q.concepts {
-		if c.matchable {
+		if c.held {
 			order = append(order, i)
 		}
 	}
@@ -221,27 +228,50 @@ func (ix *Index) search(ctx context.Context, q question, size int, exhaustive bo
 	enough := max(10, size/5)
 	var hits []*search.DocumentMatch
 	seen := map[string]bool{}
-	for need := len(order); need >= 1 && len(hits) < enough; need-- {
-		var must, should []query.Query
-		for j, ci := range order {
-			cq := conceptQuery(q.concepts[ci])
-			if j < need {
-				must = append(must, cq)
-			} else {
-				should = append(should, cq)
-			}
-		}
-		bq := bleve.NewBooleanQuery()
-		bq.AddMust(must...)
-		bq.AddShould(should...)
-		res, err := ix.bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(bq, size, 0, false))
+	collect := func(qq query.Query) error {
+		res, err := ix.bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(qq, size, 0, false))
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, h := range res.Hits {
 			if !seen[h.ID] {
 				seen[h.ID] = true
 				hits = append(hits, h)
+			}
+		}
+		return nil
+	}
+	for need := len(order); need >= 2 && len(hits) < enough; need-- {
+		bq := bleve.NewBooleanQuery()
+		for j, ci := range order {
+			if j < need {
+				bq.AddMust(conceptQuery(q.concepts[ci]))
+			}
+		}
+		for i, c := range q.concepts {
+			if !slices.Contains(order[:need], i) {
+				bq.AddShould(conceptQuery(c))
+			}
+		}
+		if err := collect(bq); err != nil {
+			return nil, err
+		}
+	}
+	if len(hits) < enough {
+		// Still too few: any passage with one of the few rarest concepts
+		// (short postings, so still cheap), or with a guessed spelling.
+		var any []query.Query
+		for _, ci := range order[:min(len(order), maxFallbackConcepts)] {
+			any = append(any, conceptQuery(q.concepts[ci]))
+		}
+		for _, c := range q.concepts {
+			if c.matchable && !c.held {
+				any = append(any, conceptQuery(c))
+			}
+		}
+		if len(any) > 0 {
+			if err := collect(bleve.NewDisjunctionQuery(any...)); err != nil {
+				return nil, err
 			}
 		}
 	}

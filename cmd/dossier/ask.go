@@ -67,8 +67,15 @@ func runAsk(ctx context.Context, args []string, loadEnv envLoader, sio stdio) er
 	return askLines(ctx, ix, sio.in, *k, p, sio.errOut)
 }
 
+// newLogger logs to w at cfg's level: as text for a person at a terminal,
+// and otherwise as JSON lines, for log collectors (journald, docker logs,
+// kubectl logs).
 func newLogger(w io.Writer, cfg Config) *slog.Logger {
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if isTerminal(w) {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
 // checkQuestion refuses questions that cannot be asked.

@@ -35,9 +35,18 @@ type envLoader func(prefix string, spec any) error
 // loadConfig reads the settings, naming the malformed one if any.
 func loadConfig(load envLoader) (Config, error) {
 	var cfg Config
-	err := load(envPrefix, &cfg)
+	if err := loadSettings(load, &cfg, settingsUsage()); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+// loadSettings fills spec, a settings struct, from the environment. A
+// malformed setting is a usage error naming it, with help.
+func loadSettings(load envLoader, spec any, help string) error {
+	err := load(envPrefix, spec)
 	if err == nil {
-		return cfg, nil
+		return nil
 	}
 	var perr *envconfig.ParseError
 	if errors.As(err, &perr) {
@@ -46,7 +55,7 @@ func loadConfig(load envLoader) (Config, error) {
 	} else {
 		err = fmt.Errorf("settings: %w", err)
 	}
-	return Config{}, &usageError{msg: err.Error(), help: settingsUsage()}
+	return &usageError{msg: err.Error(), help: help}
 }
 
 // settingsUsage is the table of environment variables, from Config's tags.

@@ -1,6 +1,7 @@
 // Command dossier answers questions from a team's documents with quoted,
 // cited excerpts: from the command line (ask), by building an on-disk index
-// (index), and by measuring answer quality (eval).
+// (index), by measuring answer quality (eval), and on Discord (serve, with
+// an HTTP server for health checks, metrics and Discord's interactions).
 package main
 
 import (
@@ -73,6 +74,8 @@ func commands() []command {
 		{"bench", "measure index build, size, memory and question latency at one scale", runBench},
 		{"serve", "answer questions on Discord: /ask, /sources and Find sources", runServe},
 		{"digest", "print the daily digest of new documents and questions as Markdown", runDigest},
+		{"version", "print the version and the commit dossier was built from", runVersion},
+		{"healthcheck", "check that a running dossier serve is alive, for container health checks", runHealthcheck},
 	}
 }
 
@@ -116,9 +119,9 @@ func mainUsage() string {
 	b.WriteString("Dossier answers questions from your documents with quoted, cited excerpts.\n\n")
 	b.WriteString("Usage:\n  dossier COMMAND [flags] [arguments]\n\nCommands:\n")
 	for _, c := range commands() {
-		fmt.Fprintf(&b, "  %-7s %s\n", c.name, c.summary)
+		fmt.Fprintf(&b, "  %-11s %s\n", c.name, c.summary)
 	}
-	b.WriteString("  help    show this overview, or a command's flags: dossier help ask\n\n")
+	fmt.Fprintf(&b, "  %-11s %s\n\n", "help", "show this overview, or a command's flags: dossier help ask")
 	b.WriteString(settingsUsage())
 	return b.String()
 }

@@ -203,7 +203,7 @@ func TestMalformedEnvironment(t *testing.T) {
 	if !strings.Contains(out.String(), "Ferry Timetable Notes") {
 		t.Errorf("ask with DOSSIER_CORPUS=testdata/corpus did not answer from it:\n%s", out.String())
 	}
-	if !strings.Contains(errOut.String(), "level=DEBUG") {
+	if !strings.Contains(errOut.String(), `"level":"DEBUG"`) {
 		t.Errorf("DOSSIER_LOG_LEVEL=debug logged no debug lines:\n%s", errOut.String())
 	}
 }

@@ -2,24 +2,36 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/kelseyhightower/envconfig"
 
-	"github.com/dossier-bot/dossier/bot"
 	"github.com/dossier-bot/dossier/index"
 )
 
 const serveAbout = `Serves Dossier on Discord: connects to the gateway, registers the /ask and
 /sources commands and the "Find sources" message command (in the guild of
 DOSSIER_DISCORD_GUILD_ID, or globally), and answers until interrupted.
-Ctrl-C or SIGTERM lets the replies in flight finish, then stops.
+Ctrl-C or SIGTERM lets the replies in flight finish, then stops, within
+10 seconds.
+
+With --interactions, Discord POSTs the commands to /interactions on the
+HTTP server instead (the application's Interactions Endpoint URL), checked
+against DOSSIER_DISCORD_PUBLIC_KEY; no gateway connection is made, and
+several instances can share the work behind a load balancer.
+
+The HTTP server on DOSSIER_HTTP_ADDR also answers /healthz (alive),
+/readyz (index open and Discord connected) and /metrics (Prometheus).
 
 With --data, the on-disk index there is first brought up to date with the
 corpus; otherwise the corpus is indexed in memory.`
@@ -27,23 +39,32 @@ corpus; otherwise the corpus is indexed in memory.`
 // discordKeyPrefix prefixes the Discord settings: DOSSIER_DISCORD_TOKEN...
 const discordKeyPrefix = envPrefix + "_DISCORD"
 
-// serveConfig is serve's settings: the shared ones plus Discord's.
+// serveConfig is serve's settings: the shared ones plus its own.
 type serveConfig struct {
 	Config
-	Discord discordConfig
+	ServeSettings
+}
+
+// ServeSettings are the settings only serve reads.
+type ServeSettings struct {
+	HTTPSettings
+	Interactions bool `desc:"receive commands as HTTP requests to /interactions instead of over the gateway (default false; --interactions)"`
+	Discord      discordConfig
 }
 
 // discordConfig is read from DOSSIER_DISCORD_* variables.
 type discordConfig struct {
-	Token   string `desc:"the bot's token, from the Discord developer portal (required)"`
-	AppID   string `split_words:"true" desc:"the application ID (default: the one Discord reports on connecting)"`
-	GuildID string `split_words:"true" desc:"register the commands in this guild only, where they appear at once (default: globally)"`
-	API     string `default:"https://discord.com/api/v9" desc:"base URL of Discord's REST API (default: https://discord.com/api/v9)"`
+	Token     string `desc:"the bot's token, from the Discord developer portal (required)"`
+	AppID     string `split_words:"true" desc:"the application ID (default: the one Discord reports on connecting)"`
+	GuildID   string `split_words:"true" desc:"register the commands in this guild only, where they appear at once (default: globally)"`
+	PublicKey string `split_words:"true" desc:"the application's public key, 64 hex digits (required with --interactions)"`
+	API       string `default:"https://discord.com/api/v9" desc:"base URL of Discord's REST API (default: https://discord.com/api/v9)"`
 }
 
 func runServe(ctx context.Context, args []string, loadEnv envLoader, sio stdio) error {
-	fs := newFlagSet("serve", "dossier serve [--corpus DIR] [--data DIR]", serveAbout+"\n\n"+strings.TrimSuffix(discordUsage(), "\n"))
+	fs := newFlagSet("serve", "dossier serve [--interactions] [--corpus DIR] [--data DIR]", serveAbout+"\n\n"+strings.TrimSuffix(serveUsage(), "\n"))
 	src := sourceFlags(fs)
+	interactions := fs.Bool("interactions", false, "receive commands as HTTP requests to /interactions instead of over the gateway (overrides DOSSIER_INTERACTIONS)")
 	rest, helped, err := fs.parse(args, sio.out)
 	if err != nil || helped {
 		return err
@@ -51,46 +72,29 @@ func runServe(ctx context.Context, args []string, loadEnv envLoader, sio stdio) 
 	if len(rest) > 0 {
 		return &usageError{msg: fmt.Sprintf("serve takes no arguments, got %q", rest[0]), help: fs.usage()}
 	}
-	cfg, err := loadServeConfig(loadEnv, fs.usage())
-	if err != nil {
+	var cfg serveConfig
+	if err := loadSettings(loadEnv, &cfg, fs.usage()); err != nil {
 		return err
+	}
+	if fs.isSet("interactions") {
+		cfg.Interactions = *interactions
+	}
+	publicKey, err := checkServeConfig(&cfg)
+	if err != nil {
+		return &usageError{msg: err.Error(), help: fs.usage()}
 	}
 	src.resolve(fs, cfg.Config)
 	log := newLogger(sio.errOut, cfg.Config)
-
-	session, err := bot.NewSession(cfg.Discord.Token, cfg.Discord.API)
-	if err != nil {
-		return err
-	}
-	ix, err := serveIndex(ctx, src, sio.errOut, log)
-	if err != nil {
-		return err
-	}
-	defer ix.Close()
-	fmt.Fprintf(sio.errOut, "dossier: serving %d documents on Discord; Ctrl-C stops\n", len(ix.Documents()))
-	b := bot.New(session, ix, bot.Options{AppID: cfg.Discord.AppID, GuildID: cfg.Discord.GuildID, Log: log})
-	if err := b.Run(ctx); err != nil {
-		return fmt.Errorf("serve on discord: %w", err)
-	}
-	return nil
+	return serve(ctx, cfg, publicKey, src, sio, log)
 }
 
-// loadServeConfig reads and checks serve's settings, naming the one that
-// is missing or malformed; help is the usage shown with the error.
-func loadServeConfig(load envLoader, help string) (serveConfig, error) {
-	var cfg serveConfig
-	if err := load(envPrefix, &cfg); err != nil {
-		var perr *envconfig.ParseError
-		if errors.As(err, &perr) {
-			// The value itself is left out: a setting may hold a secret.
-			err = fmt.Errorf("setting %s is not valid: %w", perr.KeyName, perr.Err)
-		} else {
-			err = fmt.Errorf("settings: %w", err)
-		}
-		return serveConfig{}, &usageError{msg: err.Error(), help: help}
-	}
+// checkServeConfig checks serve's settings, naming the one that is
+// missing or malformed, and returns the public key in interactions mode.
+func checkServeConfig(cfg *serveConfig) (ed25519.PublicKey, error) {
 	d := &cfg.Discord
 	d.Token, d.AppID, d.GuildID, d.API = strings.TrimSpace(d.Token), strings.TrimSpace(d.AppID), strings.TrimSpace(d.GuildID), strings.TrimSpace(d.API)
+	d.PublicKey = strings.TrimSpace(d.PublicKey)
+	key, keyErr := hex.DecodeString(d.PublicKey)
 	var problem string
 	switch api, err := url.Parse(d.API); {
 	case d.Token == "":
@@ -101,11 +105,27 @@ func loadServeConfig(load envLoader, help string) (serveConfig, error) {
 		problem = "setting " + discordKeyPrefix + "_APP_ID is not valid: want a numeric Discord ID"
 	case !numeric(d.GuildID):
 		problem = "setting " + discordKeyPrefix + "_GUILD_ID is not valid: want a numeric Discord ID"
+	case cfg.Interactions && d.PublicKey == "":
+		problem = "setting " + discordKeyPrefix + "_PUBLIC_KEY is required with --interactions: the application's public key, from the Discord developer portal"
+	case d.PublicKey != "" && (keyErr != nil || len(key) != ed25519.PublicKeySize):
+		// The value is left out, like every setting's.
+		problem = "setting " + discordKeyPrefix + "_PUBLIC_KEY is not valid: want the 64 hex digits of the application's public key"
+	case !validAddr(cfg.HTTPAddr):
+		problem = "setting " + envPrefix + "_HTTP_ADDR is not valid: want HOST:PORT or :PORT, such as :8080"
 	}
 	if problem != "" {
-		return serveConfig{}, &usageError{msg: problem, help: help}
+		return nil, errors.New(problem)
 	}
-	return cfg, nil
+	return ed25519.PublicKey(key), nil
+}
+
+func validAddr(addr string) bool {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 0 && n <= 65535
 }
 
 // numeric reports whether an optional ID is absent or all digits.
@@ -143,16 +163,16 @@ func serveIndex(ctx context.Context, src *sources, stderr io.Writer, log *slog.L
 	return ix, nil
 }
 
-// discordUsage is the table of Discord settings, from discordConfig's tags.
-func discordUsage() string {
+// serveUsage is the table of serve's own settings, from their tags.
+func serveUsage() string {
 	var b strings.Builder
-	b.WriteString("Discord settings (environment variables):\n")
+	b.WriteString("Serve settings (environment variables):\n")
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	const format = "{{range .}}  {{usage_key .}}\t{{usage_description .}}\n{{end}}"
-	if err := envconfig.Usagef(discordKeyPrefix, &discordConfig{}, tw, format); err != nil {
+	if err := envconfig.Usagef(envPrefix, &ServeSettings{}, tw, format); err != nil {
 		// A fixed struct with a fixed template: this cannot fail at run
 		// time without failing every test first.
-		panic(fmt.Sprintf("discord settings usage: %v", err))
+		panic(fmt.Sprintf("serve settings usage: %v", err))
 	}
 	tw.Flush()
 	return b.String()

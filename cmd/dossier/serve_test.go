@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"strings"
 	"sync"
@@ -16,11 +17,19 @@ import (
 )
 
 // serveEnv sets exactly the given DOSSIER_* variables for the test, so the
-// real envconfig reads them. It uses t.Setenv: these tests are not parallel.
+// real envconfig reads them, with the HTTP server on a free loopback port
+// unless vars say otherwise. It uses t.Setenv: these tests are not
+// parallel.
 func serveEnv(t *testing.T, vars map[string]string) {
 	t.Helper()
-	for _, k := range []string{"DOSSIER_CORPUS", "DOSSIER_DATA", "DOSSIER_LOG_LEVEL", "DOSSIER_DISCORD_TOKEN",
-		"DOSSIER_DISCORD_APP_ID", "DOSSIER_DISCORD_GUILD_ID", "DOSSIER_DISCORD_API"} {
+	if _, ok := vars["DOSSIER_HTTP_ADDR"]; !ok {
+		vars = maps.Clone(vars)
+		if vars == nil {
+			vars = map[string]string{}
+		}
+		vars["DOSSIER_HTTP_ADDR"] = "127.0.0.1:0"
+	}
+	for _, k := range settingKeys(t) {
 		t.Setenv(k, "") // restores the variable after the test
 		if v, ok := vars[k]; ok {
 			os.Setenv(k, v)

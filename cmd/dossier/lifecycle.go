@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"sync/atomic"
+
+	"github.com/dossier-bot/dossier/bot"
+)
+
+// serve runs the bot until ctx is done. The HTTP server starts first, so
+// that probes answer while the index is built; it stops last but one,
+// before the index closes, so that no scrape reads a closed index.
+func serve(ctx context.Context, cfg serveConfig, publicKey ed25519.PublicKey, src *sources, sio stdio, log *slog.Logger) error {
+	mode := "gateway"
+	if cfg.Interactions {
+		mode = "interactions"
+	}
+	if info, ok := debug.ReadBuildInfo(); ok {
+		b := buildOf(info)
+		log.Info("starting dossier", "version", b.version, "commit", b.commit, "modified", b.modified, "mode", mode)
+	}
+	session, err := bot.NewSession(cfg.Discord.Token, cfg.Discord.API)
+	if err != nil {
+		return err
+	}
+
+	tel := newTelemetry()
+	var (
+		indexOpen atomic.Bool
+		running   atomic.Pointer[bot.Bot]
+		endpoint  *lateEndpoint
+	)
+	ready := &readiness{}
+	ready.require("shutting down", func() bool { return ctx.Err() == nil })
+	ready.require("index not open yet", indexOpen.Load)
+	ready.require("not connected to discord", func() bool {
+		b := running.Load()
+		return b != nil && b.Ready()
+	})
+	if cfg.Interactions {
+		endpoint = &lateEndpoint{}
+	}
+	srv, err := listen(cfg.HTTPAddr, opsHandler(ready, tel.reg, endpoint.handler(), log), log)
+	if err != nil {
+		return err
+	}
+	defer srv.close()
+	fmt.Fprintf(sio.errOut, "dossier: health, readiness and metrics on %s/healthz, /readyz and /metrics\n", srv.url())
+
+	ix, err := serveIndex(ctx, src, sio.errOut, log)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	defer srv.close() // before ix.Close: deferred calls run last first
+	indexOpen.Store(true)
+	tel.watchIndex(ix.Documents)
+
+	b := bot.New(session, ix, bot.Options{AppID: cfg.Discord.AppID, GuildID: cfg.Discord.GuildID, Log: log, Observer: tel})
+	running.Store(b)
+	run := b.Run
+	if cfg.Interactions {
+		endpoint.set(b.InteractionsHandler(publicKey))
+		run = b.RunInteractions
+		fmt.Fprintf(sio.errOut, "dossier: serving %d documents on Discord at %s/interactions; Ctrl-C stops\n", len(ix.Documents()), srv.url())
+	} else {
+		fmt.Fprintf(sio.errOut, "dossier: serving %d documents on Discord; Ctrl-C stops\n", len(ix.Documents()))
+	}
+	if err := run(ctx); err != nil {
+		return fmt.Errorf("serve on discord: %w", err)
+	}
+	if err := srv.close(); err != nil {
+		log.Warn("stop the http server", "err", err)
+	}
+	return nil
+}
+
+// lateEndpoint is the interactions endpoint, whose bot exists only once
+// the index is open: until then it answers 503.
+type lateEndpoint struct {
+	h atomic.Pointer[http.Handler]
+}
+
+func (p *lateEndpoint) set(h http.Handler) { p.h.Store(&h) }
+
+// handler is p as an http.Handler, or nil when p is nil (gateway mode:
+// no /interactions at all).
+func (p *lateEndpoint) handler() http.Handler {
+	if p == nil {
+		return nil
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h := p.h.Load(); h != nil {
+			(*h).ServeHTTP(w, r)
+			return
+		}
+		http.Error(w, "starting: the index is not open yet", http.StatusServiceUnavailable)
+	})
+}

@@ -24,6 +24,7 @@ func TestAskFindsPassage(t *testing.T) {
 		{"query syntax", `+Bagheri -"chief" staff:* (armed)~2 ^forces`, "Bagheri"},
 		{"lower case", "kim yong nam trip to tehran", "Kim Yong Nam"},
 		{"chatty, with words the corpus lacks", "Apparently Yun Jong Ho led the North Korean delegation to Tehran in April 2024?", "Yun Jong Ho"},
+		{"a rare word the answer lacks", "Kwangmyong aside, Yun Jong Ho led the North Korean delegation to Tehran", "Yun Jong Ho"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

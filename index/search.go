@@ -111,8 +111,8 @@ func (ix *Index) stats() stats {
 	return stats{avgLen: ix.avgLen, title: func(doc string) string { return ix.registry[doc].Doc.Title }}
 }
 
-// maxFallbackConcepts bounds the OR that ends the search for a question
-// whose rarest concepts never meet in one passage.
+// maxFallbackConcepts bounds how many of the rarest concepts are tried
+// alone when the conjunctions find too few passages.
 const maxFallbackConcepts = 5
 
 // rerankDepth bounds how many candidates are loaded and re-ranked; the
@@ -203,8 +203,8 @@ func (ix *Index) load(c *candidate) error {
 // search finds up to size passages for q. An exhaustive search ORs every
 // concept, as ranking benchmarks expect. Otherwise passages holding all
 // the question's concepts are sought first, then, while too few are found,
-// those holding all but the most common ones, and last those holding any
-// of the rarest few: a conjunction walks the postings of its rarest term,
+// those holding all but the most common ones, and last those holding one
+// of the next rarest few: a conjunction walks the postings of its rarest term,
 // so a question of common words does not score a hundred thousand
 // passages.
 func (ix *Index) search(ctx context.Context, q question, size int, exhaustive bool) ([]*search.DocumentMatch, error) {
@@ -241,38 +241,35 @@ func (ix *Index) search(ctx context.Context, q question, size int, exhaustive bo
 		}
 		return nil
 	}
-	for need := len(order); need >= 2 && len(hits) < enough; need-- {
+	// pass requires the concepts order[from:to] and lets the rest add to
+	// the score.
+	pass := func(from, to int) error {
 		bq := bleve.NewBooleanQuery()
-		for j, ci := range order {
-			if j < need {
-				bq.AddMust(conceptQuery(q.concepts[ci]))
-			}
-		}
 		for i, c := range q.concepts {
-			if !slices.Contains(order[:need], i) {
+			if k := slices.Index(order, i); k >= from && k < to {
+				bq.AddMust(conceptQuery(c))
+			} else {
 				bq.AddShould(conceptQuery(c))
 			}
 		}
-		if err := collect(bq); err != nil {
+		return collect(bq)
+	}
+	for need := len(order); need >= 1 && len(hits) < enough; need-- {
+		if err := pass(0, need); err != nil {
 			return nil, err
 		}
 	}
-	if len(hits) < enough {
-		// Still too few: any passage with one of the few rarest concepts
-		// (short postings, so still cheap), or with a guessed spelling.
-		var any []query.Query
-		for _, ci := range order[:min(len(order), maxFallbackConcepts)] {
-			any = append(any, conceptQuery(q.concepts[ci]))
+	// A rare word that the answer lacks was required all along: require
+	// each of the next rarest alone instead.
+	for k := 1; k < min(len(order), maxFallbackConcepts) && len(hits) < enough; k++ {
+		if err := pass(k, k+1); err != nil {
+			return nil, err
 		}
-		for _, c := range q.concepts {
-			if c.matchable && !c.held {
-				any = append(any, conceptQuery(c))
-			}
-		}
-		if len(any) > 0 {
-			if err := collect(bleve.NewDisjunctionQuery(any...)); err != nil {
-				return nil, err
-			}
+	}
+	if len(order) == 0 {
+		// Only guessed spellings: any passage holding one.
+		if err := collect(buildQuery(q)); err != nil {
+			return nil, err
 		}
 	}
 	return hits, nil

@@ -52,7 +52,7 @@ type Options struct {
 	// nil means no one is.
 	Observer Observer
 	// Drain bounds how long stopping waits for the replies in flight
-	// (default 7s), so that the process stops within the 10 seconds a
+	// (default 6s), so that the process stops within the 10 seconds a
 	// service manager gives it after SIGTERM.
 	Drain time.Duration
 }
@@ -107,7 +107,7 @@ func New(session *discordgo.Session, search Searcher, opts Options) *Bot {
 		opts.Observer = unobserved{}
 	}
 	if opts.Drain <= 0 {
-		opts.Drain = 7 * time.Second
+		opts.Drain = 6 * time.Second
 	}
 	return &Bot{
 		session: session,

@@ -86,9 +86,10 @@ func writeText(w http.ResponseWriter, status int, msg string) {
 	fmt.Fprintln(w, msg)
 }
 
-// shutdownTimeout bounds each step of stopping, so that serve stops within
-// the 10 seconds a service manager waits after SIGTERM.
-const shutdownTimeout = 4 * time.Second
+// shutdownTimeout bounds stopping the HTTP server. With the bot's 1 s to
+// disconnect from the gateway and 6 s to drain, serve stops within the
+// 10 seconds a service manager waits after SIGTERM.
+const shutdownTimeout = 2 * time.Second
 
 // httpServer is serve's HTTP server, listening from the start so that
 // probes answer while the index is being built.

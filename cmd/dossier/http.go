@@ -18,7 +18,7 @@ import (
 // HTTPSettings is the address of serve's HTTP server, which healthcheck
 // needs too.
 type HTTPSettings struct {
-	HTTPAddr string `envconfig:"HTTP_ADDR" default:":8080" desc:"serve: address of the HTTP server for /healthz, /readyz, /metrics and /interactions (default :8080)"`
+	HTTPAddr string `envconfig:"HTTP_ADDR" default:":8080" desc:"address of the HTTP server for /healthz, /readyz, /metrics and /interactions (default :8080)"`
 }
 
 // readiness is what /readyz reports: ready while every condition holds.

@@ -256,8 +256,8 @@ func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, p page, ephe
 		ack.Data.Flags = 0
 	}
 	if err := b.initial(i, ack); err != nil {
-		b.obs.Question(Failed, time.Since(start))
 		b.fail("acknowledge", i, err)
+		b.obs.Question(Failed, time.Since(start))
 		return
 	}
 	a, err := b.ask(ctx, p.question, p.offset+p.k+1)
@@ -278,8 +278,8 @@ func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, p page, ephe
 	}
 	p.answer = a
 	if _, err := b.session.InteractionResponseEdit(i, p.render().edit()); err != nil {
-		b.obs.Question(Failed, time.Since(start))
 		b.fail("send the answer", i, err)
+		b.obs.Question(Failed, time.Since(start))
 		return
 	}
 	outcome := Answered

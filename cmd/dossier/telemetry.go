@@ -62,10 +62,12 @@ func newTelemetry() *telemetry {
 
 // Question is a bot.Observer method.
 func (t *telemetry) Question(outcome bot.Outcome, took time.Duration) {
-	t.questions.WithLabelValues(string(outcome)).Inc()
+	// The latency first: a scrape that sees the question counted sees its
+	// latency too.
 	if outcome == bot.Answered || outcome == bot.Unanswered {
 		t.latency.Observe(took.Seconds())
 	}
+	t.questions.WithLabelValues(string(outcome)).Inc()
 }
 
 // DiscordError is a bot.Observer method.

@@ -15,13 +15,13 @@ import (
 func (s *Server) commandScope(w http.ResponseWriter, r *restRequest) (guildID string, ok bool) {
 	if r.PathValue("app") != s.appID {
 		s.violate("%s %s: application ID is not the bot's", r.Method, r.path)
-		writeError(w, http.StatusForbidden, 50001, "Missing Access", nil)
+		writeError(w, http.StatusForbidden, codeMissingAccess, "Missing Access", nil)
 		return "", false
 	}
 	guildID = r.PathValue("guild")
 	if guildID != "" && guildID != s.guildID {
 		s.violate("%s %s: unknown guild", r.Method, r.path)
-		writeError(w, http.StatusNotFound, 10004, "Unknown Guild", nil)
+		writeError(w, http.StatusNotFound, codeUnknownGuild, "Unknown Guild", nil)
 		return "", false
 	}
 	return guildID, true

@@ -220,12 +220,11 @@ func (s *Server) identify(c *gatewayConn, d json.RawMessage) bool {
 		"guilds":             []map[string]any{{"id": s.guildID, "unavailable": true}},
 		"private_channels":   []any{},
 	}, nil)
-	s.dispatch(sess, "GUILD_CREATE", &discordgo.Guild{
-		ID:       s.guildID,
-		Name:     "Test Guild",
-		OwnerID:  "1",
-		Channels: channels,
-	}, nil)
+	s.mu.Lock()
+	guild := s.guildLocked()
+	s.mu.Unlock()
+	guild.Channels, guild.Members = channels, []*discordgo.Member{s.botMember()}
+	s.dispatch(sess, "GUILD_CREATE", guild, nil)
 
 	// Interact waits for the guild to be known, as a user would.
 	s.mu.Lock()

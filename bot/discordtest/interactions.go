@@ -157,6 +157,9 @@ func (s *Server) fillLocked(in *discordgo.Interaction) {
 			Roles:   []string{},
 		}
 	}
+	if ch, ok := s.channels[in.ChannelID]; ok && in.GuildID != "" && in.AppPermissions == 0 {
+		in.AppPermissions = s.botPermissionsLocked(ch)
+	}
 	if in.Locale == "" {
 		in.Locale = discordgo.EnglishUS
 	}

@@ -28,6 +28,8 @@ type storedMessage struct {
 	fields          map[string]json.RawMessage
 	allowedMentions json.RawMessage
 	deleted         bool
+	created         time.Time
+	nonce           string // a channel message's, for enforce_nonce
 }
 
 // messageKeys are the request fields that become part of a message.
@@ -61,7 +63,7 @@ func (m *storedMessage) wire() wireMessage {
 // storeMessageLocked creates a message by the bot from a request body.
 func (s *Server) storeMessageLocked(channelID string, typ discordgo.MessageType, body json.RawMessage) *storedMessage {
 	id := s.newIDLocked()
-	m := &storedMessage{id: id, channelID: channelID, fields: map[string]json.RawMessage{}}
+	m := &storedMessage{id: id, channelID: channelID, fields: map[string]json.RawMessage{}, created: s.nowLocked()}
 	set := func(k string, v any) {
 		raw, _ := json.Marshal(v)
 		m.fields[k] = raw

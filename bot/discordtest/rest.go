@@ -9,6 +9,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,10 +20,14 @@ import (
 const (
 	codeGeneral             = 0
 	codeUnknownChannel      = 10003
+	codeUnknownGuild        = 10004
+	codeUnknownMember       = 10007
 	codeUnknownMessage      = 10008
 	codeUnknownWebhook      = 10015
 	codeUnknownInteraction  = 10062
+	codeMissingAccess       = 50001
 	codeEmptyMessage        = 50006
+	codeMissingPermissions  = 50013
 	codeInvalidWebhookToken = 50027
 	codeInvalidFormBody     = 50035
 	codeAlreadyAcknowledged = 40060
@@ -56,7 +61,10 @@ func (s *Server) routes() []route {
 		{"GET /users/@me", false, s.getMe},
 		{"GET /channels/{channel}", false, s.getChannel},
 		{"POST /channels/{channel}/messages", false, s.postChannelMessage},
+		{"GET /channels/{channel}/messages", false, s.getChannelMessages},
 		{"GET /channels/{channel}/messages/{message}", false, s.getChannelMessage},
+		{"GET /guilds/{guild}", false, s.getGuild},
+		{"GET /guilds/{guild}/members/{user}", false, s.getGuildMember},
 		{"GET /applications/{app}/commands", false, s.getCommands},
 		{"PUT /applications/{app}/commands", false, s.putCommands},
 		{"GET /applications/{app}/guilds/{guild}/commands", false, s.getCommands},
@@ -243,27 +251,59 @@ func (s *Server) getMe(w http.ResponseWriter, _ *restRequest) {
 
 func (s *Server) getChannel(w http.ResponseWriter, r *restRequest) {
 	s.mu.Lock()
-	ch, ok := s.channels[r.PathValue("channel")]
-	s.mu.Unlock()
-	if !ok {
-		writeError(w, http.StatusNotFound, codeUnknownChannel, "Unknown Channel", nil)
-		return
+	defer s.mu.Unlock()
+	if ch, ok := s.channelAccessLocked(w, r.PathValue("channel")); ok {
+		writeJSON(w, http.StatusOK, ch)
 	}
-	writeJSON(w, http.StatusOK, ch)
 }
 
+// nonceWindow is how long Discord remembers a message's nonce for
+// enforce_nonce.
+const nonceWindow = 5 * time.Minute
+
+// postChannelMessage creates a message by the bot. With enforce_nonce, a
+// message the bot sent to the channel with the same nonce within the last
+// few minutes is returned instead of creating another, as Discord does.
 func (s *Server) postChannelMessage(w http.ResponseWriter, r *restRequest) {
-	channelID := r.PathValue("channel")
+	var req struct {
+		Nonce        any  `json:"nonce"`
+		EnforceNonce bool `json:"enforce_nonce"`
+	}
+	json.Unmarshal(r.body, &req)
+	var nonce string
+	switch n := req.Nonce.(type) {
+	case string:
+		nonce = n
+	case float64:
+		nonce = strconv.FormatFloat(n, 'f', -1, 64)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.channels[channelID]; !ok {
-		writeError(w, http.StatusNotFound, codeUnknownChannel, "Unknown Channel", nil)
+	ch, ok := s.channelAccessLocked(w, r.PathValue("channel"))
+	if !ok {
+		return
+	}
+	if s.botPermissionsLocked(ch)&discordgo.PermissionSendMessages == 0 {
+		writeError(w, http.StatusForbidden, codeMissingPermissions, "Missing Permissions", nil)
+		return
+	}
+	if len(nonce) > 25 {
+		s.rejectLocked(w, r, []fieldError{{"nonce", "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length."}})
 		return
 	}
 	if !s.checkMessageLocked(w, r, "", r.body, true) {
 		return
 	}
-	m := s.storeMessageLocked(channelID, discordgo.MessageTypeDefault, r.body)
+	if req.EnforceNonce && nonce != "" {
+		for _, m := range s.messageOrder {
+			if m.channelID == ch.ID && m.nonce == nonce && !m.deleted && s.nowLocked().Sub(m.created) < nonceWindow {
+				writeJSON(w, http.StatusOK, m.fields)
+				return
+			}
+		}
+	}
+	m := s.storeMessageLocked(ch.ID, discordgo.MessageTypeDefault, r.body)
+	m.nonce = nonce
 	writeJSON(w, http.StatusOK, m.fields)
 }
 
@@ -271,8 +311,7 @@ func (s *Server) getChannelMessage(w http.ResponseWriter, r *restRequest) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	channelID := r.PathValue("channel")
-	if _, ok := s.channels[channelID]; !ok {
-		writeError(w, http.StatusNotFound, codeUnknownChannel, "Unknown Channel", nil)
+	if _, ok := s.channelAccessLocked(w, channelID); !ok {
 		return
 	}
 	m, ok := s.messages[r.PathValue("message")]

@@ -30,6 +30,16 @@
 // endpoint signed as Discord signs it, and taking the response as the
 // initial callback; follow-ups and edits then go to APIURL as above.
 //
+// The bot holds @everyone's default permissions in every channel (View
+// Channel, Send Messages, Read Message History and the like) until
+// Server.DenyBot takes some away; Server.DeleteChannel deletes a channel.
+// The bot's gateway session is told of both (CHANNEL_UPDATE,
+// CHANNEL_DELETE), interactions carry the bot's permissions in their
+// channel (app_permissions), and the channel endpoints answer as Discord
+// does: Unknown Channel, Missing Access, Missing Permissions. A channel's
+// history pages as Discord's does, newest first; a message sent with a
+// nonce and enforce_nonce is not created twice within a few minutes.
+//
 // Close the discordgo session before the Server (register its cleanup
 // after NewServer), and not before its first heartbeat (WaitConnected):
 // otherwise discordgo keeps trying to reconnect after the test.

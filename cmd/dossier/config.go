@@ -60,13 +60,18 @@ func loadSettings(load envLoader, spec any, help string) error {
 
 // settingsUsage is the table of environment variables, from Config's tags.
 func settingsUsage() string {
+	return usageTable("Settings (environment variables; flags override them):", &Config{})
+}
+
+// usageTable lists the settings of spec, an envconfig struct, under title.
+func usageTable(title string, spec any) string {
 	var b strings.Builder
-	b.WriteString("Settings (environment variables; flags override them):\n")
+	b.WriteString(title + "\n")
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	const format = "{{range .}}  {{usage_key .}}\t{{usage_description .}}\n{{end}}"
-	if err := envconfig.Usagef(envPrefix, &Config{}, tw, format); err != nil {
-		// Config is a fixed struct with a fixed template: this cannot fail
-		// at run time without failing every test first.
+	if err := envconfig.Usagef(envPrefix, spec, tw, format); err != nil {
+		// Fixed structs with a fixed template: this cannot fail at run
+		// time without failing every test first.
 		panic(fmt.Sprintf("settings usage: %v", err))
 	}
 	tw.Flush()

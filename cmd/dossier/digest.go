@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 	"time"
 	// The digest's time zones must not depend on the machine's zoneinfo.
 	_ "time/tzdata"
@@ -200,15 +199,5 @@ func loadDigestConfig(load envLoader, help string) (digestConfig, error) {
 // digestUsage is the table of the digest's settings, from DigestSettings'
 // tags.
 func digestUsage() string {
-	var b strings.Builder
-	b.WriteString("Digest settings (environment variables):\n")
-	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
-	const format = "{{range .}}  {{usage_key .}}\t{{usage_description .}}\n{{end}}"
-	if err := envconfig.Usagef(envPrefix, &DigestSettings{}, tw, format); err != nil {
-		// A fixed struct with a fixed template: this cannot fail at run
-		// time without failing every test first.
-		panic(fmt.Sprintf("digest settings usage: %v", err))
-	}
-	tw.Flush()
-	return b.String()
+	return usageTable("Digest settings (environment variables):", &DigestSettings{})
 }

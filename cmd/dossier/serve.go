@@ -12,9 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
-	"github.com/kelseyhightower/envconfig"
 
 	"github.com/dossier-bot/dossier/index"
 )
@@ -165,15 +163,5 @@ func serveIndex(ctx context.Context, src *sources, stderr io.Writer, log *slog.L
 
 // serveUsage is the table of serve's own settings, from their tags.
 func serveUsage() string {
-	var b strings.Builder
-	b.WriteString("Serve settings (environment variables):\n")
-	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
-	const format = "{{range .}}  {{usage_key .}}\t{{usage_description .}}\n{{end}}"
-	if err := envconfig.Usagef(envPrefix, &ServeSettings{}, tw, format); err != nil {
-		// A fixed struct with a fixed template: this cannot fail at run
-		// time without failing every test first.
-		panic(fmt.Sprintf("serve settings usage: %v", err))
-	}
-	tw.Flush()
-	return b.String()
+	return usageTable("Serve settings (environment variables):", &ServeSettings{})
 }

@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 
-
 	"github.com/dossier-bot/dossier/index"
 )
 

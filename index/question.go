@@ -10,7 +10,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/mapping"
-	index "github.com/blevesearch/bleve_index_api"
 )
 
 // How much a match counts, by how it matched.
@@ -328,74 +327,4 @@ func cmpFloat(a, b float64) int {
 		return 1
 	}
 	return 0
-}
-
-// readerDict looks terms up in one Bleve field.
-type readerDict struct {
-	r     index.IndexReader
-	field string
-}
-
-func (d readerDict) docFreq(term string) int {
-	tfr, err := d.r.TermFieldReader(nil, []byte(term), d.field, false, false, false)
-	if err != nil {
-		return 0
-	}
-	defer tfr.Close()
-	return int(tfr.Count())
-}
-
-// similar finds indexed terms one or two edits away (misspellings,
-// transliterations) or extending the term (ship → shipment), most
-// frequent first, bounded so a short word cannot explode the query.
-// Names are spelt many ways, so a name tolerates edits sooner than a word.
-func (d readerDict) similar(term string, name bool) []string {
-	n := utf8.RuneCountInString(term)
-	if n < 4 {
-		return nil
-	}
-	type cand struct {
-		term string
-		df   int
-	}
-	var cands []cand
-	add := func(fd index.FieldDict, err error) {
-		if err != nil {
-			return
-		}
-		defer fd.Close()
-		for e, err := fd.Next(); err == nil && e != nil; e, err = fd.Next() {
-			if e.Term != term && !slices.ContainsFunc(cands, func(c cand) bool { return c.term == e.Term }) {
-				cands = append(cands, cand{e.Term, int(e.Count)})
-			}
-			if len(cands) > 4*maxExpansions {
-				return
-			}
-		}
-	}
-	// One edit in a short word is usually another word (bread, break);
-	// names and long words tolerate more.
-	minLen := 8
-	if name {
-		minLen = 5
-	}
-	if fr, ok := d.r.(index.IndexReaderFuzzy); ok && n >= minLen {
-		fuzz := 1
-		if n >= 8 {
-			fuzz = 2
-		}
-		add(fr.FieldDictFuzzy(d.field, term, fuzz, ""))
-	}
-	add(d.r.FieldDictPrefix(d.field, []byte(term)))
-	slices.SortFunc(cands, func(a, b cand) int {
-		if a.df != b.df {
-			return b.df - a.df
-		}
-		return strings.Compare(a.term, b.term)
-	})
-	out := make([]string, 0, maxExpansions)
-	for _, c := range cands[:min(len(cands), maxExpansions)] {
-		out = append(out, c.term)
-	}
-	return out
 }

@@ -23,6 +23,18 @@ func StringOption(name, value string) *discordgo.ApplicationCommandInteractionDa
 	return &discordgo.ApplicationCommandInteractionDataOption{Name: name, Type: discordgo.ApplicationCommandOptionString, Value: value}
 }
 
+// Subcommand is a slash command's subcommand with its options, for
+// SlashCommand and Autocomplete.
+func Subcommand(name string, options ...*discordgo.ApplicationCommandInteractionDataOption) *discordgo.ApplicationCommandInteractionDataOption {
+	return &discordgo.ApplicationCommandInteractionDataOption{Name: name, Type: discordgo.ApplicationCommandOptionSubCommand, Options: options}
+}
+
+// ChannelOption is a channel option of a slash command: its value is the
+// channel's ID.
+func ChannelOption(name, channelID string) *discordgo.ApplicationCommandInteractionDataOption {
+	return &discordgo.ApplicationCommandInteractionDataOption{Name: name, Type: discordgo.ApplicationCommandOptionChannel, Value: channelID}
+}
+
 // Autocomplete builds an autocomplete interaction for a slash command while
 // the user types partial into the string option focused; other holds the
 // options already filled in.

@@ -196,3 +196,23 @@ func TestEnforceNonce(t *testing.T) {
 	wantRESTError(t, err, http.StatusBadRequest, codeInvalidFormBody)
 	wantViolation(t, s, "nonce")
 }
+
+func TestLoseReplies(t *testing.T) {
+	t.Parallel()
+	s := NewServer(t)
+	dg := newClient(t, s)
+	s.LoseReplies(1)
+	if _, err := dg.ChannelMessageSendComplex(s.ChannelID(), &discordgo.MessageSend{Content: "lost", AllowedMentions: quiet()}); err == nil {
+		t.Fatal("send with its reply lost succeeded, want an error")
+	}
+	if got := s.Messages(s.ChannelID()); len(got) != 1 || got[0].Content != "lost" {
+		t.Errorf("Messages() = %v, want the message created all the same", got)
+	}
+	if reqs := s.Requests(); reqs[len(reqs)-1].Status != 0 {
+		t.Errorf("lost request recorded with status %d, want 0", reqs[len(reqs)-1].Status)
+	}
+	if _, err := dg.ChannelMessageSendComplex(s.ChannelID(), &discordgo.MessageSend{Content: "kept", AllowedMentions: quiet()}); err != nil {
+		t.Errorf("send after the lost one: %v", err)
+	}
+	noViolations(t, s)
+}

@@ -9,6 +9,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"time"
@@ -111,6 +112,10 @@ func (s *Server) restHandler() http.Handler {
 		if limited {
 			s.rateLimit--
 		}
+		lost := !limited && s.loseReplies > 0
+		if lost {
+			s.loseReplies--
+		}
 		s.mu.Unlock()
 		defer func() {
 			s.mu.Lock()
@@ -135,6 +140,15 @@ func (s *Server) restHandler() http.Handler {
 			if _, pattern := mux.Handler(r2); pattern == "" {
 				s.violate("%s %s: endpoint not implemented by the fake (or not Discord's)", r.Method, path)
 				writeError(rec, http.StatusNotFound, codeGeneral, "404: Not Found", nil)
+				return
+			}
+			if lost {
+				// Carried out, but the reply never reaches the bot.
+				mux.ServeHTTP(httptest.NewRecorder(), r2)
+				rec.status = 0
+				if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+					conn.Close()
+				}
 				return
 			}
 			mux.ServeHTTP(rec, r2)

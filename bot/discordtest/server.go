@@ -88,6 +88,7 @@ type Server struct {
 	ackDeadline time.Duration
 	lastID      uint64
 	rateLimit   int // REST requests still to answer with 429
+	loseReplies int // REST requests still to carry out without replying
 
 	channels     map[string]*discordgo.Channel
 	channelOrder []string
@@ -114,7 +115,8 @@ type Request struct {
 	Query string
 	// Body is the decoded JSON body (the payload_json part of a multipart
 	// body): map[string]any, []any, or nil if there was none.
-	Body   any
+	Body any
+	// Status is the reply's HTTP status; 0 when LoseReplies dropped it.
 	Status int
 	Time   time.Time
 }
@@ -235,6 +237,15 @@ func (s *Server) RateLimitNext(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.rateLimit += n
+}
+
+// LoseReplies makes the fake carry out the next n REST requests but close
+// the connection instead of replying, as when the network fails after
+// Discord acted: the bot cannot tell whether a message it sent exists.
+func (s *Server) LoseReplies(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.loseReplies += n
 }
 
 // Requests returns every REST request received so far, oldest first.

@@ -161,7 +161,8 @@ func askedSince(since, now time.Time) time.Time {
 
 // Preview composes the digest the channel would get now, without
 // recording or posting anything: for /digest preview. It covers what
-// happened since the channel's last digest, or the last 24 hours.
+// happened since the channel's last digest, or since it subscribed, or
+// at most the last 24 hours; its questions go back 24 hours at least.
 func (s *Scheduler) Preview(ctx context.Context, guildID, channelID string) (Digest, error) {
 	now := s.cfg.Clock.Now()
 	w := Window{GuildID: guildID, ChannelID: channelID, Date: now.UTC(), Since: now.Add(-askedWindow), Until: now, AskedSince: now.Add(-askedWindow)}
@@ -171,6 +172,11 @@ func (s *Scheduler) Preview(ctx context.Context, guildID, channelID string) (Dig
 	}
 	if loc, err := sub.Location(); subscribed && err == nil {
 		w.Date = now.In(loc)
+	}
+	// The first digest covers what came after the subscription, as begin
+	// does: not a corpus registered just before it.
+	if subscribed && sub.Created.After(w.Since) {
+		w.Since = sub.Created
 	}
 	last, found, err := s.cfg.Store.LastDigest(channelID)
 	if err != nil {

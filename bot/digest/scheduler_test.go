@@ -347,3 +347,31 @@ func longDocs(n int) []corpus.Document {
 	}
 	return docs
 }
+
+func TestPreviewStartsAtTheSubscription(t *testing.T) {
+	t.Parallel()
+	st := newStore(t)
+	now := time.Date(2024, 4, 30, 7, 0, 0, 0, time.UTC)
+	if _, err := st.RecordDocuments(builtin(t).Documents, now.Add(-2*time.Hour), Lead); err != nil {
+		t.Fatal(err)
+	}
+	clock := newFakeClock(now)
+	s := scheduler(st, clock, newDiscord(clock), nil)
+	for _, tt := range []struct {
+		name     string
+		created  time.Time
+		wantDocs bool
+	}{
+		{"subscribed after the documents came", now.Add(-time.Hour), false},
+		{"subscribed before", now.Add(-3 * time.Hour), true},
+	} {
+		subscribe(t, st, "c", "09:00", "UTC", tt.created)
+		got, err := s.Preview(context.Background(), "g", "c")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (len(got.Documents) > 0) != tt.wantDocs {
+			t.Errorf("%s: Preview shows %d documents, want some: %v", tt.name, len(got.Documents), tt.wantDocs)
+		}
+	}
+}

@@ -1,13 +1,16 @@
 // Package bot is Dossier's Discord front end: the /ask and /sources slash
 // commands and the Find sources message command, answered from the index
-// with quoted, linked excerpts.
+// with quoted, linked excerpts; /digest and /watch, which set up the daily
+// digest (package digest) and keep the question log it reports on; and
+// the Poster that posts the digest.
 //
 // The package has a pure core, which turns answers into Discord messages
 // within Discord's limits and with all markdown escaped (render.go,
 // escape.go, limits.go, customid.go), and a thin layer that talks to
 // Discord through discordgo (bot.go, handlers.go). All of discordgo stays
 // inside this package: cmd only calls NewSession, New, and Run (gateway)
-// or InteractionsHandler and RunInteractions (HTTP interactions).
+// or InteractionsHandler and RunInteractions (HTTP interactions), and
+// NewPoster for the digest's scheduler.
 package bot
 
 import (
@@ -55,6 +58,11 @@ type Options struct {
 	// (default 6s), so that the process stops within the 10 seconds a
 	// service manager gives it after SIGTERM.
 	Drain time.Duration
+	// Digests serves /digest and /watch and keeps the question log; nil
+	// means this Dossier keeps no digests, and both commands answer
+	// NoDigests (default: that digests are not set up here).
+	Digests   *Digests
+	NoDigests string
 }
 
 // replyTimeout bounds the work for one interaction. It is not tied to
@@ -108,6 +116,9 @@ func New(session *discordgo.Session, search Searcher, opts Options) *Bot {
 	}
 	if opts.Drain <= 0 {
 		opts.Drain = 6 * time.Second
+	}
+	if opts.NoDigests == "" {
+		opts.NoDigests = msgNoDigests
 	}
 	return &Bot{
 		session: session,

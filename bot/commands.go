@@ -18,7 +18,7 @@ const (
 // overwrite so removed ones disappear too.
 func commands() []*discordgo.ApplicationCommand {
 	one := 1.0
-	return []*discordgo.ApplicationCommand{
+	cmds := []*discordgo.ApplicationCommand{
 		{
 			Name:        cmdAsk,
 			Type:        discordgo.ChatApplicationCommand,
@@ -61,6 +61,7 @@ func commands() []*discordgo.ApplicationCommand {
 			}},
 		},
 	}
+	return append(cmds, digestCommands()...)
 }
 
 // option finds a command option by name, or nil.

@@ -64,8 +64,8 @@ func TestAskAnswersFromTheBuiltinCorpus(t *testing.T) {
 	if linked == 0 {
 		t.Errorf("no result links to its source: %+v", r.Original.Embeds)
 	}
-	if cmds := fake.Commands(fake.GuildID()); len(cmds) != 3 {
-		t.Errorf("Commands(guild) = %d commands, want ask, Find sources and sources", len(cmds))
+	if cmds := fake.Commands(fake.GuildID()); len(cmds) != 5 {
+		t.Errorf("Commands(guild) = %d commands, want ask, Find sources, sources, digest and watch", len(cmds))
 	}
 	if cmds := fake.Commands(""); len(cmds) != 0 {
 		t.Errorf("Commands(global) = %d commands, want none when a guild is set", len(cmds))

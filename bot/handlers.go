@@ -68,6 +68,8 @@ func (b *Bot) handle(i *discordgo.Interaction) {
 			b.onFindSources(ctx, i, data)
 		case data.Name == cmdSources:
 			b.onSources(i, data)
+		case data.Name == cmdDigest || data.Name == cmdWatch:
+			b.onDigestCommand(ctx, i, data)
 		default:
 			b.log.Warn("unknown command", "command", data.Name, "interaction", i.ID)
 			b.respond(i, text(msgOldCommand), true)
@@ -94,7 +96,9 @@ func (b *Bot) onAsk(ctx context.Context, i *discordgo.Interaction, data discordg
 	if !b.admit(i, q) {
 		return
 	}
-	b.answer(ctx, i, page{question: q, k: k}, private, false)
+	// A private question stays out of the question log: the digest
+	// would show it to the whole server.
+	b.answer(ctx, i, page{question: q, k: k}, answerMode{ephemeral: private, logged: !private})
 }
 
 func (b *Bot) onFindSources(ctx context.Context, i *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData) {
@@ -122,7 +126,8 @@ func (b *Bot) onFindSources(ctx context.Context, i *discordgo.Interaction, data 
 	if !snowflake(src.channelID) || !snowflake(src.messageID) {
 		src = nil // no button rather than a broken link
 	}
-	b.answer(ctx, i, page{question: q, k: defaultResults, source: src}, true, false)
+	// The question is a message the channel has seen already: logged.
+	b.answer(ctx, i, page{question: q, k: defaultResults, source: src}, answerMode{ephemeral: true, logged: true})
 }
 
 func (b *Bot) onMore(ctx context.Context, i *discordgo.Interaction, data discordgo.MessageComponentInteractionData) {
@@ -146,7 +151,7 @@ func (b *Bot) onMore(ctx context.Context, i *discordgo.Interaction, data discord
 	if !b.admit(i, m.question) {
 		return
 	}
-	b.answer(ctx, i, page{question: m.question, offset: m.offset, k: m.k, source: src}, false, true)
+	b.answer(ctx, i, page{question: m.question, offset: m.offset, k: m.k, source: src}, answerMode{update: true})
 }
 
 // onPost shares the citations of a Find sources reply with the channel,
@@ -201,22 +206,42 @@ func (b *Bot) onSources(i *discordgo.Interaction, data discordgo.ApplicationComm
 }
 
 func (b *Bot) autocomplete(i *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData) {
-	var typed string
-	for _, o := range data.Options {
-		if o.Focused {
-			typed, _ = o.Value.(string)
-		}
+	var choices []*discordgo.ApplicationCommandOptionChoice
+	switch name, typed := focused(data.Options); {
+	case data.Name == cmdDigest && name == optTimezone:
+		choices = zoneChoices(typed)
+	case data.Name == cmdWatch && name == optWatch:
+		choices = b.watchChoices(i, typed)
+	case data.Name == cmdSources:
+		choices = documentChoices(b.search.Documents(), typed)
+	default:
+		choices = []*discordgo.ApplicationCommandOptionChoice{}
 	}
 	err := b.initial(i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 		Data: &discordgo.InteractionResponseData{
-			Choices:         choices(b.search.Documents(), typed),
+			Choices:         choices,
 			AllowedMentions: noMentions(),
 		},
 	})
 	if err != nil {
 		b.fail("offer autocomplete choices", i, err)
 	}
+}
+
+// focused finds the option being typed, within subcommands too, and what
+// has been typed so far.
+func focused(opts []*discordgo.ApplicationCommandInteractionDataOption) (name, typed string) {
+	for _, o := range opts {
+		if o.Focused {
+			typed, _ = o.Value.(string)
+			return o.Name, typed
+		}
+		if name, typed = focused(o.Options); name != "" {
+			return name, typed
+		}
+	}
+	return "", ""
 }
 
 // admit checks a question before any work: not empty, not too long, and
@@ -242,10 +267,17 @@ func (b *Bot) admit(i *discordgo.Interaction, q string) bool {
 	return true
 }
 
+// answerMode says how a page is shown: in a new message, private or
+// not, or with update in the one whose button was clicked; and whether
+// the question goes in the question log.
+type answerMode struct {
+	ephemeral, update, logged bool
+}
+
 // answer acknowledges i at once, which Discord wants within 3 seconds,
-// then searches and puts the page in the acknowledged message: a new one,
-// or with update the one whose button was clicked.
-func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, p page, ephemeral, update bool) {
+// then searches and puts the page in the acknowledged message.
+func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, p page, mode answerMode) {
+	ephemeral, update := mode.ephemeral, mode.update
 	start := time.Now()
 	ack := &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
@@ -277,6 +309,10 @@ func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, p page, ephe
 		return
 	}
 	p.answer = a
+	if mode.logged {
+		// Asked is asked, even if Discord then fails to show the answer.
+		b.logQuestion(i, a)
+	}
 	if _, err := b.session.InteractionResponseEdit(i, p.render().edit()); err != nil {
 		b.fail("send the answer", i, err)
 		b.obs.Question(Failed, time.Since(start))

@@ -31,6 +31,13 @@ type endpoint struct {
 
 func serveInteractions(tb testing.TB, fake *discordtest.Server) *endpoint {
 	tb.Helper()
+	return serveInteractionsWith(tb, fake, builtinIndex(tb), bot.Options{})
+}
+
+// serveInteractionsWith is serveInteractions with a search index and
+// options of the test's own.
+func serveInteractionsWith(tb testing.TB, fake *discordtest.Server, search bot.Searcher, opts bot.Options) *endpoint {
+	tb.Helper()
 	pub, priv, err := ed25519.GenerateKey(nil)
 	if err != nil {
 		tb.Fatal(err)
@@ -40,8 +47,8 @@ func serveInteractions(tb testing.TB, fake *discordtest.Server) *endpoint {
 		tb.Fatalf("NewSession() = %v", err)
 	}
 	e := &endpoint{running: &running{done: make(chan error, 1), log: &syncLog{}}, key: priv}
-	log := slog.New(slog.NewTextHandler(e.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	e.bot = bot.New(s, builtinIndex(tb), bot.Options{GuildID: fake.GuildID(), Log: log})
+	opts.GuildID, opts.Log = fake.GuildID(), slog.New(slog.NewTextHandler(e.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	e.bot = bot.New(s, search, opts)
 	e.http = httptest.NewServer(e.bot.InteractionsHandler(pub))
 	e.url = e.http.URL + "/interactions"
 	var ctx context.Context
@@ -84,8 +91,8 @@ func TestInteractionsEndpointAnswersAsk(t *testing.T) {
 	t.Parallel()
 	fake := discordtest.NewServer(t)
 	e := serveInteractions(t, fake)
-	if n := len(fake.Commands(fake.GuildID())); n != 3 {
-		t.Errorf("commands registered = %d, want 3", n)
+	if n := len(fake.Commands(fake.GuildID())); n != 5 {
+		t.Errorf("commands registered = %d, want 5", n)
 	}
 	in := fake.Post(t, e.url, e.key, ask(delegationQuestion, intOption("results", 1), boolOption("private", true)))
 	if r := in.Response(); r.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource {

@@ -287,7 +287,7 @@ func FuzzRender(f *testing.F) {
 				t.Fatalf("rendered reply breaks limits: %v", v)
 			}
 		}
-		for _, c := range choices([]index.DocInfo{{Document: doc}}, "") {
+		for _, c := range documentChoices([]index.DocInfo{{Document: doc}}, "") {
 			if runes(c.Name) > maxChoiceName || runes(c.Value.(string)) > maxChoiceValue {
 				t.Fatalf("choice %q = %q is over the limits", c.Name, c.Value)
 			}

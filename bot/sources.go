@@ -84,9 +84,9 @@ func findDocuments(docs []index.DocInfo, query string) []index.DocInfo {
 	return found
 }
 
-// choices offers the documents whose title contains typed, those starting
+// documentChoices offers the documents whose title contains typed, those starting
 // with it first, at most 25 as Discord allows.
-func choices(docs []index.DocInfo, typed string) []*discordgo.ApplicationCommandOptionChoice {
+func documentChoices(docs []index.DocInfo, typed string) []*discordgo.ApplicationCommandOptionChoice {
 	q := strings.ToLower(oneLine(typed))
 	type match struct {
 		doc    index.DocInfo

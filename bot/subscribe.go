@@ -1,0 +1,205 @@
+package bot
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/dossier-bot/dossier/bot/digest"
+	"github.com/dossier-bot/dossier/bot/state"
+)
+
+// postPermissions are what the bot needs in a channel to post a digest.
+var postPermissions = []struct {
+	bit  int64
+	name string
+}{
+	{discordgo.PermissionViewChannel, "View Channel"},
+	{discordgo.PermissionSendMessages, "Send Messages"},
+}
+
+func (b *Bot) onSubscribe(ctx context.Context, i *discordgo.Interaction, opts discordgo.ApplicationCommandInteractionData) {
+	channelID := cmp.Or(stringOption(opts, optChannel), i.ChannelID)
+	hhmm, err := state.ParseTime(cmp.Or(strings.TrimSpace(stringOption(opts, optTime)), defaultDigestTime))
+	var zone string
+	if err == nil {
+		zone = cmp.Or(strings.TrimSpace(stringOption(opts, optTimezone)), defaultDigestZone)
+		_, err = state.LoadZone(zone)
+	}
+	if err != nil {
+		b.respond(i, text(b.storeFailed(i, err)), true)
+		return
+	}
+	b.later(i, func() []string {
+		if refusal := b.checkPostable(ctx, i, channelID); refusal != "" {
+			return []string{refusal}
+		}
+		store := b.opts.Digests.Store
+		before, had, err := store.Subscription(channelID)
+		if err != nil {
+			return []string{b.storeFailed(i, err)}
+		}
+		now := b.opts.Now()
+		sub, err := store.Subscribe(state.Subscription{
+			GuildID: i.GuildID, ChannelID: channelID, Time: hhmm, Zone: zone,
+			CreatedBy: userID(i), Created: now,
+		})
+		if err != nil {
+			return []string{b.storeFailed(i, err)}
+		}
+		msg := fmt.Sprintf("The daily digest is on for %s: every day at %s (%s).", channelMention(channelID), sub.Time, escape(sub.Zone))
+		if next, err := digest.NextRun(sub, now); err == nil {
+			msg += fmt.Sprintf(" The next one is due %s (%s), and is posted only if there is something new.",
+				discordTime(next, "F"), discordTime(next, "R"))
+		}
+		if had && before.Paused != "" {
+			msg += "\nIt had been paused (" + escape(oneLine(before.Paused)) + "); it is resumed."
+		}
+		b.log.Info("digest subscribed", "guild", i.GuildID, "channel", channelID, "time", sub.Time, "zone", sub.Zone, "user", userID(i))
+		return []string{msg}
+	})
+}
+
+// checkPostable makes sure the bot may post in the channel, and otherwise
+// says why not and what to do about it.
+func (b *Bot) checkPostable(ctx context.Context, i *discordgo.Interaction, channelID string) string {
+	perms, err := b.permissionsIn(ctx, i, channelID)
+	switch discordCode(err) {
+	case 0:
+	case codeUnknownChannel:
+		return "That channel no longer exists."
+	case codeMissingAccess:
+		perms, err = 0, nil
+	}
+	if err != nil {
+		b.log.Error("check the bot's permissions", "channel", channelID, "interaction", i.ID, "err", b.redact(err))
+		return "Sorry, Dossier could not check whether it may post in " + channelMention(channelID) + ". Please try again."
+	}
+	var missing []string
+	for _, p := range postPermissions {
+		if perms&p.bit == 0 {
+			missing = append(missing, p.name)
+		}
+	}
+	if len(missing) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("Dossier cannot post in %s: it needs View Channel and Send Messages there, and lacks %s. "+
+		"Give them to Dossier in the channel's settings (Permissions), then subscribe again.",
+		channelMention(channelID), strings.Join(missing, " and "))
+}
+
+// permissionsIn returns the bot's permissions in a channel: those Discord
+// sent with the interaction for its own channel, or else worked out from
+// the channel, the server's roles and the bot's member (from the gateway
+// session's state when it has them).
+func (b *Bot) permissionsIn(ctx context.Context, i *discordgo.Interaction, channelID string) (int64, error) {
+	if channelID == i.ChannelID && i.AppPermissions != 0 {
+		return i.AppPermissions, nil
+	}
+	self, err := botUserID(b.session)
+	if err != nil {
+		return 0, err
+	}
+	return b.session.UserChannelPermissions(self, channelID, discordgo.WithContext(ctx))
+}
+
+func (b *Bot) onUnsubscribe(i *discordgo.Interaction, opts discordgo.ApplicationCommandInteractionData) {
+	channelID := cmp.Or(stringOption(opts, optChannel), i.ChannelID)
+	sub, found, err := b.opts.Digests.Store.Subscription(channelID)
+	if err == nil && found && sub.GuildID != i.GuildID {
+		found = false // another server's channel is not this one's business
+	}
+	if err == nil && found {
+		found, err = b.opts.Digests.Store.Unsubscribe(channelID)
+	}
+	switch {
+	case err != nil:
+		b.respond(i, text(b.storeFailed(i, err)), true)
+	case !found:
+		b.respond(i, text(channelMention(channelID)+" has no daily digest."), true)
+	default:
+		b.log.Info("digest unsubscribed", "guild", i.GuildID, "channel", channelID, "user", userID(i))
+		b.respond(i, text("The daily digest is off for "+channelMention(channelID)+". Its watches are kept; /watch list shows them."), true)
+	}
+}
+
+// onStatus shows the server's subscriptions, this channel's first.
+func (b *Bot) onStatus(i *discordgo.Interaction) {
+	store := b.opts.Digests.Store
+	all, err := store.Subscriptions()
+	if err != nil {
+		b.respond(i, text(b.storeFailed(i, err)), true)
+		return
+	}
+	subs := slices.DeleteFunc(all, func(s state.Subscription) bool { return s.GuildID != i.GuildID })
+	slices.SortStableFunc(subs, func(a, c state.Subscription) int {
+		return cmp.Compare(boolRank(a.ChannelID != i.ChannelID), boolRank(c.ChannelID != i.ChannelID))
+	})
+	var lines []string
+	if len(subs) == 0 || subs[0].ChannelID != i.ChannelID {
+		lines = append(lines, channelMention(i.ChannelID)+" has no daily digest; /digest subscribe sets one up.")
+	}
+	for _, sub := range subs {
+		line, err := b.statusLine(sub)
+		if err != nil {
+			b.respond(i, text(b.storeFailed(i, err)), true)
+			return
+		}
+		lines = append(lines, line)
+	}
+	watches, err := store.Watches(i.GuildID, i.ChannelID)
+	if err != nil {
+		b.respond(i, text(b.storeFailed(i, err)), true)
+		return
+	}
+	if len(watches) > 0 {
+		lines = append(lines, fmt.Sprintf("%s watches %s; /watch list shows them.", channelMention(i.ChannelID), count(len(watches), "topic")))
+	}
+	b.respond(i, text(joinWithin(lines, maxContent)), true)
+}
+
+// statusLine describes one subscription: when it posts, what it last
+// posted, and why it is paused if it is.
+func (b *Bot) statusLine(sub state.Subscription) (string, error) {
+	var s strings.Builder
+	fmt.Fprintf(&s, "**%s**: every day at %s (%s).", channelMention(sub.ChannelID), sub.Time, escape(sub.Zone))
+	last, found, err := b.opts.Digests.Store.LastDigest(sub.ChannelID)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case !found:
+		s.WriteString(" None posted yet.")
+	case last.Status == state.Empty:
+		fmt.Fprintf(&s, " Nothing was new on %s, so nothing was posted.", discordTime(last.Finished, "D"))
+	default:
+		fmt.Fprintf(&s, " Last posted %s (%s).", discordTime(last.Finished, "F"), count(len(last.Parts), "message"))
+	}
+	if sub.Paused != "" {
+		fmt.Fprintf(&s, "\n⏸ Paused since %s: %s. /digest subscribe in that channel resumes it.",
+			discordTime(sub.PausedAt, "F"), escape(oneLine(sub.Paused)))
+	} else if next, err := digest.NextRun(sub, b.opts.Now()); err == nil {
+		fmt.Fprintf(&s, " Next: %s.", discordTime(next, "F"))
+	}
+	return s.String(), nil
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// count says "1 topic", "3 topics".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

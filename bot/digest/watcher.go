@@ -27,7 +27,9 @@ type WatcherConfig struct {
 	Corpus fs.FS
 	Name   string
 	Index  Syncer
-	Store  *state.Store
+	// Store gets the document registry; nil keeps only the index in
+	// step, for a Dossier that posts no digests.
+	Store *state.Store
 	// Interval is the time between two looks at the folder.
 	Interval time.Duration
 	// Clock is the system clock when nil.
@@ -38,8 +40,8 @@ type WatcherConfig struct {
 
 // Watcher polls the corpus folder and, when files change, re-indexes the
 // documents added, changed or removed and records them in the document
-// registry, so that they are answered from at once and appear in the next
-// digest.
+// registry (if it has one), so that they are answered from at once and
+// appear in the next digest.
 type Watcher struct {
 	cfg WatcherConfig
 	// seen fingerprints the folder as last indexed; "" before the first
@@ -76,7 +78,8 @@ func (w *Watcher) Run(ctx context.Context) error {
 
 // Poll looks at the folder once. When any file's size or modification
 // time changed since the last successful Poll, it loads the corpus, syncs
-// the index and records the changes in the registry, and returns them.
+// the index and records the changes in the registry, and returns them
+// (without a registry, the index's changes).
 // A folder with no readable document is refused, leaving the index and
 // the registry as they are: an emptied folder is far more likely a
 // mistake, or a mount gone away, than a wish to forget everything.
@@ -106,9 +109,11 @@ func (w *Watcher) Poll(ctx context.Context) (state.Changes, error) {
 	if err != nil {
 		return state.Changes{}, fmt.Errorf("re-index %s: %w", w.cfg.Name, err)
 	}
-	ch, err := w.cfg.Store.RecordDocuments(c.Documents, w.cfg.Clock.Now(), Lead)
-	if err != nil {
-		return state.Changes{}, err
+	ch := state.Changes{Added: ich.Added, Changed: ich.Changed, Removed: ich.Removed}
+	if w.cfg.Store != nil {
+		if ch, err = w.cfg.Store.RecordDocuments(c.Documents, w.cfg.Clock.Now(), Lead); err != nil {
+			return state.Changes{}, err
+		}
 	}
 	w.seen = fp
 	if !ch.Empty() {

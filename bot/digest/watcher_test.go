@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/dossier-bot/dossier/bot/state"
+	"github.com/dossier-bot/dossier/corpus"
 	"github.com/dossier-bot/dossier/index"
 )
 
@@ -217,5 +218,25 @@ func TestWatcherRunPollsAtTheInterval(t *testing.T) {
 	want := []time.Time{start.Add(2 * time.Minute), start} // ferry, orchard
 	if !cmp.Equal(firstSeen, want) {
 		t.Errorf("documents first seen at %v, want %v", firstSeen, want)
+	}
+}
+
+func TestWatcherWithoutRegistryKeepsTheIndexInStep(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	mtime := time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)
+	writeDoc(t, dir, "orchard.md", "Orchard Report", "The orchard cooperative harvested nine tonnes of quinces this autumn.", mtime)
+	ix := memoryIndex(t, &corpus.Corpus{})
+	w := NewWatcher(WatcherConfig{Corpus: os.DirFS(dir), Name: dir, Index: ix, Interval: time.Minute})
+	if got, err := w.Poll(ctx); err != nil || !cmp.Equal(got, state.Changes{Added: []string{"orchard"}}) {
+		t.Fatalf("Poll = %+v, %v; want the document added", got, err)
+	}
+	writeDoc(t, dir, "ferry.md", "Ferry Timetable", "The winter ferry to Skerry Island sails twice a week from the harbour.", mtime.Add(time.Hour))
+	if got, err := w.Poll(ctx); err != nil || !cmp.Equal(got, state.Changes{Added: []string{"ferry"}}) {
+		t.Fatalf("Poll = %+v, %v; want the new document added", got, err)
+	}
+	if !answered(t, ix, "How often does the winter ferry sail?", "ferry") {
+		t.Errorf("the index does not answer from the new document")
 	}
 }

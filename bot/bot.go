@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -59,9 +60,13 @@ type Options struct {
 	// service manager gives it after SIGTERM.
 	Drain time.Duration
 	// Digests serves /digest and /watch and keeps the question log; nil
-	// means this Dossier keeps no digests, and both commands answer
+	// means this Dossier keeps no digests. Another instance may then keep
+	// them: in HTTP interactions mode, DigestURL is its Interactions
+	// Endpoint URL, which /digest and /watch are passed on to and the
+	// questions relayed to (relay.go). Otherwise both commands answer
 	// NoDigests (default: that digests are not set up here).
 	Digests   *Digests
+	DigestURL string
 	NoDigests string
 }
 
@@ -89,6 +94,11 @@ type Bot struct {
 	// pending are the interactions that came over HTTP and wait for their
 	// initial response, by interaction id (interactions.go).
 	pending map[string]*pendingResponse
+
+	// relays carries requests to the instance with the digests; relayed
+	// are the interactions whose questions it has logged (relay.go).
+	relays  *http.Client
+	relayed seenSet
 }
 
 // New returns a Bot that serves on session, which NewSession made.
@@ -129,6 +139,7 @@ func New(session *discordgo.Session, search Searcher, opts Options) *Bot {
 		turns:   make(chan struct{}, opts.Searches),
 		obs:     opts.Observer,
 		pending: make(map[string]*pendingResponse),
+		relays:  &http.Client{Timeout: relayTimeout},
 	}
 }
 

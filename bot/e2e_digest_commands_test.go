@@ -223,7 +223,7 @@ func TestDigestsOverTheInteractionsEndpoint(t *testing.T) {
 	}
 	t.Cleanup(func() { store.Close() })
 	sched := digest.NewScheduler(digest.Config{Store: store, Index: ix})
-	e := serveInteractionsWith(t, fake, ix, bot.Options{Digests: &bot.Digests{Store: store, Preview: sched}})
+	e := serveInteractionsWith(t, fake, ix, bot.Options{Digests: &bot.Digests{Store: store, Preview: sched}}, nil)
 	post := func(in *discordgo.Interaction) string {
 		t.Helper()
 		r, err := fake.Post(t, e.url, e.key, in).Wait(waitCtx(t))

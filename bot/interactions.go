@@ -41,6 +41,8 @@ type pendingResponse struct {
 	resp      chan *discordgo.InteractionResponse // buffered: one response
 	written   chan struct{}                       // closed once it is sent
 	abandoned chan struct{}                       // closed if it never will be
+	// signed is the request as Discord sent it, for relaying.
+	signed signedRequest
 }
 
 // InteractionsHandler returns the handler for the application's
@@ -79,11 +81,17 @@ func (b *Bot) InteractionsHandler(publicKey ed25519.PublicKey) http.Handler {
 			http.Error(w, "the body is not an interaction", http.StatusBadRequest)
 			return
 		}
-		if i.Type == discordgo.InteractionPing {
+		signed := signedFrom(r, body)
+		switch {
+		case i.Type == discordgo.InteractionPing:
 			writeResponse(w, &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
-			return
+		case r.Header.Get(relayHeader) == relayQuestionLog:
+			b.acceptRelay(w, &i)
+		case b.forwards(&i):
+			b.forward(w, r, &i, signed)
+		default:
+			b.serveInteraction(w, r, &i, signed)
 		}
-		b.serveInteraction(w, r, &i)
 	})
 }
 
@@ -99,12 +107,12 @@ func (b *Bot) fresh(timestamp string) bool {
 
 // serveInteraction answers i in the background, as the gateway would, and
 // sends its initial response as the HTTP response.
-func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request, i *discordgo.Interaction) {
+func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request, i *discordgo.Interaction, signed signedRequest) {
 	if !b.track() {
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return
 	}
-	p, ok := b.expect(i.ID)
+	p, ok := b.expect(i.ID, signed)
 	if !ok {
 		b.inflight.Done()
 		b.log.Warn("interaction refused: already being answered", "interaction", i.ID)
@@ -140,7 +148,7 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request, i *discor
 
 // expect registers an interaction whose initial response goes to its HTTP
 // request; ok is false if one with that id is already being answered.
-func (b *Bot) expect(id string) (p *pendingResponse, ok bool) {
+func (b *Bot) expect(id string, signed signedRequest) (p *pendingResponse, ok bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if _, dup := b.pending[id]; dup {
@@ -150,6 +158,7 @@ func (b *Bot) expect(id string) (p *pendingResponse, ok bool) {
 		resp:      make(chan *discordgo.InteractionResponse, 1),
 		written:   make(chan struct{}),
 		abandoned: make(chan struct{}),
+		signed:    signed,
 	}
 	b.pending[id] = p
 	return p, true

@@ -31,17 +31,20 @@ type endpoint struct {
 
 func serveInteractions(tb testing.TB, fake *discordtest.Server) *endpoint {
 	tb.Helper()
-	return serveInteractionsWith(tb, fake, builtinIndex(tb), bot.Options{})
+	return serveInteractionsWith(tb, fake, builtinIndex(tb), bot.Options{}, nil)
 }
 
-// serveInteractionsWith is serveInteractions with a search index and
-// options of the test's own.
-func serveInteractionsWith(tb testing.TB, fake *discordtest.Server, search bot.Searcher, opts bot.Options) *endpoint {
+// serveInteractionsWith is serveInteractions with a search index,
+// options and, unless nil, an application key of the test's own.
+func serveInteractionsWith(tb testing.TB, fake *discordtest.Server, search bot.Searcher, opts bot.Options, priv ed25519.PrivateKey) *endpoint {
 	tb.Helper()
-	pub, priv, err := ed25519.GenerateKey(nil)
-	if err != nil {
-		tb.Fatal(err)
+	if priv == nil {
+		var err error
+		if _, priv, err = ed25519.GenerateKey(nil); err != nil {
+			tb.Fatal(err)
+		}
 	}
+	pub := priv.Public().(ed25519.PublicKey)
 	s, err := bot.NewSession(fake.Token(), fake.APIURL())
 	if err != nil {
 		tb.Fatalf("NewSession() = %v", err)

@@ -185,13 +185,8 @@ func loadDigestConfig(load envLoader, help string) (digestConfig, error) {
 		}
 		return digestConfig{}, &usageError{msg: err.Error(), help: help}
 	}
-	for _, s := range []struct {
-		name string
-		d    time.Duration
-	}{{"QUESTION_RETENTION", cfg.QuestionRetention}, {"CORPUS_POLL", cfg.CorpusPoll}} {
-		if s.d <= 0 {
-			return digestConfig{}, &usageError{msg: fmt.Sprintf("setting %s_%s is not valid: want a positive duration such as 720h or 1m", envPrefix, s.name), help: help}
-		}
+	if err := checkDigestSettings(cfg.DigestSettings); err != nil {
+		return digestConfig{}, &usageError{msg: err.Error(), help: help}
 	}
 	return cfg, nil
 }

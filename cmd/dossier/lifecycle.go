@@ -61,8 +61,14 @@ func serve(ctx context.Context, cfg serveConfig, publicKey ed25519.PublicKey, sr
 	indexOpen.Store(true)
 	tel.watchIndex(ix.Documents)
 
-	b := bot.New(session, ix, bot.Options{AppID: cfg.Discord.AppID, GuildID: cfg.Discord.GuildID, Log: log, Observer: tel})
+	dg, err := openDigests(cfg, src, ix, bot.NewPoster(session), log)
+	if err != nil {
+		return err
+	}
+	defer dg.close(log) // before ix.Close and srv.close: the watcher uses the index
+	b := bot.New(session, ix, dg.options(bot.Options{AppID: cfg.Discord.AppID, GuildID: cfg.Discord.GuildID, Log: log, Observer: tel}, cfg.DigestURL, log))
 	running.Store(b)
+	dg.start(ctx)
 	run := b.Run
 	if cfg.Interactions {
 		endpoint.set(b.InteractionsHandler(publicKey))

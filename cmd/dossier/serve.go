@@ -16,9 +16,10 @@ import (
 	"github.com/dossier-bot/dossier/index"
 )
 
-const serveAbout = `Serves Dossier on Discord: connects to the gateway, registers the /ask and
-/sources commands and the "Find sources" message command (in the guild of
-DOSSIER_DISCORD_GUILD_ID, or globally), and answers until interrupted.
+const serveAbout = `Serves Dossier on Discord: connects to the gateway, registers the /ask,
+/sources, /digest and /watch commands and the "Find sources" message command
+(in the guild of DOSSIER_DISCORD_GUILD_ID, or globally), and answers until
+interrupted.
 Ctrl-C or SIGTERM lets the replies in flight finish, then stops, within
 10 seconds.
 
@@ -31,7 +32,11 @@ The HTTP server on DOSSIER_HTTP_ADDR also answers /healthz (alive),
 /readyz (index open and Discord connected) and /metrics (Prometheus).
 
 With --data, the on-disk index there is first brought up to date with the
-corpus; otherwise the corpus is indexed in memory.`
+corpus; otherwise the corpus is indexed in memory. Either way the corpus
+folder is watched (every DOSSIER_CORPUS_POLL) and changes are indexed while
+questions are answered. With --data, DATA/state.db keeps the daily digests'
+subscriptions, history, question log and watches, and this instance posts
+the digests, unless DOSSIER_DIGEST=off.`
 
 // discordKeyPrefix prefixes the Discord settings: DOSSIER_DISCORD_TOKEN...
 const discordKeyPrefix = envPrefix + "_DISCORD"
@@ -45,6 +50,7 @@ type serveConfig struct {
 // ServeSettings are the settings only serve reads.
 type ServeSettings struct {
 	HTTPSettings
+	DigestServeSettings
 	Interactions bool `desc:"receive commands as HTTP requests to /interactions instead of over the gateway (default false; --interactions)"`
 	Discord      discordConfig
 }
@@ -112,6 +118,9 @@ func checkServeConfig(cfg *serveConfig) (ed25519.PublicKey, error) {
 	}
 	if problem != "" {
 		return nil, errors.New(problem)
+	}
+	if err := checkDigestServe(cfg); err != nil {
+		return nil, err
 	}
 	return ed25519.PublicKey(key), nil
 }

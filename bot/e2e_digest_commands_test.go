@@ -256,3 +256,22 @@ func TestDigestsOverTheInteractionsEndpoint(t *testing.T) {
 	}
 	noViolations(t, fake)
 }
+
+func TestDigestSubscribeRefusesWhatIsNotThisServersChannel(t *testing.T) {
+	t.Parallel()
+	w := newDigestWorld(t)
+	elsewhere := digestCommand("digest", "subscribe", discordtest.ChannelOption("channel", w.fake.ChannelID()))
+	elsewhere.GuildID, elsewhere.ChannelID = "4242", w.fake.AddChannel("lobby")
+	for _, in := range []*discordgo.Interaction{
+		digestCommand("digest", "subscribe", discordtest.ChannelOption("channel", "../users/@me")),
+		elsewhere,
+	} {
+		if got := reply(w.do(t, in)); !strings.Contains(got, "not a channel of this server") {
+			t.Errorf("/digest subscribe of another server's channel replied %q", got)
+		}
+	}
+	if subs, err := w.store.Subscriptions(); err != nil || len(subs) != 0 {
+		t.Errorf("Subscriptions() = %+v, %v; want none", subs, err)
+	}
+	noViolations(t, w.fake)
+}

@@ -3,6 +3,7 @@ package bot
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -22,8 +23,15 @@ var postPermissions = []struct {
 	{discordgo.PermissionSendMessages, "Send Messages"},
 }
 
+// msgNotAChannel answers a channel option that names no channel.
+const msgNotAChannel = "That is not a channel of this server."
+
 func (b *Bot) onSubscribe(ctx context.Context, i *discordgo.Interaction, opts discordgo.ApplicationCommandInteractionData) {
 	channelID := cmp.Or(stringOption(opts, optChannel), i.ChannelID)
+	if !snowflake(channelID) {
+		b.respond(i, text(msgNotAChannel), true)
+		return
+	}
 	hhmm, err := state.ParseTime(cmp.Or(strings.TrimSpace(stringOption(opts, optTime)), defaultDigestTime))
 	var zone string
 	if err == nil {
@@ -68,11 +76,12 @@ func (b *Bot) onSubscribe(ctx context.Context, i *discordgo.Interaction, opts di
 // says why not and what to do about it.
 func (b *Bot) checkPostable(ctx context.Context, i *discordgo.Interaction, channelID string) string {
 	perms, err := b.permissionsIn(ctx, i, channelID)
-	switch discordCode(err) {
-	case 0:
-	case codeUnknownChannel:
+	switch {
+	case errors.Is(err, errOtherGuild):
+		return msgNotAChannel
+	case discordCode(err) == codeUnknownChannel:
 		return "That channel no longer exists."
-	case codeMissingAccess:
+	case discordCode(err) == codeMissingAccess:
 		perms, err = 0, nil
 	}
 	if err != nil {
@@ -93,13 +102,27 @@ func (b *Bot) checkPostable(ctx context.Context, i *discordgo.Interaction, chann
 		channelMention(channelID), strings.Join(missing, " and "))
 }
 
-// permissionsIn returns the bot's permissions in a channel: those Discord
-// sent with the interaction for its own channel, or else worked out from
-// the channel, the server's roles and the bot's member (from the gateway
-// session's state when it has them).
+// errOtherGuild is a channel option naming another server's channel.
+var errOtherGuild = errors.New("the channel is in another server")
+
+// permissionsIn returns the bot's permissions in a channel of the
+// interaction's server: those Discord sent with the interaction for its
+// own channel, or else worked out from the channel, the server's roles and
+// the bot's member (from the gateway session's state when it has them).
 func (b *Bot) permissionsIn(ctx context.Context, i *discordgo.Interaction, channelID string) (int64, error) {
 	if channelID == i.ChannelID && i.AppPermissions != 0 {
 		return i.AppPermissions, nil
+	}
+	ch, err := b.session.State.Channel(channelID)
+	if err != nil {
+		ch, err = b.session.Channel(channelID, discordgo.WithContext(ctx))
+	}
+	if err != nil {
+		return 0, err
+	}
+	if ch.GuildID != i.GuildID {
+		// Digests of one server's questions stay in that server.
+		return 0, errOtherGuild
 	}
 	self, err := botUserID(b.session)
 	if err != nil {
@@ -110,6 +133,10 @@ func (b *Bot) permissionsIn(ctx context.Context, i *discordgo.Interaction, chann
 
 func (b *Bot) onUnsubscribe(i *discordgo.Interaction, opts discordgo.ApplicationCommandInteractionData) {
 	channelID := cmp.Or(stringOption(opts, optChannel), i.ChannelID)
+	if !snowflake(channelID) {
+		b.respond(i, text(msgNotAChannel), true)
+		return
+	}
 	sub, found, err := b.opts.Digests.Store.Subscription(channelID)
 	if err == nil && found && sub.GuildID != i.GuildID {
 		found = false // another server's channel is not this one's business

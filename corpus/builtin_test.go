@@ -52,7 +52,7 @@ func TestBuiltin(t *testing.T) {
 func checkPassages(tb testing.TB, d Document) {
 	tb.Helper()
 	for i, p := range d.Passages {
-		if p.Ordinal != i || p.ID != passageID(d.ID, i) || p.DocID != d.ID {
+		if p.Ordinal != i || p.ID != PassageID(d.ID, i) || p.DocID != d.ID {
 			tb.Errorf("passage %d of %s has ID %q, DocID %q, Ordinal %d", i, d.ID, p.ID, p.DocID, p.Ordinal)
 		}
 		if p.Start < 0 || p.End > len(d.Text) || p.Start >= p.End || d.Text[p.Start:p.End] != p.Text {

@@ -211,8 +211,9 @@ func (d *Document) setID(id string) {
 	d.ID = id
 	for i := range d.Passages {
 		d.Passages[i].DocID = id
-		d.Passages[i].ID = passageID(id, d.Passages[i].Ordinal)
+		d.Passages[i].ID = PassageID(id, d.Passages[i].Ordinal)
 	}
 }
 
-func passageID(docID string, ordinal int) string { return docID + "#" + strconv.Itoa(ordinal) }
+// PassageID is the id of the passage of document docID at ordinal.
+func PassageID(docID string, ordinal int) string { return docID + "#" + strconv.Itoa(ordinal) }

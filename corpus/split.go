@@ -94,7 +94,7 @@ func split(docID string, text string) []Passage {
 	flush := func() {
 		for _, g := range merge(units) {
 			passages = append(passages, Passage{
-				ID:      passageID(docID, len(passages)),
+				ID:      PassageID(docID, len(passages)),
 				DocID:   docID,
 				Ordinal: len(passages),
 				Heading: heading,

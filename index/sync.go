@@ -245,7 +245,7 @@ func (w *writer) remove(id string) {
 	w.ensureBatch()
 	if r, ok := w.registry[id]; ok {
 		for i := range r.Passages {
-			w.batch.Delete(passageID(id, i))
+			w.batch.Delete(corpus.PassageID(id, i))
 		}
 		w.pending += r.Passages
 		delete(w.registry, id)
@@ -306,10 +306,6 @@ func (w *writer) flush() error {
 		w.publish(maps.Clone(w.registry))
 	}
 	return nil
-}
-
-func passageID(docID string, ord int) string {
-	return docID + "#" + fmt.Sprint(ord)
 }
 
 func sortDocInfos(ds []DocInfo) {

@@ -34,9 +34,14 @@ const (
 	closeAuthFailed      = 4004
 	closeAlreadyAuthed   = 4005
 	closeInvalidVersion  = 4012
+	closeInvalidIntents  = 4013
+	closeDisallowed      = 4014
 	heartbeatIntervalMS  = 41250
 	gatewayWriteDeadline = 5 * time.Second
 )
+
+// privilegedIntents need approval in the developer portal.
+const privilegedIntents = discordgo.IntentGuildMembers | discordgo.IntentGuildPresences | discordgo.IntentMessageContent
 
 type gatewayConn struct {
 	ws  *websocket.Conn
@@ -179,10 +184,27 @@ func (s *Server) identify(c *gatewayConn, d json.RawMessage) bool {
 	var id struct {
 		Token    string `json:"token"`
 		Compress bool   `json:"compress"`
+		Intents  *int64 `json:"intents"`
 	}
 	if err := json.Unmarshal(d, &id); err != nil {
 		s.violate("gateway: undecodable IDENTIFY: %v", err)
 		c.closeWith(closeDecodeError, "Error while decoding payload.")
+		return false
+	}
+	if id.Intents == nil || *id.Intents < 0 || *id.Intents >= 1<<26 {
+		s.violate("gateway: IDENTIFY without valid intents (required since API v8)")
+		c.closeWith(closeInvalidIntents, "Invalid intent(s).")
+		return false
+	}
+	s.mu.Lock()
+	s.stats.Intents = discordgo.Intent(*id.Intents)
+	s.mu.Unlock()
+	// The fake's application has no privileged intent enabled in the
+	// developer portal, as Dossier's needn't: Discord refuses a bot that
+	// asks for one.
+	if p := discordgo.Intent(*id.Intents) & privilegedIntents; p != 0 {
+		s.violate("gateway: IDENTIFY asks for privileged intents %d, which the application does not have", p)
+		c.closeWith(closeDisallowed, "Disallowed intent(s).")
 		return false
 	}
 	s.mu.Lock()

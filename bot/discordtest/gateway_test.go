@@ -180,3 +180,35 @@ func TestInvalidateSession(t *testing.T) {
 		})
 	}
 }
+
+func TestIdentifyWithPrivilegedIntentsIsRejected(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		intents discordgo.Intent
+	}{
+		{"members", discordgo.IntentGuilds | discordgo.IntentGuildMembers},
+		{"presences", discordgo.IntentGuildPresences},
+		{"message content", discordgo.IntentsGuildMessages | discordgo.IntentMessageContent},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := NewServer(t)
+			dg := newClient(t, s)
+			dg.Identify.Intents = tt.intents
+			dg.ShouldReconnectOnError = false
+			err := dg.Open()
+			if err == nil {
+				dg.Close()
+			}
+			if err == nil || !strings.Contains(err.Error(), "4014") {
+				t.Errorf("Open() with intents %d = %v, want close 4014", tt.intents, err)
+			}
+			wantViolation(t, s, "privileged intents")
+			if got := s.GatewayStats().Intents; got != tt.intents {
+				t.Errorf("GatewayStats().Intents = %d, want %d", got, tt.intents)
+			}
+		})
+	}
+}

@@ -99,6 +99,16 @@ func (s *Server) restHandler() http.Handler {
 		})
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		latency := s.latency
+		s.mu.Unlock()
+		if latency > 0 {
+			select {
+			case <-time.After(latency):
+			case <-r.Context().Done():
+				return
+			}
+		}
 		version, path, ok := cutVersion(r.URL.Path)
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		rr := &restRequest{Request: r, path: path}

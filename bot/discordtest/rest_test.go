@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -224,4 +225,23 @@ func TestUnimplementedEndpointIsAViolation(t *testing.T) {
 	_, err := newClient(t, s).GuildRoles(s.GuildID())
 	wantRESTError(t, err, http.StatusNotFound, 0)
 	wantViolation(t, s, "GET /guilds/"+s.GuildID()+"/roles: endpoint not implemented")
+}
+
+func TestLatencyDelaysEveryRequest(t *testing.T) {
+	t.Parallel()
+	s := NewServer(t)
+	dg := newClient(t, s)
+	const latency = 200 * time.Millisecond
+	s.SetLatency(latency)
+	start := time.Now()
+	if _, err := dg.ChannelMessageSendComplex(s.ChannelID(), &discordgo.MessageSend{Content: "x", AllowedMentions: quiet()}); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took < latency {
+		t.Errorf("ChannelMessageSendComplex() took %v with latency %v, want at least the latency", took, latency)
+	}
+	if reqs := s.Requests(); len(reqs) != 1 || reqs[0].Time.Sub(start) < latency {
+		t.Errorf("Requests() = %+v, want one that arrived %v after it was sent", reqs, latency)
+	}
+	noViolations(t, s)
 }

@@ -46,11 +46,13 @@
 //
 // The fake checks requests the way Discord does (message and embed limits,
 // components, command definitions, the 3-second acknowledgement deadline,
-// the 15-minute interaction token lifetime), answering with Discord's status
-// codes and error JSON. Every failed check is also recorded, together with
-// product rules Discord itself does not enforce (every message must carry
-// allowed_mentions with an empty parse list), and listed by
-// Server.Violations.
+// the 15-minute interaction token lifetime, IDENTIFY's intents, of which the
+// fake's application has no privileged one), answering with Discord's status
+// codes and error JSON, or closing the gateway with its close codes. Every
+// failed check is also recorded, together with product rules Discord itself
+// does not enforce (every message must carry allowed_mentions with an empty
+// parse list), and listed by Server.Violations. Server.SetLatency slows
+// every REST request down, as a slow network would.
 package discordtest
 
 import (
@@ -89,6 +91,7 @@ type Server struct {
 	lastID      uint64
 	rateLimit   int // REST requests still to answer with 429
 	loseReplies int // REST requests still to carry out without replying
+	latency     time.Duration
 
 	channels     map[string]*discordgo.Channel
 	channelOrder []string
@@ -237,6 +240,16 @@ func (s *Server) RateLimitNext(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.rateLimit += n
+}
+
+// SetLatency makes every REST request reach the fake d after the bot sent
+// it, as over a slow network, so tests can catch a bot that waits for one
+// reply before handling the next interaction, or that stops before the
+// replies it sent have arrived.
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = d
 }
 
 // LoseReplies makes the fake carry out the next n REST requests but close

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"sync"
 	"testing"
+
+	"github.com/bwmarrin/discordgo"
 )
 
 // GatewayStats counts what bots did on the gateway.
@@ -12,6 +14,8 @@ type GatewayStats struct {
 	Identifies  int // sessions started with IDENTIFY
 	Resumes     int // sessions resumed with RESUME
 	Heartbeats  int
+	// Intents are the gateway intents of the last IDENTIFY.
+	Intents discordgo.Intent
 }
 
 // session is a gateway session: it outlives connections, so that a bot

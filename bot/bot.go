@@ -94,6 +94,9 @@ type Bot struct {
 	// pending are the interactions that came over HTTP and wait for their
 	// initial response, by interaction id (interactions.go).
 	pending map[string]*pendingResponse
+	// acked are the interactions being answered whose initial response
+	// was sent, so a panic is answered only where it can be (recover.go).
+	acked map[string]bool
 
 	// relays carries requests to the instance with the digests; relayed
 	// are the interactions whose questions it has logged (relay.go).
@@ -139,6 +142,7 @@ func New(session *discordgo.Session, search Searcher, opts Options) *Bot {
 		turns:   make(chan struct{}, opts.Searches),
 		obs:     opts.Observer,
 		pending: make(map[string]*pendingResponse),
+		acked:   make(map[string]bool),
 		relays:  &http.Client{Timeout: relayTimeout},
 	}
 }

@@ -62,7 +62,19 @@ type running struct {
 	log    *syncLog
 }
 
+// serve runs a bot whose commands are registered in the fake's guild,
+// unless opts names another, as for development.
 func serve(tb testing.TB, fake *discordtest.Server, search bot.Searcher, opts bot.Options) *running {
+	tb.Helper()
+	if opts.GuildID == "" {
+		opts.GuildID = fake.GuildID()
+	}
+	return serveGlobally(tb, fake, search, opts)
+}
+
+// serveGlobally runs a bot as serve does, but with opts.GuildID as it is:
+// empty registers the commands globally, as in production.
+func serveGlobally(tb testing.TB, fake *discordtest.Server, search bot.Searcher, opts bot.Options) *running {
 	tb.Helper()
 	s, err := bot.NewSession(fake.Token(), fake.APIURL())
 	if err != nil {
@@ -71,9 +83,6 @@ func serve(tb testing.TB, fake *discordtest.Server, search bot.Searcher, opts bo
 	r := &running{done: make(chan error, 1), log: &syncLog{}}
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.NewTextHandler(r.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	}
-	if opts.GuildID == "" {
-		opts.GuildID = fake.GuildID()
 	}
 	var ctx context.Context
 	ctx, r.cancel = context.WithCancel(context.Background())

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"runtime/debug"
 	"strings"
 	"time"
 	"unicode"
@@ -48,11 +47,10 @@ func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreat
 
 // handle answers one interaction, however it arrived.
 func (b *Bot) handle(i *discordgo.Interaction) {
+	defer b.setAcknowledged(i.ID, false)
 	defer func() {
-		// A bug answering one interaction must not take the bot down for
-		// everyone; the asker sees Discord's "interaction failed".
 		if p := recover(); p != nil {
-			b.log.Error("answering an interaction panicked", "interaction", i.ID, "panic", p, "stack", string(debug.Stack()))
+			b.recovered(i, p)
 		}
 	}()
 	ctx, cancel := context.WithTimeout(context.Background(), replyTimeout)
@@ -292,7 +290,15 @@ func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, p page, mode
 		b.obs.Question(Failed, time.Since(start))
 		return
 	}
-	a, err := b.ask(ctx, p.question, p.offset+p.k+1)
+	var r reply
+	err := safely(func() error {
+		a, err := b.ask(ctx, p.question, p.offset+p.k+1)
+		if err == nil {
+			p.answer = a
+			r = p.render()
+		}
+		return err
+	})
 	if err != nil {
 		msg, outcome := msgFailed, Failed
 		switch {
@@ -302,18 +308,18 @@ func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, p page, mode
 		case errors.Is(err, index.ErrEmptyQuestion):
 			msg, outcome = msgEmpty, Refused
 		default:
-			b.log.Error("answer a question", "interaction", i.ID, "err", err)
+			b.log.Error("answer a question", append([]any{"interaction", i.ID, "err", err}, stackOf(err)...)...)
 		}
 		b.obs.Question(outcome, time.Since(start))
 		b.tellPrivately(i, msg, ephemeral, update)
 		return
 	}
-	p.answer = a
+	a := p.answer
 	if mode.logged {
 		// Asked is asked, even if Discord then fails to show the answer.
 		b.logQuestion(i, a)
 	}
-	if _, err := b.session.InteractionResponseEdit(i, p.render().edit()); err != nil {
+	if _, err := b.session.InteractionResponseEdit(i, r.edit()); err != nil {
 		b.fail("send the answer", i, err)
 		b.obs.Question(Failed, time.Since(start))
 		return

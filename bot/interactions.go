@@ -179,7 +179,9 @@ func (b *Bot) initial(i *discordgo.Interaction, resp *discordgo.InteractionRespo
 	p := b.pending[i.ID]
 	b.mu.Unlock()
 	if p == nil {
-		return b.session.InteractionRespond(i, resp)
+		err := b.session.InteractionRespond(i, resp)
+		b.setAcknowledged(i.ID, err == nil)
+		return err
 	}
 	select {
 	case p.resp <- resp:
@@ -188,6 +190,7 @@ func (b *Bot) initial(i *discordgo.Interaction, resp *discordgo.InteractionRespo
 	}
 	select {
 	case <-p.written:
+		b.setAcknowledged(i.ID, true)
 		return nil
 	case <-p.abandoned:
 		return errAbandoned

@@ -190,3 +190,13 @@ func mentionsYun(e *discordgo.MessageEmbed) bool {
 	plain := strings.ReplaceAll(e.Description, "**", "")
 	return strings.Contains(plain, "Yun Jong Ho") || strings.Contains(plain, "Yun Jung Ho")
 }
+
+// boldRuns lists the text between pairs of "**" in rendered markdown.
+func boldRuns(md string) []string {
+	parts := strings.Split(md, "**")
+	var runs []string
+	for i := 1; i < len(parts); i += 2 {
+		runs = append(runs, parts[i])
+	}
+	return runs
+}

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -20,7 +21,8 @@ import (
 func TestAskAnswersFromTheBuiltinCorpus(t *testing.T) {
 	t.Parallel()
 	fake := discordtest.NewServer(t)
-	serve(t, fake, builtinIndex(t), bot.Options{})
+	ix := builtinIndex(t)
+	serve(t, fake, ix, bot.Options{})
 	r := wait(t, fake.Interact(t, ask(delegationQuestion)))
 
 	if r.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource {
@@ -48,21 +50,43 @@ func TestAskAnswersFromTheBuiltinCorpus(t *testing.T) {
 	if !strings.HasPrefix(quoted.Description, "> ") || !strings.Contains(quoted.Description, "**") {
 		t.Errorf("quote = %q, want a block quote with matched terms in bold", quoted.Description)
 	}
-	if quoted.Footer == nil || quoted.Footer.Text == "" {
-		t.Errorf("quote has no publisher and date")
-	}
-	// The BNN article has no known URL; the others link with a text fragment.
-	if quoted.URL != "" && !strings.Contains(quoted.URL, "#:~:text=") {
-		t.Errorf("quote links to %q, want a link that scrolls to the excerpt", quoted.URL)
+	// Each result is titled with its document, linked to the passage
+	// (the document itself when no fragment can be made), with the
+	// publisher and date below: the results the index gives, in order.
+	want, err := ix.Ask(context.Background(), delegationQuestion, 3)
+	if err != nil || len(want.Results) != len(r.Original.Embeds) {
+		t.Fatalf("Ask(%q) = %d results, %v; want the %d shown", delegationQuestion, len(want.Results), err, len(r.Original.Embeds))
 	}
 	linked := 0
-	for _, e := range r.Original.Embeds {
+	for i, e := range r.Original.Embeds {
+		res := want.Results[i]
+		link := res.Link
+		if link == "" {
+			link = res.Doc.URL
+		}
+		if e.Title != res.Doc.Title || e.URL != link {
+			t.Errorf("result %d = %q linked to %q, want %q linked to %q", i+1, e.Title, e.URL, res.Doc.Title, link)
+		}
+		if wantFooter := res.Doc.Publisher + " · " + res.Doc.Published; e.Footer == nil || e.Footer.Text != wantFooter {
+			t.Errorf("result %d footer = %+v, want %q", i+1, e.Footer, wantFooter)
+		}
 		if strings.HasPrefix(e.URL, "https://") {
 			linked++
 		}
 	}
 	if linked == 0 {
 		t.Errorf("no result links to its source: %+v", r.Original.Embeds)
+	}
+	// The bold runs are the terms the index matched.
+	for i, e := range r.Original.Embeds {
+		res := want.Results[i]
+		var matched []string
+		for _, h := range res.Highlights {
+			matched = append(matched, string([]rune(res.Excerpt)[h[0]:h[1]]))
+		}
+		if got := boldRuns(e.Description); len(matched) == 0 || !slices.Equal(got, matched) {
+			t.Errorf("result %d puts %q in bold, want the matched terms %q", i+1, got, matched)
+		}
 	}
 	if cmds := fake.Commands(fake.GuildID()); len(cmds) != 5 {
 		t.Errorf("Commands(guild) = %d commands, want ask, Find sources, sources, digest and watch", len(cmds))
@@ -90,13 +114,38 @@ func TestAskPrivately(t *testing.T) {
 func TestUnansweredQuestionNamesClosestDocuments(t *testing.T) {
 	t.Parallel()
 	fake := discordtest.NewServer(t)
-	serve(t, fake, builtinIndex(t), bot.Options{})
-	r := wait(t, fake.Interact(t, ask("What is the recipe for sourdough bread?")))
-	if r.Original == nil || !strings.Contains(r.Original.Content, "don't answer") {
-		t.Fatalf("answer = %+v, want a message saying the documents don't answer", r.Original)
+	ix := builtinIndex(t)
+	serve(t, fake, ix, bot.Options{})
+	tests := []struct {
+		question string
+		closest  bool // whether any document comes close
+	}{
+		{"What is the population of Tehran?", true},
+		{"What is the recipe for sourdough bread?", false},
 	}
-	if len(r.Original.Embeds) != 1 || r.Original.Embeds[0].Title != "Closest documents" {
-		t.Errorf("answer embeds = %+v, want the closest documents", r.Original.Embeds)
+	for _, tt := range tests {
+		t.Run(tt.question, func(t *testing.T) {
+			want, err := ix.Ask(context.Background(), tt.question, 3)
+			if err != nil || want.Answered || (len(want.Closest) > 0) != tt.closest {
+				t.Fatalf("Ask(%q) = answered %v, %d closest, %v; the test wants another question", tt.question, want.Answered, len(want.Closest), err)
+			}
+			r := wait(t, fake.Interact(t, ask(tt.question)))
+			if r.Original == nil || !strings.Contains(r.Original.Content, "don't answer") {
+				t.Fatalf("answer = %+v, want a message saying the documents don't answer", r.Original)
+			}
+			if len(r.Original.Embeds) != 1 || r.Original.Embeds[0].Title != "Closest documents" {
+				t.Fatalf("answer embeds = %+v, want the closest documents", r.Original.Embeds)
+			}
+			desc := r.Original.Embeds[0].Description
+			for _, d := range want.Closest {
+				if !strings.Contains(desc, "["+d.Title+"]("+d.URL+")") && !strings.Contains(desc, "**"+d.Title+"**") {
+					t.Errorf("closest documents = %q, want %q named (and linked if it has a URL)", desc, d.Title)
+				}
+			}
+			if !tt.closest && !strings.Contains(desc, "/sources") {
+				t.Errorf("closest documents = %q, want a pointer to /sources when none comes close", desc)
+			}
+		})
 	}
 	noViolations(t, fake)
 }

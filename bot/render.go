@@ -249,7 +249,7 @@ func highlight(s string, highlights [][2]int, limit int) string {
 func closestEmbed(docs []corpus.Document) *discordgo.MessageEmbed {
 	e := &discordgo.MessageEmbed{Title: "Closest documents", Color: colorClosest}
 	if len(docs) == 0 {
-		e.Description = "No document comes close."
+		e.Description = "No document comes close; /sources lists them all."
 		return e
 	}
 	lines := make([]string, len(docs))

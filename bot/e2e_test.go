@@ -226,8 +226,10 @@ func TestRateLimit(t *testing.T) {
 func TestHugeDocumentsStayWithinLimits(t *testing.T) {
 	t.Parallel()
 	files := fstest.MapFS{}
+	titles := map[string]string{} // by URL up to its long path
 	for i := range 60 {
 		title := fmt.Sprintf("Report %d: ", i) + strings.Repeat("[Delegation](https://evil.example) **news** @everyone ", 12)
+		titles[fmt.Sprintf("https://example.com/%d", i)] = strings.TrimSpace(title)
 		var body strings.Builder
 		for j := range 40 {
 			// Distinct words per document, or the index drops them as near-duplicates.
@@ -255,6 +257,15 @@ func TestHugeDocumentsStayWithinLimits(t *testing.T) {
 	r := wait(t, fake.Interact(t, ask("Which delegation visited Tehran about missiles and drones?", intOption("results", 5))))
 	if len(r.Original.Embeds) != 5 {
 		t.Errorf("answer has %d embeds, want 5", len(r.Original.Embeds))
+	}
+	for i, e := range r.Original.Embeds {
+		// The titles, far over 256 characters, are cut after a word.
+		full := titles[e.URL[:strings.Index(e.URL, "/long-path")]]
+		cut, ok := strings.CutSuffix(e.Title, "…")
+		cut = strings.NewReplacer(`\`, "", "\u200b", "").Replace(cut)
+		if !ok || !strings.HasPrefix(full, cut) || len(cut) >= len(full) || full[len(cut)] != ' ' {
+			t.Errorf("result %d title = %q, want %q cut after a word", i+1, e.Title, full)
+		}
 	}
 	list := wait(t, fake.Interact(t, discordtest.SlashCommand("sources")))
 	if len(list.Original.Embeds) != 1 || !strings.Contains(list.Original.Embeds[0].Description, "more") {

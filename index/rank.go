@@ -81,8 +81,9 @@ const (
 
 // stats is what re-ranking needs to know of the whole index.
 type stats struct {
-	avgLen float64 // mean tokens per passage
-	title  func(doc string) string
+	avgLen    float64 // mean tokens per passage
+	avgDocLen float64 // mean tokens per document, for ranking documents
+	title     func(doc string) string
 }
 
 // exactBM25 scores one passage, its heading and title counted as part of
@@ -91,11 +92,15 @@ type stats struct {
 // by its best alternative, so a synonym cannot add to the word it stands
 // for.
 func exactBM25(q question, parts [][]token, avgLen float64) float64 {
+	return exactBM25With(q, parts, avgLen, bm25K1, bm25B)
+}
+
+func exactBM25With(q question, parts [][]token, avgLen, k1, b float64) float64 {
 	length := 0
 	for _, p := range parts {
 		length += len(p)
 	}
-	norm := bm25K1 * (1 - bm25B + bm25B*float64(length)/max(avgLen, 1))
+	norm := k1 * (1 - b + b*float64(length)/max(avgLen, 1))
 	var s float64
 	for _, c := range q.concepts {
 		best := 0.0
@@ -105,7 +110,7 @@ func exactBM25(q question, parts [][]token, avgLen float64) float64 {
 				tf += occurrences(p, a.terms)
 			}
 			if tf > 0 {
-				best = max(best, a.weight*float64(tf)*(bm25K1+1)/(float64(tf)+norm))
+				best = max(best, a.weight*float64(tf)*(k1+1)/(float64(tf)+norm))
 			}
 		}
 		s += best

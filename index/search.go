@@ -80,17 +80,20 @@ func (ix *Index) Rank(ctx context.Context, question string, n int) ([]DocScore, 
 	if err != nil {
 		return nil, err
 	}
-	rerank(ix.analyzer, cands, q, ix.stats())
-	var out []DocScore
-	seen := map[string]bool{}
-	for _, c := range cands {
-		if !seen[c.doc] {
-			seen[c.doc] = true
-			out = append(out, DocScore{DocID: c.doc, Score: c.score})
-		}
-		if len(out) == n {
-			break
-		}
+	st := ix.stats()
+	rerank(ix.analyzer, cands, q, st)
+	passages := 0
+	for _, r := range ix.registry {
+		passages += r.Passages
+	}
+	st.avgDocLen = st.avgLen * float64(passages) / float64(max(1, len(ix.registry)))
+	docs, err := ix.rankDocs(cands, q, st)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]DocScore, 0, min(n, len(docs)))
+	for _, d := range docs[:min(n, len(docs))] {
+		out = append(out, DocScore{DocID: d.doc, Score: d.score})
 	}
 	return out, nil
 }

@@ -135,3 +135,36 @@ func TestSourcesAndAutocomplete(t *testing.T) {
 	}
 	noViolations(t, fake)
 }
+
+func TestFindSourcesReadsEmbedsOfAMessageWithoutText(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.NewServer(t)
+	serve(t, fake, builtinIndex(t), bot.Options{})
+	tests := []struct {
+		name   string
+		embeds []*discordgo.MessageEmbed
+		want   string // in the reply's content
+	}{
+		{"a news bot's post", []*discordgo.MessageEmbed{{
+			Title:       "North Korean delegation in Tehran",
+			Description: "Yun Jong Ho led the North Korean delegation to Tehran.",
+		}}, "Yun Jong Ho led the North Korean delegation to Tehran."},
+		{"an image alone", nil, "no text to look up"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			target := &discordgo.Message{
+				ID: fake.UserMessage(fake.ChannelID(), "placeholder").ID, ChannelID: fake.ChannelID(),
+				Author: &discordgo.User{ID: "77", Username: "newsbot", Bot: true}, Embeds: tt.embeds,
+			}
+			r := wait(t, fake.Interact(t, discordtest.MessageCommand("Find sources", target)))
+			if r.Original == nil || r.Original.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.Contains(r.Original.Content, tt.want) {
+				t.Errorf("Find sources on %s = %+v, want an ephemeral reply with %q", tt.name, r.Original, tt.want)
+			}
+			if tt.embeds != nil && (len(r.Original.Embeds) == 0 || !mentionsYun(r.Original.Embeds[0])) {
+				t.Errorf("Find sources on %s = %+v, want a quote naming Yun Jong Ho", tt.name, r.Original.Embeds)
+			}
+		})
+	}
+	noViolations(t, fake)
+}

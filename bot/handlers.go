@@ -106,7 +106,7 @@ func (b *Bot) onFindSources(ctx context.Context, i *discordgo.Interaction, data 
 	}
 	var q string
 	if msg != nil {
-		q = questionFromMessage(msg.Content)
+		q = questionFromMessage(messageText(msg))
 	}
 	if q == "" {
 		b.obs.Question(Refused, 0)

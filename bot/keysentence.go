@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/bwmarrin/discordgo"
 )
 
 // Chat furniture that says nothing about a message's subject: links,
@@ -32,6 +34,24 @@ func stopword(w string) bool {
 		return true
 	}
 	return false
+}
+
+// messageText is what Find sources reads of a message: its content, or
+// for a message that is all embeds (another bot's post, a link preview)
+// their titles and descriptions, one sentence each at least.
+func messageText(m *discordgo.Message) string {
+	if strings.TrimSpace(m.Content) != "" {
+		return m.Content
+	}
+	var parts []string
+	for _, e := range m.Embeds {
+		for _, t := range []string{e.Title, e.Description} {
+			if t = strings.TrimSpace(t); t != "" {
+				parts = append(parts, t)
+			}
+		}
+	}
+	return strings.Join(parts, "\n")
 }
 
 // questionFromMessage turns a chat message into a question for the index:

@@ -36,16 +36,26 @@ func TestFindSourcesAndPostToChannel(t *testing.T) {
 		t.Fatalf("Find sources buttons = %v, want Post to channel", buttons(r.Original))
 	}
 
-	p := wait(t, fake.Interact(t, discordtest.Component(post, r.Original.Message)))
-	if p.Type != discordgo.InteractionResponseChannelMessageWithSource || p.Original == nil || p.Original.Flags&discordgo.MessageFlagsEphemeral != 0 {
-		t.Fatalf("Post to channel = type %d %+v, want a new public message", p.Type, p.Original)
+	p, err := fake.Interact(t, discordtest.Component(post, r.Original.Message)).WaitUntil(waitCtx(t), func(r discordtest.Response) bool { return len(r.Followups) > 0 })
+	if err != nil {
+		t.Fatalf("Post to channel: %v", err)
 	}
+	if p.Type != discordgo.InteractionResponseUpdateMessage || p.Original == nil || p.Original.ID != r.Original.ID {
+		t.Fatalf("Post to channel = type %d on %+v, want the private reply updated", p.Type, p.Original)
+	}
+	if _, ok := buttons(p.Original)["Post to channel"]; ok || !strings.Contains(p.Original.Content, "Shared with the channel") {
+		t.Errorf("private reply after posting = %q with buttons %v, want it marked shared and the button gone", p.Original.Content, buttons(p.Original))
+	}
+	if len(p.Followups) != 1 || p.Followups[0].Flags&discordgo.MessageFlagsEphemeral != 0 {
+		t.Fatalf("Post to channel follow-ups = %+v, want one public message", p.Followups)
+	}
+	posted := p.Followups[0]
 	link := "https://discord.com/channels/" + fake.GuildID() + "/" + fake.ChannelID() + "/" + target.ID
-	if want := "Sources for " + link + " — shared by tester"; p.Original.Content != want {
-		t.Errorf("posted content = %q, want %q", p.Original.Content, want)
+	if want := "Sources for " + link + " — shared by tester"; posted.Content != want {
+		t.Errorf("posted content = %q, want %q", posted.Content, want)
 	}
-	if len(p.Original.Embeds) != len(r.Original.Embeds) || p.Original.Embeds[0].Description != r.Original.Embeds[0].Description {
-		t.Errorf("posted embeds = %+v, want the sources the clicker saw", p.Original.Embeds)
+	if len(posted.Embeds) != len(r.Original.Embeds) || posted.Embeds[0].Description != r.Original.Embeds[0].Description {
+		t.Errorf("posted embeds = %+v, want the sources the clicker saw", posted.Embeds)
 	}
 	noViolations(t, fake)
 }

@@ -23,6 +23,7 @@ const (
 	msgOldButton  = "That button no longer works. Please ask again with /ask."
 	msgOldCommand = "Dossier no longer has that command; try /ask, /sources or Find sources."
 	msgNoCitation = "There are no sources on that message to post."
+	msgShared     = "-# Shared with the channel."
 )
 
 func msgTooLong(n int) string {
@@ -172,8 +173,18 @@ func (b *Bot) onPost(i *discordgo.Interaction, data discordgo.MessageComponentIn
 		b.respond(i, text(msgNoCitation), true)
 		return
 	}
+	// The clicker's private copy loses its button before the post goes
+	// out, so a second click cannot share the sources twice.
+	private := reply{content: strings.TrimSpace(i.Message.Content + "\n" + msgShared), embeds: embeds}
+	err = b.initial(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: private.data(false)})
+	if err != nil {
+		b.fail("remove the Post to channel button", i, err)
+		return
+	}
 	content := fmt.Sprintf("Sources for %s — shared by %s", ref.link(i.GuildID), escape(oneLine(displayName(i))))
-	b.respond(i, reply{content: content, embeds: embeds}, false)
+	if _, err := b.session.FollowupMessageCreate(i, true, reply{content: content, embeds: embeds}.followup(false)); err != nil {
+		b.fail("post sources to the channel", i, err)
+	}
 }
 
 // citation copies the parts of an embed Dossier renders, so nothing else a

@@ -98,6 +98,9 @@ func (s *Scheduler) deliver(ctx context.Context, sub state.Subscription, date st
 		return err
 	}
 	s.cfg.Log.Info("daily digest posted", "channel", sub.ChannelID, "date", date, "messages", len(rec.Parts), "resumed", resume)
+	if s.cfg.Posted != nil {
+		s.cfg.Posted()
+	}
 	return nil
 }
 

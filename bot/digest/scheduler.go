@@ -46,6 +46,9 @@ type Config struct {
 	// Retention is how long questions, and digests other than each
 	// channel's latest, are kept; 0 keeps them for ever.
 	Retention time.Duration
+	// Posted, when set, is told of each digest posted in full, for
+	// metrics.
+	Posted func()
 }
 
 // Scheduler posts each subscribed channel's digest once a day at its

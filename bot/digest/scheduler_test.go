@@ -375,3 +375,27 @@ func TestPreviewStartsAtTheSubscription(t *testing.T) {
 		}
 	}
 }
+
+// TestPostedCountsEachDigestOnce: the metrics hook hears of a digest
+// posted, not of an empty day nor of a restart that finds it posted.
+func TestPostedCountsEachDigestOnce(t *testing.T) {
+	t.Parallel()
+	st := newStore(t)
+	nine := time.Date(2024, 4, 30, 9, 0, 0, 0, time.UTC)
+	subscribe(t, st, "c", "09:00", "UTC", nine.Add(-48*time.Hour))
+	clock := newFakeClock(nine)
+	d := newDiscord(clock)
+	posted := 0
+	start := func() *Scheduler {
+		return NewScheduler(Config{Store: st, Poster: d, Clock: clock, Posted: func() { posted++ }})
+	}
+	tick(t, start()) // nothing to say on the first day
+	logQuestions(t, st, nine.Add(time.Hour), "Who?")
+	clock.set(nine.Add(24 * time.Hour))
+	tick(t, start())
+	clock.set(nine.Add(26 * time.Hour))
+	tick(t, start()) // a restart the same day
+	if posted != 1 || d.posts == 0 {
+		t.Errorf("Posted told %d times for %d messages, want once", posted, d.posts)
+	}
+}

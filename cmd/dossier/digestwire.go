@@ -97,7 +97,7 @@ type digests struct {
 // openDigests opens the state store when this instance keeps the
 // digests: with a data folder, and DOSSIER_DIGEST on. Either way the
 // corpus is watched, so that the index follows it while serving.
-func openDigests(cfg serveConfig, src *sources, ix *index.Index, poster digest.Poster, log *slog.Logger) (*digests, error) {
+func openDigests(cfg serveConfig, src *sources, ix *index.Index, poster digest.Poster, posted func(), log *slog.Logger) (*digests, error) {
 	d := &digests{}
 	switch {
 	case src.data == "":
@@ -115,7 +115,7 @@ func openDigests(cfg serveConfig, src *sources, ix *index.Index, poster digest.P
 		}
 		d.store = st
 		d.scheduler = digest.NewScheduler(digest.Config{
-			Store: st, Index: ix, Poster: poster, Log: log, Retention: cfg.QuestionRetention,
+			Store: st, Index: ix, Poster: poster, Log: log, Retention: cfg.QuestionRetention, Posted: posted,
 		})
 	}
 	var fsys fs.FS = corpus.Builtin()

@@ -61,7 +61,7 @@ func serve(ctx context.Context, cfg serveConfig, publicKey ed25519.PublicKey, sr
 	indexOpen.Store(true)
 	tel.watchIndex(ix.Documents)
 
-	dg, err := openDigests(cfg, src, ix, bot.NewPoster(session), log)
+	dg, err := openDigests(cfg, src, ix, bot.NewPoster(session), tel.digestPosted, log)
 	if err != nil {
 		return err
 	}

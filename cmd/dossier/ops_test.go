@@ -173,6 +173,7 @@ func TestServeHealthReadinessAndMetrics(t *testing.T) {
 		"dossier_answer_duration_seconds_count":       1,
 		"dossier_documents_indexed":                   4,
 		"dossier_discord_rate_limit_waits_total":      0,
+		"dossier_digests_posted_total":                0,
 	} {
 		if got, ok := metric(text, sample); !ok || got != want {
 			t.Errorf("/metrics %s = %v (found %v), want %v", sample, got, ok, want)

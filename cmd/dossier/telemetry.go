@@ -20,6 +20,7 @@ type telemetry struct {
 	discordErrors *prometheus.CounterVec
 	rateLimits    prometheus.Counter
 	rateLimitWait prometheus.Counter
+	digests       prometheus.Counter
 }
 
 func newTelemetry() *telemetry {
@@ -46,13 +47,17 @@ func newTelemetry() *telemetry {
 			Name: "dossier_discord_rate_limit_wait_seconds_total",
 			Help: "Time requests to Discord spent waiting out rate limits.",
 		}),
+		digests: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "dossier_digests_posted_total",
+			Help: "Daily digests posted in full, each to one channel.",
+		}),
 	}
 	for _, o := range bot.Outcomes() {
 		// Present from the start, at 0, so rates and alerts need no
 		// special case for an outcome that has not happened yet.
 		t.questions.WithLabelValues(string(o))
 	}
-	t.reg.MustRegister(t.questions, t.latency, t.discordErrors, t.rateLimits, t.rateLimitWait,
+	t.reg.MustRegister(t.questions, t.latency, t.discordErrors, t.rateLimits, t.rateLimitWait, t.digests,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewBuildInfoCollector(),
@@ -80,6 +85,9 @@ func (t *telemetry) RateLimited(wait time.Duration) {
 	t.rateLimits.Inc()
 	t.rateLimitWait.Add(wait.Seconds())
 }
+
+// digestPosted counts a digest posted.
+func (t *telemetry) digestPosted() { t.digests.Inc() }
 
 // watchIndex exports the size of the index docs describes, read at each
 // scrape so that re-indexing shows.

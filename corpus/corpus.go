@@ -59,3 +59,16 @@ type FileError struct {
 
 func (e *FileError) Error() string { return e.Path + ": " + e.Err.Error() }
 func (e *FileError) Unwrap() error { return e.Err }
+
+// Len is the number of documents.
+func (c *Corpus) Len() int { return len(c.Documents) }
+
+// Each calls fn with every document in order and stops at its first error.
+func (c *Corpus) Each(fn func(*Document) error) error {
+	for i := range c.Documents {
+		if err := fn(&c.Documents[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -22,56 +21,23 @@ var (
 	errEmpty  = errors.New("no text left after removing page furniture")
 )
 
-// Load reads every .txt and .md document of fsys, plus synonyms.txt.
+// Load reads every .txt and .md document of fsys, plus synonyms.txt,
+// into memory; OpenFolder reads them one at a time instead.
 //
 // Documents are sorted by path. Hidden files and folders and files of other
 // types are ignored. Files that cannot be read or parsed land in
 // Corpus.Skipped; Load fails only when the folder itself cannot be walked.
 func Load(fsys fs.FS) (*Corpus, error) {
-	c := &Corpus{}
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == "." {
-				return err
-			}
-			c.Skipped = append(c.Skipped, FileError{Path: p, Err: err})
-			return nil
-		}
-		if p != "." && strings.HasPrefix(d.Name(), ".") {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() {
-			return nil
-		}
-		ext := strings.ToLower(path.Ext(p))
-		if p != synonymsFile && ext != ".txt" && ext != ".md" {
-			return nil
-		}
-		raw, err := readFile(fsys, p, d)
-		if err != nil {
-			c.Skipped = append(c.Skipped, FileError{Path: p, Err: err})
-			return nil
-		}
-		if p == synonymsFile {
-			c.addSynonyms(raw)
-			return nil
-		}
-		doc, err := Parse(p, raw)
-		if err != nil {
-			c.Skipped = append(c.Skipped, FileError{Path: p, Err: err})
-			return nil
-		}
-		c.Documents = append(c.Documents, doc)
+	f, err := OpenFolder(fsys)
+	if err != nil {
+		return nil, err
+	}
+	c := &Corpus{Synonyms: f.Synonyms}
+	f.Each(func(d *Document) error {
+		c.Documents = append(c.Documents, *d)
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("walk corpus folder: %w", err)
-	}
-	sort.Slice(c.Documents, func(i, j int) bool { return c.Documents[i].Path < c.Documents[j].Path })
-	uniqueIDs(c.Documents)
+	c.Skipped = f.Skipped
 	return c, nil
 }
 
@@ -179,32 +145,6 @@ func slug(p string) string {
 		return "doc"
 	}
 	return b.String()
-}
-
-// uniqueIDs suffixes the IDs of documents, sorted by path, whose slug an
-// earlier path already took. Suffixes avoid every natural slug, so adding
-// a file never renames another whose slug is unique.
-func uniqueIDs(docs []Document) {
-	taken := map[string]bool{}
-	for _, d := range docs {
-		taken[d.ID] = true
-	}
-	first := map[string]bool{}
-	for i := range docs {
-		id := docs[i].ID
-		if !first[id] {
-			first[id] = true
-			continue
-		}
-		for n := 2; ; n++ {
-			alt := id + "-" + strconv.Itoa(n)
-			if !taken[alt] {
-				taken[alt] = true
-				docs[i].setID(alt)
-				break
-			}
-		}
-	}
 }
 
 func (d *Document) setID(id string) {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/dossier-bot/dossier/corpus"
+	"github.com/dossier-bot/dossier/index"
 )
 
 const benchAbout = `Measures Dossier at one scale: index build time and passages per second,
@@ -78,15 +79,21 @@ func runBench(ctx context.Context, args []string, loadEnv envLoader, sio stdio) 
 		return err
 	}
 	pool := sentencePool(c)
-	if *synth > 0 && !*queryOnly {
-		c = synthesize(pool, *synth, synthSeed)
-		rep.Corpus = fmt.Sprintf("synthetic %d from %s", *synth, rep.Corpus)
-	}
-	qs := questions(pool, *nq, synthSeed)
+	var build index.Source = c
+	synonyms := c.Synonyms
 	rep.Documents = len(c.Documents)
 	for _, d := range c.Documents {
 		rep.Passages += len(d.Passages)
 	}
+	if *synth > 0 && !*queryOnly {
+		build, synonyms = synthesize(pool, *synth, synthSeed), nil
+		rep.Corpus = fmt.Sprintf("synthetic %d from %s", *synth, rep.Corpus)
+		rep.Documents, rep.Passages = build.Len(), *synth
+	}
+	qs := questions(pool, *nq, synthSeed)
+	// Past the pool, the corpus is needed only when it is what gets
+	// indexed: a synthetic build must not hold it.
+	c = nil
 
 	dir := src.data
 	if *queryOnly && dir == "" {
@@ -109,7 +116,7 @@ func runBench(ctx context.Context, args []string, loadEnv envLoader, sio stdio) 
 	}
 	bar := newProgress(sio.errOut, "indexing")
 	start := time.Now()
-	_, err = ix.Sync(ctx, c, bar.update)
+	_, err = ix.SyncFrom(ctx, build, synonyms, bar.update)
 	bar.finish()
 	rep.Build = time.Since(start)
 	if cerr := ix.Close(); err == nil {
@@ -119,7 +126,7 @@ func runBench(ctx context.Context, args []string, loadEnv envLoader, sio stdio) 
 		return fmt.Errorf("bench: build index: %w", err)
 	}
 	rep.BuildPeakRSS = peakRSS()
-	c = nil // let the corpus go before measuring the answering side
+	build = nil // let the corpus go before measuring the answering side
 	if rep.IndexBytes, err = dirSize(dir); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}

@@ -33,11 +33,14 @@ func TestSynthesizeIsDeterministic(t *testing.T) {
 		t.Fatal(err)
 	}
 	pool := sentencePool(c)
-	a, b := synthesize(pool, 53, 7), synthesize(pool, 53, 7)
+	a, b := synthDocs(t, synthesize(pool, 53, 7)), synthDocs(t, synthesize(pool, 53, 7))
+	if got, want := len(a), synthesize(pool, 53, 7).Len(); got != want {
+		t.Errorf("synthesize(53) made %d documents, Len() = %d", got, want)
+	}
 	var n int
-	for i, d := range a.Documents {
+	for i, d := range a {
 		n += len(d.Passages)
-		if d.Hash != b.Documents[i].Hash {
+		if d.Hash != b[i].Hash {
 			t.Fatalf("synthesize: document %d differs between runs", i)
 		}
 		for _, p := range d.Passages {
@@ -50,7 +53,7 @@ func TestSynthesizeIsDeterministic(t *testing.T) {
 	if n != 53 {
 		t.Errorf("synthesize(53) made %d passages, want 53", n)
 	}
-	if c2 := synthesize(pool, 53, 8); c2.Documents[0].Hash == a.Documents[0].Hash {
+	if c2 := synthDocs(t, synthesize(pool, 53, 8)); c2[0].Hash == a[0].Hash {
 		t.Errorf("synthesize with another seed made the same first document")
 	}
 	qs := questions(pool, 50, 1)
@@ -62,4 +65,16 @@ func TestSynthesizeIsDeterministic(t *testing.T) {
 			t.Errorf("question %q has %d words, want 5-12", q, w)
 		}
 	}
+}
+
+func synthDocs(tb testing.TB, s synthetic) []corpus.Document {
+	tb.Helper()
+	var docs []corpus.Document
+	if err := s.Each(func(d *corpus.Document) error {
+		docs = append(docs, *d)
+		return nil
+	}); err != nil {
+		tb.Fatalf("synthetic Each() = %v", err)
+	}
+	return docs
 }

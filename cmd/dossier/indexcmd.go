@@ -35,7 +35,7 @@ func runIndex(ctx context.Context, args []string, loadEnv envLoader, sio stdio) 
 	if err := checkData(src); err != nil {
 		return err
 	}
-	c, err := loadCorpus(src, sio.errOut)
+	c, err := openCorpus(src)
 	if err != nil {
 		return err
 	}
@@ -44,8 +44,9 @@ func runIndex(ctx context.Context, args []string, loadEnv envLoader, sio stdio) 
 		return err
 	}
 	bar := newProgress(sio.errOut, "indexing")
-	ch, err := ix.Sync(ctx, c, bar.update)
+	ch, err := ix.SyncFrom(ctx, c, c.Synonyms, bar.update)
 	bar.finish()
+	warnSkipped(sio.errOut, c.Skipped)
 	if cerr := ix.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close index %q: %w", indexDir(src.data), cerr)
 	}

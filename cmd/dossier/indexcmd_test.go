@@ -126,6 +126,34 @@ func TestIndexRefusesEmptyCorpus(t *testing.T) {
 	}
 }
 
+// The folder is read one document at a time, so that every file is
+// unreadable is known only at the end: nothing may be removed by then.
+func TestIndexKeepsEverythingWhenNoFileIsReadable(t *testing.T) {
+	t.Parallel()
+	cfg := Config{Corpus: builtinCopy(t), Data: filepath.Join(t.TempDir(), "data")}
+	mustDossier(t, cfg, "", "index")
+	files, err := filepath.Glob(filepath.Join(cfg.Corpus, "*.md"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("glob corpus = %v, %v", files, err)
+	}
+	for _, f := range files {
+		if err := os.WriteFile(f, []byte("bin\x00ary"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, stderr, err := dossier(t, cfg, "", "index")
+	if err == nil || !strings.Contains(err.Error(), "has no readable .md or .txt documents") {
+		t.Errorf("index of a folder of broken files = %v, want a refusal", err)
+	}
+	if !strings.Contains(stderr, "warning: skipped") {
+		t.Errorf("index did not warn about the broken files:\n%s", stderr)
+	}
+	stdout, _ := mustDossier(t, cfg, "", "ask", "--json", delegationQ)
+	if a := decodeAnswers(t, stdout, defaultK); len(a) != 1 || !a[0].Answered || !mentionsYun(a[0].Results[0].Passage) {
+		t.Errorf("ask after a refused index = %+v, want the old index to answer", a)
+	}
+}
+
 func TestLockedIndex(t *testing.T) {
 	t.Parallel()
 	cfg := Config{Corpus: "testdata/corpus", Data: t.TempDir()}

@@ -17,35 +17,89 @@ import (
 // indexDir is where the on-disk index lives inside the data folder.
 func indexDir(data string) string { return filepath.Join(data, "index") }
 
-// loadCorpus reads the corpus folder, or the built-in corpus when none is
-// set, and warns about every file it had to skip.
+// corpusFS is the corpus folder, or the built-in corpus when none is set,
+// and its name for people.
+func corpusFS(src *sources) (fs.FS, string, error) {
+	if src.corpus == "" {
+		return corpus.Builtin(), "the built-in corpus", nil
+	}
+	info, err := os.Stat(src.corpus)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, "", fmt.Errorf("corpus folder %q (from %s) does not exist", src.corpus, src.corpusFrom)
+	case err != nil:
+		return nil, "", fmt.Errorf("corpus folder %q (from %s): %w", src.corpus, src.corpusFrom, err)
+	case !info.IsDir():
+		return nil, "", fmt.Errorf("corpus %q (from %s) is not a folder", src.corpus, src.corpusFrom)
+	}
+	return os.DirFS(src.corpus), fmt.Sprintf("corpus folder %q", src.corpus), nil
+}
+
+// loadCorpus reads the corpus into memory and warns about every file it
+// had to skip.
 func loadCorpus(src *sources, stderr io.Writer) (*corpus.Corpus, error) {
-	fsys, name := corpus.Builtin(), "the built-in corpus"
-	if src.corpus != "" {
-		info, err := os.Stat(src.corpus)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			return nil, fmt.Errorf("corpus folder %q (from %s) does not exist", src.corpus, src.corpusFrom)
-		case err != nil:
-			return nil, fmt.Errorf("corpus folder %q (from %s): %w", src.corpus, src.corpusFrom, err)
-		case !info.IsDir():
-			return nil, fmt.Errorf("corpus %q (from %s) is not a folder", src.corpus, src.corpusFrom)
-		}
-		fsys, name = os.DirFS(src.corpus), fmt.Sprintf("corpus folder %q", src.corpus)
+	fsys, name, err := corpusFS(src)
+	if err != nil {
+		return nil, err
 	}
 	c, err := corpus.Load(fsys)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", name, err)
 	}
-	for _, skipped := range c.Skipped {
-		fmt.Fprintf(stderr, "dossier: warning: skipped %s: %v\n", skipped.Path, skipped.Err)
-	}
+	warnSkipped(stderr, c.Skipped)
 	if len(c.Documents) == 0 {
-		// Syncing an empty corpus would empty the index: far more likely a
-		// wrong folder than a wish.
-		return nil, fmt.Errorf("%s has no readable .md or .txt documents", name)
+		return nil, noDocuments(name)
 	}
 	return c, nil
+}
+
+func warnSkipped(stderr io.Writer, skipped []corpus.FileError) {
+	for _, s := range skipped {
+		fmt.Fprintf(stderr, "dossier: warning: skipped %s: %v\n", s.Path, s.Err)
+	}
+}
+
+// noDocuments refuses a corpus with nothing to index: syncing it would
+// empty the index, far more likely a wrong folder than a wish.
+func noDocuments(name string) error {
+	return fmt.Errorf("%s has no readable .md or .txt documents", name)
+}
+
+// streamedCorpus is a corpus folder read one document at a time, for
+// indexing corpora larger than memory. Its Each fails at the end when no
+// document could be read, so that the sync is abandoned before it removes
+// anything.
+type streamedCorpus struct {
+	*corpus.Folder
+	name string
+}
+
+// openCorpus lists the corpus folder without reading its documents.
+func openCorpus(src *sources) (streamedCorpus, error) {
+	fsys, name, err := corpusFS(src)
+	if err != nil {
+		return streamedCorpus{}, err
+	}
+	f, err := corpus.OpenFolder(fsys)
+	if err != nil {
+		return streamedCorpus{}, fmt.Errorf("load %s: %w", name, err)
+	}
+	if f.Len() == 0 {
+		return streamedCorpus{}, noDocuments(name)
+	}
+	return streamedCorpus{Folder: f, name: name}, nil
+}
+
+func (s streamedCorpus) Each(fn func(*corpus.Document) error) error {
+	n := 0
+	err := s.Folder.Each(func(d *corpus.Document) error {
+		n++
+		return fn(d)
+	})
+	if err == nil && n == 0 {
+		return noDocuments(s.name)
+	}
+	return err
 }
 
 // checkData fails when the data folder is there but is not a folder; one

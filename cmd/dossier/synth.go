@@ -34,46 +34,67 @@ func sentencePool(c *corpus.Corpus) []string {
 	return pool
 }
 
-// synthesize makes a corpus of n passages from the sentences in pool,
-// the same for the same pool, n and seed. Document text is left empty:
-// the index reads passages only, and at half a million passages the
-// duplicate would double the generator's memory.
-func synthesize(pool []string, n int, seed uint64) *corpus.Corpus {
-	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	c := &corpus.Corpus{}
-	for len(c.Documents)*synthPassagesPerDoc < n {
-		i := len(c.Documents)
-		id := fmt.Sprintf("synth-%07d", i)
-		title := strings.Join(firstWords(pool[rng.IntN(len(pool))], 8), " ")
-		d := corpus.Document{ID: id, Path: id + ".txt", Title: title, Publisher: "Synthetic"}
-		h := sha256.New()
-		offset := 0
-		for j := 0; j < synthPassagesPerDoc && i*synthPassagesPerDoc+j < n; j++ {
-			var b strings.Builder
-			words := 0
-			for words < synthMinWords {
-				s := pool[rng.IntN(len(pool))]
-				if w := len(strings.Fields(s)); words > 0 && words+w > synthMaxWords {
-					continue
-				}
-				if b.Len() > 0 {
-					b.WriteByte(' ')
-				}
-				b.WriteString(s)
-				words += len(strings.Fields(s))
-			}
-			text := b.String()
-			h.Write([]byte(text))
-			d.Passages = append(d.Passages, corpus.Passage{
-				ID: fmt.Sprintf("%s#%d", id, j), DocID: id, Ordinal: j, Text: text,
-				Start: offset, End: offset + len(text),
-			})
-			offset += len(text) + 2
+// synthetic is a corpus of n passages made from the sentences in pool,
+// the same for the same pool, n and seed. Each document is made as Each
+// reaches it and dropped after, so half a million passages are indexed
+// without being held; document text is left empty, as the index reads
+// passages only.
+type synthetic struct {
+	pool []string
+	n    int
+	seed uint64
+}
+
+func synthesize(pool []string, n int, seed uint64) synthetic {
+	return synthetic{pool: pool, n: n, seed: seed}
+}
+
+// Len is the number of documents.
+func (s synthetic) Len() int { return (s.n + synthPassagesPerDoc - 1) / synthPassagesPerDoc }
+
+// Each makes every document in turn and passes it to fn.
+func (s synthetic) Each(fn func(*corpus.Document) error) error {
+	rng := rand.New(rand.NewPCG(s.seed, s.seed^0x9e3779b97f4a7c15))
+	for i := range s.Len() {
+		d := s.document(rng, i)
+		if err := fn(&d); err != nil {
+			return err
 		}
-		d.Hash = hex.EncodeToString(h.Sum(nil))
-		c.Documents = append(c.Documents, d)
 	}
-	return c
+	return nil
+}
+
+func (s synthetic) document(rng *rand.Rand, i int) corpus.Document {
+	pool := s.pool
+	id := fmt.Sprintf("synth-%07d", i)
+	title := strings.Join(firstWords(pool[rng.IntN(len(pool))], 8), " ")
+	d := corpus.Document{ID: id, Path: id + ".txt", Title: title, Publisher: "Synthetic"}
+	h := sha256.New()
+	offset := 0
+	for j := 0; j < synthPassagesPerDoc && i*synthPassagesPerDoc+j < s.n; j++ {
+		var b strings.Builder
+		words := 0
+		for words < synthMinWords {
+			sentence := pool[rng.IntN(len(pool))]
+			if w := len(strings.Fields(sentence)); words > 0 && words+w > synthMaxWords {
+				continue
+			}
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(sentence)
+			words += len(strings.Fields(sentence))
+		}
+		text := b.String()
+		h.Write([]byte(text))
+		d.Passages = append(d.Passages, corpus.Passage{
+			ID: corpus.PassageID(id, j), DocID: id, Ordinal: j, Text: text,
+			Start: offset, End: offset + len(text),
+		})
+		offset += len(text) + 2
+	}
+	d.Hash = hex.EncodeToString(h.Sum(nil))
+	return d
 }
 
 // questions draws n typical questions of 5 to 12 consecutive words from

@@ -1,0 +1,136 @@
+package corpus
+
+import (
+	"fmt"
+	"io/fs"
+	"maps"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Folder is a corpus folder that has been listed but whose documents are
+// read and parsed only as Each reaches them, so a corpus larger than
+// memory can be indexed.
+type Folder struct {
+	// Synonyms are the groups of the folder's synonyms.txt, read by
+	// OpenFolder.
+	Synonyms [][]string
+	// Skipped lists the files that could not be read or parsed; Each adds
+	// those it meets.
+	Skipped []FileError
+
+	fsys   fs.FS
+	files  []listed // sorted by path
+	listed []FileError
+	// natural holds every document's ID before clashes are settled, so a
+	// suffix given to a clashing ID never takes another file's.
+	natural map[string]bool
+}
+
+type listed struct {
+	path string
+	d    fs.DirEntry
+}
+
+// OpenFolder lists the .txt and .md documents of fsys and reads its
+// synonyms.txt. Hidden files and folders and files of other types are
+// ignored. It fails only when the folder itself cannot be walked.
+func OpenFolder(fsys fs.FS) (*Folder, error) {
+	f := &Folder{fsys: fsys, natural: map[string]bool{}}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == "." {
+				return err
+			}
+			f.listed = append(f.listed, FileError{Path: p, Err: err})
+			return nil
+		}
+		if p != "." && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		if p == synonymsFile {
+			f.readSynonyms(p, d)
+			return nil
+		}
+		if ext := strings.ToLower(path.Ext(p)); ext != ".txt" && ext != ".md" {
+			return nil
+		}
+		f.files = append(f.files, listed{path: p, d: d})
+		f.natural[slug(p)] = true
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("walk corpus folder: %w", err)
+	}
+	slices.SortFunc(f.files, func(a, b listed) int { return strings.Compare(a.path, b.path) })
+	f.Skipped = slices.Clone(f.listed)
+	return f, nil
+}
+
+func (f *Folder) readSynonyms(p string, d fs.DirEntry) {
+	raw, err := readFile(f.fsys, p, d)
+	if err == nil {
+		err = checkText(raw)
+	}
+	if err != nil {
+		f.listed = append(f.listed, FileError{Path: p, Err: err})
+		return
+	}
+	groups, errs := parseSynonyms(string(raw))
+	f.Synonyms = append(f.Synonyms, groups...)
+	for _, err := range errs {
+		f.listed = append(f.listed, FileError{Path: p, Err: err})
+	}
+}
+
+// Len is the number of documents listed; Each yields fewer when some
+// cannot be read or parsed.
+func (f *Folder) Len() int { return len(f.files) }
+
+// Each reads, parses and passes to fn every document in path order,
+// stopping at fn's first error. A file that cannot be read or parsed is
+// added to Skipped and passed over. A document whose ID an earlier one
+// took is given a numbered suffix that no other file's ID has, so adding
+// a file never renames another whose ID is unique.
+func (f *Folder) Each(fn func(*Document) error) error {
+	f.Skipped = slices.Clone(f.listed)
+	first := map[string]bool{}
+	taken := maps.Clone(f.natural)
+	for _, l := range f.files {
+		raw, err := readFile(f.fsys, l.path, l.d)
+		var doc Document
+		if err == nil {
+			doc, err = Parse(l.path, raw)
+		}
+		if err != nil {
+			f.Skipped = append(f.Skipped, FileError{Path: l.path, Err: err})
+			continue
+		}
+		if first[doc.ID] {
+			doc.setID(unusedID(taken, doc.ID))
+		}
+		first[doc.ID] = true
+		if err := fn(&doc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func unusedID(taken map[string]bool, id string) string {
+	for n := 2; ; n++ {
+		alt := id + "-" + strconv.Itoa(n)
+		if !taken[alt] {
+			taken[alt] = true
+			return alt
+		}
+	}
+}

@@ -15,12 +15,25 @@ import (
 )
 
 // postPermissions are what the bot needs in a channel to post a digest.
-var postPermissions = []struct {
-	bit  int64
-	name string
-}{
-	{discordgo.PermissionViewChannel, "View Channel"},
-	{discordgo.PermissionSendMessages, "Send Messages"},
+const postPermissions int64 = discordgo.PermissionViewChannel | discordgo.PermissionSendMessages
+
+// lacking names the permissions of need that perms does not have, for
+// telling people what to grant.
+func lacking(perms, need int64) []string {
+	var names []string
+	for _, p := range []struct {
+		bit  int64
+		name string
+	}{
+		{discordgo.PermissionViewChannel, "View Channel"},
+		{discordgo.PermissionSendMessages, "Send Messages"},
+		{discordgo.PermissionManageChannels, "Manage Channels"},
+	} {
+		if need&p.bit != 0 && perms&p.bit == 0 {
+			names = append(names, p.name)
+		}
+	}
+	return names
 }
 
 // msgNotAChannel answers a channel option that names no channel.
@@ -88,12 +101,7 @@ func (b *Bot) checkPostable(ctx context.Context, i *discordgo.Interaction, chann
 		b.log.Error("check the bot's permissions", "channel", channelID, "interaction", i.ID, "err", b.redact(err))
 		return "Sorry, Dossier could not check whether it may post in " + channelMention(channelID) + ". Please try again."
 	}
-	var missing []string
-	for _, p := range postPermissions {
-		if perms&p.bit == 0 {
-			missing = append(missing, p.name)
-		}
-	}
+	missing := lacking(perms, postPermissions)
 	if len(missing) == 0 {
 		return ""
 	}

@@ -11,23 +11,25 @@ import (
 // commonZones are the IANA time zones /digest subscribe suggests: one
 // or two per populous or common offset, so that most teams find theirs by
 // typing a few letters of a nearby city. Any other IANA name works too.
-var commonZones = [...]string{
-	"UTC",
-	"America/Anchorage", "America/Argentina/Buenos_Aires", "America/Bogota", "America/Chicago",
-	"America/Denver", "America/Halifax", "America/Los_Angeles", "America/Mexico_City",
-	"America/New_York", "America/Phoenix", "America/Santiago", "America/Sao_Paulo",
-	"America/St_Johns", "America/Toronto", "America/Vancouver",
-	"Africa/Cairo", "Africa/Johannesburg", "Africa/Lagos", "Africa/Nairobi",
-	"Asia/Bangkok", "Asia/Dhaka", "Asia/Dubai", "Asia/Hong_Kong", "Asia/Jakarta",
-	"Asia/Jerusalem", "Asia/Karachi", "Asia/Kathmandu", "Asia/Kolkata", "Asia/Manila",
-	"Asia/Seoul", "Asia/Shanghai", "Asia/Singapore", "Asia/Taipei", "Asia/Tehran", "Asia/Tokyo",
-	"Atlantic/Reykjavik",
-	"Australia/Adelaide", "Australia/Brisbane", "Australia/Perth", "Australia/Sydney",
-	"Europe/Amsterdam", "Europe/Athens", "Europe/Berlin", "Europe/Dublin", "Europe/Helsinki",
-	"Europe/Istanbul", "Europe/Kyiv", "Europe/Lisbon", "Europe/London", "Europe/Madrid",
-	"Europe/Moscow", "Europe/Paris", "Europe/Rome", "Europe/Stockholm", "Europe/Warsaw",
-	"Europe/Zurich",
-	"Pacific/Auckland", "Pacific/Honolulu",
+func commonZones() []string {
+	return []string{
+		"UTC",
+		"America/Anchorage", "America/Argentina/Buenos_Aires", "America/Bogota", "America/Chicago",
+		"America/Denver", "America/Halifax", "America/Los_Angeles", "America/Mexico_City",
+		"America/New_York", "America/Phoenix", "America/Santiago", "America/Sao_Paulo",
+		"America/St_Johns", "America/Toronto", "America/Vancouver",
+		"Africa/Cairo", "Africa/Johannesburg", "Africa/Lagos", "Africa/Nairobi",
+		"Asia/Bangkok", "Asia/Dhaka", "Asia/Dubai", "Asia/Hong_Kong", "Asia/Jakarta",
+		"Asia/Jerusalem", "Asia/Karachi", "Asia/Kathmandu", "Asia/Kolkata", "Asia/Manila",
+		"Asia/Seoul", "Asia/Shanghai", "Asia/Singapore", "Asia/Taipei", "Asia/Tehran", "Asia/Tokyo",
+		"Atlantic/Reykjavik",
+		"Australia/Adelaide", "Australia/Brisbane", "Australia/Perth", "Australia/Sydney",
+		"Europe/Amsterdam", "Europe/Athens", "Europe/Berlin", "Europe/Dublin", "Europe/Helsinki",
+		"Europe/Istanbul", "Europe/Kyiv", "Europe/Lisbon", "Europe/London", "Europe/Madrid",
+		"Europe/Moscow", "Europe/Paris", "Europe/Rome", "Europe/Stockholm", "Europe/Warsaw",
+		"Europe/Zurich",
+		"Pacific/Auckland", "Pacific/Honolulu",
+	}
 }
 
 // zoneChoices offers the common zones containing what was typed (spaces
@@ -45,7 +47,7 @@ func zoneChoices(typed string) []*discordgo.ApplicationCommandOptionChoice {
 	if own != "" {
 		first = append(first, own)
 	}
-	for _, z := range commonZones {
+	for _, z := range commonZones() {
 		lz := strings.ToLower(z)
 		switch {
 		case z == own:

@@ -33,7 +33,9 @@ type storedMessage struct {
 }
 
 // messageKeys are the request fields that become part of a message.
-var messageKeys = []string{"content", "embeds", "components", "flags", "tts", "attachments", "sticker_ids", "poll", "message_reference"}
+func messageKeys() []string {
+	return []string{"content", "embeds", "components", "flags", "tts", "attachments", "sticker_ids", "poll", "message_reference"}
+}
 
 func (m *storedMessage) ephemeral() bool {
 	return m.wire().Flags&discordgo.MessageFlagsEphemeral != 0
@@ -91,7 +93,7 @@ func (s *Server) storeMessageLocked(channelID string, typ discordgo.MessageType,
 func (m *storedMessage) apply(body json.RawMessage) {
 	var req map[string]json.RawMessage
 	json.Unmarshal(body, &req)
-	for _, k := range messageKeys {
+	for _, k := range messageKeys() {
 		v, ok := req[k]
 		if !ok {
 			continue

@@ -8,13 +8,22 @@ import (
 	"github.com/bwmarrin/discordgo"
 )
 
-// allowedCallbacks lists the callback types Discord accepts per interaction type.
-var allowedCallbacks = map[discordgo.InteractionType][]discordgo.InteractionResponseType{
-	discordgo.InteractionPing:                           {discordgo.InteractionResponsePong},
-	discordgo.InteractionApplicationCommand:             {4, 5, 9},
-	discordgo.InteractionMessageComponent:               {4, 5, 6, 7, 9},
-	discordgo.InteractionApplicationCommandAutocomplete: {8},
-	discordgo.InteractionModalSubmit:                    {4, 5, 6, 7},
+// allowedCallbacks lists the callback types Discord accepts for an
+// interaction type.
+func allowedCallbacks(t discordgo.InteractionType) []discordgo.InteractionResponseType {
+	switch t {
+	case discordgo.InteractionPing:
+		return []discordgo.InteractionResponseType{discordgo.InteractionResponsePong}
+	case discordgo.InteractionApplicationCommand:
+		return []discordgo.InteractionResponseType{4, 5, 9}
+	case discordgo.InteractionMessageComponent:
+		return []discordgo.InteractionResponseType{4, 5, 6, 7, 9}
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		return []discordgo.InteractionResponseType{8}
+	case discordgo.InteractionModalSubmit:
+		return []discordgo.InteractionResponseType{4, 5, 6, 7}
+	}
+	return nil
 }
 
 // postCallback answers POST /interactions/{id}/{token}/callback, the initial
@@ -62,7 +71,7 @@ func (s *Server) postCallback(w http.ResponseWriter, r *restRequest) {
 		}
 	}
 	allowed := false
-	for _, t := range allowedCallbacks[in.Type] {
+	for _, t := range allowedCallbacks(in.Type) {
 		allowed = allowed || t == cb.Type
 	}
 	if !allowed {

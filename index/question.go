@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/mapping"
 )
 
@@ -48,7 +47,7 @@ type token struct {
 }
 
 func newAnalyzer() analysis.Analyzer {
-	return newMapping().(*mapping.IndexMappingImpl).AnalyzerNamed(en.AnalyzerName)
+	return newMapping().(*mapping.IndexMappingImpl).AnalyzerNamed(analyzerName)
 }
 
 func analyze(a analysis.Analyzer, text string) []token {

@@ -25,6 +25,9 @@ type Interaction struct {
 	*discordgo.Interaction
 
 	s *Server
+	// wire is the interaction as dispatched or posted: Interaction with
+	// what discordgo cannot express, such as resolved channel permissions.
+	wire json.RawMessage
 	// Guarded by s.mu.
 	created     time.Time
 	delivered   time.Time // zero until written to a bot's connection
@@ -92,7 +95,7 @@ func (s *Server) Interact(tb testing.TB, in *discordgo.Interaction) *Interaction
 	it := s.newInteractionLocked(in)
 	s.mu.Unlock()
 
-	s.dispatch(sess, "INTERACTION_CREATE", it.Interaction, func() {
+	s.dispatch(sess, "INTERACTION_CREATE", it.wire, func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		it.delivered = s.nowLocked()
@@ -106,6 +109,7 @@ func (s *Server) Interact(tb testing.TB, in *discordgo.Interaction) *Interaction
 func (s *Server) newInteractionLocked(in *discordgo.Interaction) *Interaction {
 	cp := *in
 	s.fillLocked(&cp)
+	s.resolveLocked(&cp)
 	it := &Interaction{Interaction: &cp, s: s, created: s.nowLocked()}
 	if cp.Message != nil {
 		m := *cp.Message // the caller's message is not ours to change
@@ -120,6 +124,11 @@ func (s *Server) newInteractionLocked(in *discordgo.Interaction) *Interaction {
 			cp.Message.ID = it.source.id
 		}
 	}
+	wire, err := s.wireLocked(&cp)
+	if err != nil {
+		panic("discordtest: marshal the interaction: " + err.Error())
+	}
+	it.wire = wire
 	s.interactions[cp.ID] = it
 	s.byToken[cp.Token] = it
 	return it

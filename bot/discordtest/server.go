@@ -36,7 +36,11 @@
 // The bot's gateway session is told of both (CHANNEL_UPDATE,
 // CHANNEL_DELETE), interactions carry the bot's permissions in their
 // channel (app_permissions), and the channel endpoints answer as Discord
-// does: Unknown Channel, Missing Access, Missing Permissions. A channel's
+// does: Unknown Channel, Missing Access, Missing Permissions. Interactions
+// also carry the member's permissions, as Discord computes them, in their
+// channel (member.permissions) and in each channel an option names
+// (resolved.channels[id].permissions); Server.SetMemberPermissions sets
+// them per member and channel. A channel's
 // history pages as Discord's does, newest first; a message sent with a
 // nonce and enforce_nonce is not created twice within a few minutes.
 //
@@ -95,6 +99,7 @@ type Server struct {
 
 	channels     map[string]*discordgo.Channel
 	channelOrder []string
+	memberPerms  map[memberChannel]int64
 	messages     map[string]*storedMessage // by message ID
 	messageOrder []*storedMessage
 	commands     map[string][]*discordgo.ApplicationCommand
@@ -134,6 +139,7 @@ func NewServer(tb testing.TB) *Server {
 		changed:      make(chan struct{}),
 		ackDeadline:  discordgo.InteractionDeadline,
 		channels:     make(map[string]*discordgo.Channel),
+		memberPerms:  make(map[memberChannel]int64),
 		messages:     make(map[string]*storedMessage),
 		commands:     make(map[string][]*discordgo.ApplicationCommand),
 		interactions: make(map[string]*Interaction),

@@ -35,8 +35,9 @@ const msgNoDigests = "Daily digests are not set up on this Dossier: they need a 
 // maxPreviewMessages bounds the messages of one /digest preview.
 const maxPreviewMessages = 5
 
-// onDigestCommand answers /digest and /watch.
-func (b *Bot) onDigestCommand(ctx context.Context, i *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData) {
+// onDigestCommand answers /digest and /watch; raw is the interaction as
+// Discord sent it, for what discordgo does not decode.
+func (b *Bot) onDigestCommand(ctx context.Context, i *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData, raw []byte) {
 	if b.opts.Digests == nil {
 		b.respond(i, text(b.opts.NoDigests), true)
 		return
@@ -48,9 +49,9 @@ func (b *Bot) onDigestCommand(ctx context.Context, i *discordgo.Interaction, dat
 	name, opts := subcommand(data)
 	switch data.Name + " " + name {
 	case cmdDigest + " " + subSubscribe:
-		b.onSubscribe(ctx, i, opts)
+		b.onSubscribe(ctx, i, opts, resolvedPermissions(raw))
 	case cmdDigest + " " + subUnsubscribe:
-		b.onUnsubscribe(i, opts)
+		b.onUnsubscribe(i, opts, resolvedPermissions(raw))
 	case cmdDigest + " " + subStatus:
 		b.onStatus(i)
 	case cmdDigest + " " + subPreview:

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"encoding/json"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -272,6 +273,112 @@ func TestDigestSubscribeRefusesWhatIsNotThisServersChannel(t *testing.T) {
 	}
 	if subs, err := w.store.Subscriptions(); err != nil || len(subs) != 0 {
 		t.Errorf("Subscriptions() = %+v, %v; want none", subs, err)
+	}
+	noViolations(t, w.fake)
+}
+
+// Discord checks /digest's Manage Channels where it is used; a channel it
+// names is checked by the bot, from the member's permissions there as
+// Discord resolved them, before the bot's own.
+func TestDigestNamingAnotherChannelNeedsManageChannelsThere(t *testing.T) {
+	t.Parallel()
+	const (
+		view   = discordgo.PermissionViewChannel
+		send   = discordgo.PermissionSendMessages
+		manage = discordgo.PermissionManageChannels
+	)
+	w := newDigestWorld(t)
+	other := w.fake.AddChannel("announcements")
+	subscribed := func() bool {
+		t.Helper()
+		_, found, err := w.store.Subscription(other)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return found
+	}
+	steps := []struct {
+		name       string
+		perms      int64 // the member's in the other channel
+		denyBot    int64
+		sub        string
+		want       string
+		wantStored bool
+	}{
+		{"subscribe without Manage Channels there", view | send, 0, "subscribe", "you need Manage Channels there", false},
+		{"subscribe without View Channel there", manage, 0, "subscribe", "you need View Channel there", false},
+		{"subscribe, the bot unable to post", view | manage, send, "subscribe", "lacks Send Messages", false},
+		{"subscribe with Manage Channels there", view | manage, 0, "subscribe", "daily digest is on for <#" + other + ">", true},
+		{"unsubscribe without Manage Channels there", view | send, 0, "unsubscribe", "you need Manage Channels there", true},
+		{"unsubscribe with Manage Channels there", view | manage, 0, "unsubscribe", "daily digest is off for <#" + other + ">", false},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			w.fake.SetMemberPermissions(w.fake.UserID(), other, s.perms)
+			w.fake.DenyBot(other, s.denyBot)
+			got := reply(w.do(t, digestCommand("digest", s.sub, discordtest.ChannelOption("channel", other))))
+			if !strings.Contains(got, s.want) {
+				t.Errorf("/digest %s channel:announcements replied %q, want %q", s.sub, got, s.want)
+			}
+			if subscribed() != s.wantStored {
+				t.Errorf("announcements subscribed = %v after %s, want %v", !s.wantStored, s.name, s.wantStored)
+			}
+		})
+	}
+	// In its own channel, Discord's check is the one that counts.
+	w.fake.SetMemberPermissions(w.fake.UserID(), other, view|send)
+	if got := reply(w.do(t, inChannel(digestCommand("digest", "subscribe"), other))); !strings.Contains(got, "daily digest is on") {
+		t.Errorf("/digest subscribe in announcements itself replied %q, want it on", got)
+	}
+	noViolations(t, w.fake)
+}
+
+func TestDigestRefusalOverTheInteractionsEndpoint(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.NewServer(t)
+	ix := builtinIndex(t)
+	store, err := state.Open(filepath.Join(t.TempDir(), state.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	sched := digest.NewScheduler(digest.Config{Store: store, Index: ix})
+	e := serveInteractionsWith(t, fake, ix, bot.Options{Digests: &bot.Digests{Store: store, Preview: sched}}, nil)
+	other := fake.AddChannel("announcements")
+	fake.SetMemberPermissions(fake.UserID(), other, discordgo.PermissionViewChannel|discordgo.PermissionSendMessages)
+	r, err := fake.Post(t, e.url, e.key, digestCommand("digest", "subscribe", discordtest.ChannelOption("channel", other))).Wait(waitCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := reply(r); !strings.Contains(got, "you need Manage Channels there") || r.Original.Flags&discordgo.MessageFlagsEphemeral == 0 {
+		t.Errorf("/digest subscribe channel:announcements over the endpoint replied %q (flags %d), want a private refusal", got, r.Original.Flags)
+	}
+	if subs, err := store.Subscriptions(); err != nil || len(subs) != 0 {
+		t.Errorf("Subscriptions() = %+v, %v; want none", subs, err)
+	}
+	noViolations(t, fake)
+}
+
+func TestWatchRemoveStaysInItsChannel(t *testing.T) {
+	t.Parallel()
+	w := newDigestWorld(t)
+	other := w.fake.AddChannel("announcements")
+	w.do(t, inChannel(digestCommand("watch", "add", discordtest.StringOption("query", "drone exports")), other))
+	ws, err := w.store.Watches(w.fake.GuildID(), other)
+	if err != nil || len(ws) != 1 {
+		t.Fatalf("Watches(announcements) = %+v, %v; want the one added", ws, err)
+	}
+	id := strconv.FormatUint(ws[0].ID, 10)
+	remove := digestCommand("watch", "remove", discordtest.StringOption("watch", id))
+	if got := reply(w.do(t, remove)); !strings.Contains(got, "belongs to <#"+other+">") {
+		t.Errorf("/watch remove watch:%s from another channel replied %q, want it sent to its own", id, got)
+	}
+	if ws, _ := w.store.Watches(w.fake.GuildID(), other); len(ws) != 1 {
+		t.Errorf("Watches(announcements) = %+v after a refused remove, want it kept", ws)
+	}
+	remove = digestCommand("watch", "remove", discordtest.StringOption("watch", id))
+	if got := reply(w.do(t, inChannel(remove, other))); !strings.Contains(got, "No longer watching") {
+		t.Errorf("/watch remove watch:%s in its channel replied %q", id, got)
 	}
 	noViolations(t, w.fake)
 }

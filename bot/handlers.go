@@ -35,19 +35,27 @@ func msgSlowDown(questions int, window, wait time.Duration) string {
 		questions, int(window.Seconds()), max(int(math.Ceil(wait.Seconds())), 1))
 }
 
-// onInteraction is discordgo's handler for every interaction that comes
-// over the gateway; discordgo runs each in its own goroutine.
-func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
+// onInteraction is discordgo's handler for every event that comes over
+// the gateway, of which it answers the interactions; discordgo runs each
+// in its own goroutine. It takes the raw event rather than the decoded
+// InteractionCreate because discordgo drops part of what Discord sends
+// (resolved channels' permissions), which the digest commands check.
+func (b *Bot) onInteraction(_ *discordgo.Session, e *discordgo.Event) {
+	ic, ok := e.Struct.(*discordgo.InteractionCreate)
+	if !ok || ic.Interaction == nil {
+		return
+	}
 	if !b.track() {
 		b.log.Warn("interaction arrived during shutdown; not answered", "interaction", ic.ID)
 		return
 	}
 	defer b.inflight.Done()
-	b.handle(ic.Interaction)
+	b.handle(ic.Interaction, e.RawData)
 }
 
-// handle answers one interaction, however it arrived.
-func (b *Bot) handle(i *discordgo.Interaction) {
+// handle answers one interaction, however it arrived; raw is the
+// interaction as Discord sent it.
+func (b *Bot) handle(i *discordgo.Interaction, raw []byte) {
 	defer b.setAcknowledged(i.ID, false)
 	defer func() {
 		if p := recover(); p != nil {
@@ -68,7 +76,7 @@ func (b *Bot) handle(i *discordgo.Interaction) {
 		case data.Name == cmdSources:
 			b.onSources(i, data)
 		case data.Name == cmdDigest || data.Name == cmdWatch:
-			b.onDigestCommand(ctx, i, data)
+			b.onDigestCommand(ctx, i, data, raw)
 		default:
 			b.log.Warn("unknown command", "command", data.Name, "interaction", i.ID)
 			b.respond(i, text(msgOldCommand), true)

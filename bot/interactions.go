@@ -124,7 +124,7 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request, i *discor
 		defer b.inflight.Done()
 		defer b.forget(i.ID)
 		defer close(handled)
-		b.handle(i)
+		b.handle(i, signed.body)
 	}()
 	timer := time.NewTimer(initialWait)
 	defer timer.Stop()

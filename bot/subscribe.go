@@ -3,6 +3,7 @@ package bot
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -36,13 +37,71 @@ func lacking(perms, need int64) []string {
 	return names
 }
 
+// memberManage is what a member needs in a channel to manage its digest:
+// what /digest and /watch ask of members by default. Discord checks that
+// only in the channel a command is used in, so the bot checks it in any
+// other channel the command names.
+const memberManage int64 = discordgo.PermissionViewChannel | discordgo.PermissionManageChannels
+
 // msgNotAChannel answers a channel option that names no channel.
 const msgNotAChannel = "That is not a channel of this server."
 
-func (b *Bot) onSubscribe(ctx context.Context, i *discordgo.Interaction, opts discordgo.ApplicationCommandInteractionData) {
+// checkMember makes sure the member may manage the digest of the channel
+// named, from the permissions Discord computed for them there (perms,
+// from resolvedPermissions), and otherwise says why not. Its own channel
+// Discord has checked before sending the command.
+func checkMember(i *discordgo.Interaction, perms map[string]int64, channelID string) string {
+	if channelID == i.ChannelID {
+		return ""
+	}
+	p, ok := perms[channelID]
+	if !ok {
+		// Discord resolves every channel an option names that the member
+		// could pick: this one is not of this server.
+		return msgNotAChannel
+	}
+	if missing := lacking(p, memberManage); len(missing) > 0 {
+		return fmt.Sprintf("You cannot manage the digest of %s: you need %s there.", channelMention(channelID), strings.Join(missing, " and "))
+	}
+	return ""
+}
+
+// resolvedPermissions reads, from an interaction as Discord sent it, the
+// member's permissions in each channel its options name, by channel id.
+// discordgo decodes resolved channels without them. It returns nil for
+// an interaction it cannot read, which names no channel the member may
+// manage.
+func resolvedPermissions(raw []byte) map[string]int64 {
+	var in struct {
+		Data struct {
+			Resolved struct {
+				Channels map[string]struct {
+					Permissions *int64 `json:"permissions,string"`
+				} `json:"channels"`
+			} `json:"resolved"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(raw, &in); err != nil {
+		return nil
+	}
+	perms := make(map[string]int64, len(in.Data.Resolved.Channels))
+	for id, ch := range in.Data.Resolved.Channels {
+		if ch.Permissions != nil {
+			perms[id] = *ch.Permissions
+		}
+	}
+	return perms
+}
+
+func (b *Bot) onSubscribe(ctx context.Context, i *discordgo.Interaction, opts discordgo.ApplicationCommandInteractionData, perms map[string]int64) {
 	channelID := cmp.Or(stringOption(opts, optChannel), i.ChannelID)
 	if !snowflake(channelID) {
 		b.respond(i, text(msgNotAChannel), true)
+		return
+	}
+	if refusal := checkMember(i, perms, channelID); refusal != "" {
+		b.log.Info("digest subscribe refused: the member may not manage the channel", "guild", i.GuildID, "channel", channelID, "user", userID(i))
+		b.respond(i, text(refusal), true)
 		return
 	}
 	hhmm, err := state.ParseTime(cmp.Or(strings.TrimSpace(stringOption(opts, optTime)), defaultDigestTime))
@@ -139,10 +198,15 @@ func (b *Bot) permissionsIn(ctx context.Context, i *discordgo.Interaction, chann
 	return b.session.UserChannelPermissions(self, channelID, discordgo.WithContext(ctx))
 }
 
-func (b *Bot) onUnsubscribe(i *discordgo.Interaction, opts discordgo.ApplicationCommandInteractionData) {
+func (b *Bot) onUnsubscribe(i *discordgo.Interaction, opts discordgo.ApplicationCommandInteractionData, perms map[string]int64) {
 	channelID := cmp.Or(stringOption(opts, optChannel), i.ChannelID)
 	if !snowflake(channelID) {
 		b.respond(i, text(msgNotAChannel), true)
+		return
+	}
+	if refusal := checkMember(i, perms, channelID); refusal != "" {
+		b.log.Info("digest unsubscribe refused: the member may not manage the channel", "guild", i.GuildID, "channel", channelID, "user", userID(i))
+		b.respond(i, text(refusal), true)
 		return
 	}
 	sub, found, err := b.opts.Digests.Store.Subscription(channelID)

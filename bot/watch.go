@@ -44,6 +44,17 @@ func (b *Bot) onWatchRemove(i *discordgo.Interaction, opts discordgo.Application
 		b.respond(i, text(fmt.Sprintf("This channel watches nothing called “%s”. /watch list shows its watches.", escape(trim(given, maxQuestion)))), true)
 		return
 	}
+	// A watch is removed from its own channel, where Discord has checked
+	// that the member may manage it; the id alone would reach any channel.
+	owner, err := b.watchChannel(i.GuildID, id)
+	if err != nil {
+		b.respond(i, text(b.storeFailed(i, err)), true)
+		return
+	}
+	if owner != "" && owner != i.ChannelID {
+		b.respond(i, text(fmt.Sprintf("Watch %d belongs to %s: use /watch remove there.", id, channelMention(owner))), true)
+		return
+	}
 	w, found, err := store.RemoveWatch(i.GuildID, id)
 	switch {
 	case err != nil:
@@ -73,6 +84,21 @@ func (b *Bot) findWatch(i *discordgo.Interaction, given string) (uint64, bool, e
 		}
 	}
 	return 0, false, nil
+}
+
+// watchChannel is the channel of the guild's watch id; "" when the guild
+// has no such watch.
+func (b *Bot) watchChannel(guildID string, id uint64) (string, error) {
+	watches, err := b.opts.Digests.Store.Watches(guildID, "")
+	if err != nil {
+		return "", err
+	}
+	for _, w := range watches {
+		if w.ID == id {
+			return w.ChannelID, nil
+		}
+	}
+	return "", nil
 }
 
 func (b *Bot) onWatchList(i *discordgo.Interaction) {

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,7 +29,11 @@ nothing answered, and new passages for the topics the channels watch.
 The document registry, the question log and the watches are the bot's, in
 DATA/state.db. When there is none yet, the registry starts from the corpus
 as it is now, so every document counts as new; without --data nothing is
-kept between runs.`
+kept between runs.
+
+While dossier serve holds the data folder (its state or index), the digest
+is the server's own: dossier digest asks for it at GET /digest on the
+server's HTTP server, at DOSSIER_HTTP_ADDR (default :8080) on this machine.`
 
 // DigestSettings are the daily digest's settings, for digest and serve.
 type DigestSettings struct {
@@ -34,10 +41,13 @@ type DigestSettings struct {
 	CorpusPoll        time.Duration `split_words:"true" default:"1m" desc:"how often the bot looks for changed files in the corpus folder (default 1m)"`
 }
 
-// digestConfig is digest's settings: the shared ones plus the digest's.
+// digestConfig is digest's settings: the shared ones, the digest's, and
+// the address of a running server's HTTP server, which has the digest
+// when it holds the data folder.
 type digestConfig struct {
 	Config
 	DigestSettings
+	HTTPSettings
 }
 
 func runDigest(ctx context.Context, args []string, loadEnv envLoader, sio stdio) error {
@@ -68,45 +78,169 @@ func runDigest(ctx context.Context, args []string, loadEnv envLoader, sio stdio)
 		fmt.Fprintf(sio.errOut, "dossier: note: questions are kept for %v (%s_QUESTION_RETENTION); older ones are not shown\n", cfg.QuestionRetention, envPrefix)
 	}
 
-	c, err := loadCorpus(src, sio.errOut)
+	q := digestQuery{guild: *guild, since: *since}
+	md, err := localDigest(ctx, src, q, sio.errOut, log)
+	if locked := (*inUseError)(nil); errors.As(err, &locked) {
+		md, err = serverDigest(ctx, cfg.HTTPAddr, src, q, locked, sio.errOut)
+	}
 	if err != nil {
 		return err
 	}
-	st, closeState, err := digestState(src, sio.errOut)
+	if md == "" {
+		fmt.Fprintf(sio.errOut, "dossier: nothing new in the last %v\n", *since)
+		return nil
+	}
+	_, err = io.WriteString(sio.out, md)
+	return err
+}
+
+// digestQuery is what a digest is asked for: the questions and watches of
+// one guild ("" for all), over the last since.
+type digestQuery struct {
+	guild string
+	since time.Duration
+}
+
+// composeDigest renders the digest of q at now as Markdown, "" when there
+// is nothing in it: what dossier digest prints, whether it composes it
+// itself or a running server's GET /digest does.
+func composeDigest(ctx context.Context, st *state.Store, ix digest.Asker, q digestQuery, now time.Time) (string, error) {
+	in, err := digest.Gather(ctx, st, ix, digest.Window{
+		GuildID: q.guild, Date: now, Since: now.Add(-q.since), Until: now, AskedSince: now.Add(-q.since),
+	})
 	if err != nil {
-		return err
+		return "", err
+	}
+	return digest.Markdown(digest.Compose(in)), nil
+}
+
+// localDigest composes the digest from the data folder's state and index,
+// first bringing the document registry up to date with the corpus. It
+// fails with an *inUseError when another process holds either.
+func localDigest(ctx context.Context, src *sources, q digestQuery, stderr io.Writer, log *slog.Logger) (string, error) {
+	c, err := loadCorpus(src, stderr)
+	if err != nil {
+		return "", err
+	}
+	st, closeState, err := digestState(src, stderr)
+	if err != nil {
+		return "", err
 	}
 	defer closeState()
 	now := time.Now()
 	known, err := st.Documents()
 	if err != nil {
-		return err
+		return "", err
 	}
 	ch, err := st.RecordDocuments(c.Documents, now, digest.Lead)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if len(known) == 0 && src.data != "" {
-		fmt.Fprintf(sio.errOut, "dossier: no digest state in %s yet: started the document registry with the %d documents of %s, all new\n",
+		fmt.Fprintf(stderr, "dossier: no digest state in %s yet: started the document registry with the %d documents of %s, all new\n",
 			src.data, len(c.Documents), corpusName(src))
 	}
 	log.Debug("document registry updated", "added", ch.Added, "changed", ch.Changed, "removed", ch.Removed)
 
-	ix := &lazyIndex{open: func() (*index.Index, error) { return answerIndex(ctx, src, sio.errOut, log) }}
+	ix := &lazyIndex{open: func() (*index.Index, error) { return digestIndex(ctx, src, stderr, log) }}
 	defer ix.close()
-	in, err := digest.Gather(ctx, st, ix, digest.Window{
-		GuildID: *guild, Date: now, Since: now.Add(-*since), Until: now, AskedSince: now.Add(-*since),
-	})
+	return composeDigest(ctx, st, ix, q, now)
+}
+
+// inUseError is a data folder's state or index held by another process,
+// such as a running dossier serve.
+type inUseError struct {
+	what, path string // "digest state" or "index", and its path
+	err        error
+}
+
+func (e *inUseError) Error() string {
+	return fmt.Sprintf("the %s %s is in use by another dossier process", e.what, e.path)
+}
+
+func (e *inUseError) Unwrap() error { return e.err }
+
+// digestIndex opens the index a digest searches for the watches, as ask
+// does, telling an index held by another process by an *inUseError.
+func digestIndex(ctx context.Context, src *sources, stderr io.Writer, log *slog.Logger) (*index.Index, error) {
+	ix, err := answerIndex(ctx, src, stderr, log)
+	if err == nil || src.data == "" {
+		return ix, err
+	}
+	// answerIndex says why in words; whether it is the lock takes a try,
+	// of an index that is there (trying creates one that is not).
+	if _, serr := os.Stat(indexDir(src.data)); serr != nil {
+		return nil, err
+	}
+	probe, perr := index.Open(indexDir(src.data))
+	if perr == nil {
+		probe.Close()
+	}
+	if errors.Is(perr, index.ErrLocked) {
+		return nil, &inUseError{what: "index", path: indexDir(src.data), err: perr}
+	}
+	return nil, err
+}
+
+// serverDigestTimeout bounds asking a running server for its digest:
+// within its HTTP server's 30-second write timeout.
+const serverDigestTimeout = 25 * time.Second
+
+// maxServerDigest bounds the digest read from a server; a digest has at
+// most a few dozen items.
+const maxServerDigest = 4 << 20
+
+// serverDigest fetches the digest from the dossier serve that holds the
+// data folder (locked), through GET /digest on its HTTP server at addr
+// (DOSSIER_HTTP_ADDR). It composes it from its own state, corpus and index,
+// as localDigest would. When no server answers for that data folder, the
+// error says what holds it and what to do.
+func serverDigest(ctx context.Context, addr string, src *sources, q digestQuery, locked *inUseError, stderr io.Writer) (string, error) {
+	hint := fmt.Sprintf("stop it, or, if it is dossier serve, set %s_HTTP_ADDR to the address of its HTTP server so that dossier digest can ask it", envPrefix)
+	if addr == "" {
+		return "", fmt.Errorf("%w: %s", locked, hint)
+	}
+	u := (&url.URL{Scheme: "http", Host: localAddr(addr), Path: "/digest",
+		RawQuery: url.Values{"since": {q.since.String()}, "guild": {q.guild}}.Encode()}).String()
+	ctx, cancel := context.WithTimeout(ctx, serverDigestTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return err
+		return "", fmt.Errorf("ask the running server for the digest at %s: %w", u, err)
 	}
-	d := digest.Compose(in)
-	if d.Empty() {
-		fmt.Fprintf(sio.errOut, "dossier: nothing new in the last %v\n", *since)
-		return nil
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // without the URL again
+		}
+		return "", fmt.Errorf("%w, and no dossier serve answered at %s (%v): %s", locked, u, err, hint)
 	}
-	_, err = io.WriteString(sio.out, digest.Markdown(d))
-	return err
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxServerDigest))
+	if err != nil {
+		return "", fmt.Errorf("read the digest from %s: %w", u, err)
+	}
+	own := filepath.Join(src.data, state.FileName)
+	if held := resp.Header.Get(stateHeader); held != "" && !samePath(held, own) {
+		return "", fmt.Errorf("%w, and the dossier serve at %s keeps its digests in %s, not %s: %s", locked, u, held, own, hint)
+	}
+	switch resp.StatusCode {
+	case http.StatusOK, http.StatusNoContent:
+		fmt.Fprintf(stderr, "dossier: %s is held by the running dossier serve: this digest is its own, from %s, of its corpus\n", locked.path, u)
+		return string(body), nil
+	}
+	return "", fmt.Errorf("%w, and the dossier serve at %s answered %s: %s", locked, u, resp.Status, strings.TrimSpace(string(body)))
+}
+
+// samePath reports whether two paths name the same file.
+func samePath(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	ia, errA := os.Stat(a)
+	ib, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(ia, ib)
 }
 
 // digestState opens the state in the data folder, creating it if needed,
@@ -130,7 +264,7 @@ func digestState(src *sources, stderr io.Writer) (st *state.Store, release func(
 	st, err = state.Open(path)
 	switch {
 	case errors.Is(err, state.ErrLocked):
-		err = fmt.Errorf("the digest state %s is in use by another dossier process (stop the bot or use another --data folder)", path)
+		err = &inUseError{what: "digest state", path: path, err: err}
 	case err != nil:
 		err = fmt.Errorf("open digest state %q: %w", path, err)
 	}

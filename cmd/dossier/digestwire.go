@@ -4,13 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
+	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dossier-bot/dossier/bot"
@@ -87,6 +91,8 @@ const (
 // corpus folder.
 type digests struct {
 	store     *state.Store // nil without
+	statePath string       // the store's file, absolute
+	closed    atomic.Bool  // the store is closing or closed
 	scheduler *digest.Scheduler
 	watcher   *digest.Watcher
 	noDigests string
@@ -114,6 +120,9 @@ func openDigests(cfg serveConfig, src *sources, ix *index.Index, poster digest.P
 			return nil, err
 		}
 		d.store = st
+		if d.statePath, err = filepath.Abs(path); err != nil {
+			d.statePath = path
+		}
 		d.scheduler = digest.NewScheduler(digest.Config{
 			Store: st, Index: ix, Poster: poster, Log: log, Retention: cfg.QuestionRetention, Posted: posted,
 		})
@@ -167,9 +176,79 @@ func (d *digests) close(log *slog.Logger) {
 		d.stop()
 	}
 	d.wg.Wait()
+	d.closed.Store(true)
 	if d.store != nil {
 		if err := d.store.Close(); err != nil {
 			log.Warn("close the digest state", "err", err)
 		}
 	}
+}
+
+// stateHeader names, in GET /digest's answer, the state file the digest
+// is composed from, so that dossier digest can tell it is its own data
+// folder's.
+const stateHeader = "X-Dossier-State"
+
+// markdownHandler answers GET /digest?since=24h&guild=ID with the digest
+// dossier digest prints, composed from this instance's state and index at
+// now(), as text/markdown, or 204 when there is nothing in it. dossier
+// digest asks it when serve holds the data folder. It answers clients on
+// this machine only: the question log is the Discord servers' business,
+// and the HTTP server may be reachable from elsewhere for its probes.
+func (d *digests) markdownHandler(ix digest.Asker, now func() time.Time, log *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !fromLoopback(r) {
+			writeText(w, http.StatusForbidden, "the digest is served to dossier digest on this machine only")
+			return
+		}
+		if d.store == nil {
+			writeText(w, http.StatusServiceUnavailable, "this instance keeps no digests: "+d.noDigests)
+			return
+		}
+		w.Header().Set(stateHeader, d.statePath)
+		q, err := parseDigestQuery(r.URL.Query())
+		if err != nil {
+			writeText(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		md, err := composeDigest(r.Context(), d.store, ix, q, now())
+		switch {
+		case err != nil && d.closed.Load():
+			writeText(w, http.StatusServiceUnavailable, "shutting down")
+		case err != nil:
+			log.Error("compose the digest for GET /digest", "guild", q.guild, "since", q.since, "err", err)
+			writeText(w, http.StatusInternalServerError, "the digest could not be composed; the server's log says why")
+		case md == "":
+			w.Header().Set("Cache-Control", "no-store")
+			w.WriteHeader(http.StatusNoContent)
+		default:
+			w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
+			w.Header().Set("Cache-Control", "no-store")
+			io.WriteString(w, md)
+		}
+	})
+}
+
+// parseDigestQuery reads GET /digest's parameters: since, a positive
+// duration (default 24h), and guild, a Discord server ID (default: all).
+func parseDigestQuery(v url.Values) (digestQuery, error) {
+	q := digestQuery{guild: v.Get("guild"), since: 24 * time.Hour}
+	if s := v.Get("since"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d <= 0 {
+			return digestQuery{}, fmt.Errorf("since %q is not a positive duration such as 24h", s)
+		}
+		q.since = d
+	}
+	if !numeric(q.guild) {
+		return digestQuery{}, fmt.Errorf("guild %q is not a numeric Discord server ID", q.guild)
+	}
+	return q, nil
+}
+
+// fromLoopback reports whether a request comes from this machine.
+func fromLoopback(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	ip := net.ParseIP(host)
+	return err == nil && ip != nil && ip.IsLoopback()
 }

@@ -18,7 +18,7 @@ import (
 // HTTPSettings is the address of serve's HTTP server, which healthcheck
 // needs too.
 type HTTPSettings struct {
-	HTTPAddr string `envconfig:"HTTP_ADDR" default:":8080" desc:"address of the HTTP server for /healthz, /readyz, /metrics and /interactions (default :8080)"`
+	HTTPAddr string `envconfig:"HTTP_ADDR" default:":8080" desc:"address of the HTTP server for /healthz, /readyz, /metrics, /interactions and /digest (default :8080)"`
 }
 
 // readiness is what /readyz reports: ready while every condition holds.
@@ -53,9 +53,10 @@ func (r *readiness) failing() []string {
 	return out
 }
 
-// opsHandler routes /healthz, /readyz and /metrics, and /interactions
-// when interactions is not nil.
-func opsHandler(ready *readiness, reg *prometheus.Registry, interactions http.Handler, log *slog.Logger) http.Handler {
+// opsHandler routes /healthz, /readyz and /metrics, /interactions when
+// interactions is not nil, and GET /digest, for dossier digest, when
+// digest is not nil.
+func opsHandler(ready *readiness, reg *prometheus.Registry, interactions, digest http.Handler, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		// Alive is all it says: a process that answers HTTP is not stuck.
@@ -75,6 +76,9 @@ func opsHandler(ready *readiness, reg *prometheus.Registry, interactions http.Ha
 	}))
 	if interactions != nil {
 		mux.Handle("/interactions", interactions)
+	}
+	if digest != nil {
+		mux.Handle("GET /digest", digest)
 	}
 	return mux
 }

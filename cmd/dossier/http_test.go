@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestLocalAddr(t *testing.T) {
@@ -33,7 +34,7 @@ func TestReadinessTransitions(t *testing.T) {
 	ready := &readiness{}
 	ready.require("index not open yet", indexOpen.Load)
 	ready.require("not connected to discord", connected.Load)
-	srv := httptest.NewServer(opsHandler(ready, newTelemetry().reg, nil, slog.New(slog.DiscardHandler)))
+	srv := httptest.NewServer(opsHandler(ready, newTelemetry().reg, nil, nil, slog.New(slog.DiscardHandler)))
 	defer srv.Close()
 
 	steps := []struct {
@@ -84,7 +85,7 @@ func TestHealthcheckCommand(t *testing.T) {
 	var up atomic.Bool
 	ready := &readiness{}
 	ready.require("index not open yet", up.Load)
-	srv := httptest.NewServer(opsHandler(ready, newTelemetry().reg, nil, slog.New(slog.DiscardHandler)))
+	srv := httptest.NewServer(opsHandler(ready, newTelemetry().reg, nil, nil, slog.New(slog.DiscardHandler)))
 	addr := strings.TrimPrefix(srv.URL, "http://")
 	healthcheck := func(args ...string) (int, string) {
 		var out bytes.Buffer
@@ -106,4 +107,55 @@ func TestHealthcheckCommand(t *testing.T) {
 	if code, out := healthcheck(); code != 1 || !strings.Contains(out, "health check http://"+addr+"/healthz") {
 		t.Errorf("healthcheck with nothing listening = exit %d, %q; want 1 naming the address", code, out)
 	}
+}
+
+func TestDigestEndpointRefuses(t *testing.T) {
+	t.Parallel()
+	log := slog.New(slog.DiscardHandler)
+	held := holdDataFolder(t, true)
+	keeping := held.dg.markdownHandler(held.ix, time.Now, log)
+	none := (&digests{noDigests: msgDigestsOff}).markdownHandler(held.ix, time.Now, log)
+	tests := []struct {
+		name, remote, target string
+		h                    http.Handler
+		status               int
+		want                 string
+	}{
+		{"from another machine", "192.0.2.7:40000", "/digest", keeping, http.StatusForbidden, "on this machine only"},
+		{"a negative since", "127.0.0.1:40000", "/digest?since=-1h", keeping, http.StatusBadRequest, `since "-1h" is not a positive duration`},
+		{"a since that is no duration", "[::1]:40000", "/digest?since=yesterday", keeping, http.StatusBadRequest, "is not a positive duration"},
+		{"a guild that is no ID", "127.0.0.1:40000", "/digest?guild=my-server", keeping, http.StatusBadRequest, `guild "my-server" is not a numeric`},
+		{"an instance without the digests", "127.0.0.1:40000", "/digest", none, http.StatusServiceUnavailable, "keeps no digests"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := httptest.NewRequest(http.MethodGet, tt.target, nil)
+			r.RemoteAddr = tt.remote
+			w := httptest.NewRecorder()
+			opsHandler(&readiness{}, newTelemetry().reg, nil, tt.h, log).ServeHTTP(w, r)
+			if w.Code != tt.status || !strings.Contains(w.Body.String(), tt.want) {
+				t.Errorf("GET %s from %s = %d %q, want %d %q", tt.target, tt.remote, w.Code, w.Body.String(), tt.status, tt.want)
+			}
+		})
+	}
+	t.Run("served", func(t *testing.T) {
+		t.Parallel()
+		r := httptest.NewRequest(http.MethodGet, "/digest?guild=111", nil)
+		r.RemoteAddr = "127.0.0.1:40000"
+		w := httptest.NewRecorder()
+		keeping.ServeHTTP(w, r)
+		if w.Code != http.StatusOK || w.Header().Get("Content-Type") != "text/markdown; charset=utf-8" ||
+			w.Header().Get(stateHeader) != held.dg.statePath || !strings.HasPrefix(w.Body.String(), "# Dossier digest") {
+			t.Errorf("GET /digest = %d %v %q, want 200, Markdown, and the state file named", w.Code, w.Header(), w.Body.String())
+		}
+	})
+	t.Run("not without a handler", func(t *testing.T) {
+		t.Parallel()
+		w := httptest.NewRecorder()
+		opsHandler(&readiness{}, newTelemetry().reg, nil, nil, log).ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/digest", nil))
+		if w.Code != http.StatusNotFound {
+			t.Errorf("GET /digest without a digest handler = %d, want 404", w.Code)
+		}
+	})
 }

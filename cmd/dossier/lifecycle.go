@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"sync/atomic"
+	"time"
 
 	"github.com/dossier-bot/dossier/bot"
 )
@@ -45,7 +46,8 @@ func serve(ctx context.Context, cfg serveConfig, publicKey ed25519.PublicKey, sr
 	if cfg.Interactions {
 		endpoint = &lateEndpoint{}
 	}
-	srv, err := listen(cfg.HTTPAddr, opsHandler(ready, tel.reg, endpoint.handler(), log), log)
+	digestEndpoint := &lateEndpoint{}
+	srv, err := listen(cfg.HTTPAddr, opsHandler(ready, tel.reg, endpoint.handler(), digestEndpoint.handler(), log), log)
 	if err != nil {
 		return err
 	}
@@ -66,6 +68,7 @@ func serve(ctx context.Context, cfg serveConfig, publicKey ed25519.PublicKey, sr
 		return err
 	}
 	defer dg.close(log) // before ix.Close and srv.close: the watcher uses the index
+	digestEndpoint.set(dg.markdownHandler(ix, time.Now, log))
 	b := bot.New(session, ix, dg.options(bot.Options{AppID: cfg.Discord.AppID, GuildID: cfg.Discord.GuildID, Log: log, Observer: tel}, cfg.DigestURL, log))
 	running.Store(b)
 	dg.start(ctx)

@@ -77,18 +77,24 @@ func TestComposeWatchesKeepNewPassagesOnly(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2024, 4, 30, 9, 0, 0, 0, time.UTC)
 	result := func(doc string, n int) index.Result {
-		return index.Result{Doc: corpus.Document{ID: doc}, Passage: corpus.Passage{ID: fmt.Sprint(doc, "#", n)}}
+		return index.Result{Doc: corpus.Document{ID: doc}, Passage: corpus.Passage{ID: fmt.Sprint(doc, "#", n), Text: fmt.Sprint("text ", n)}}
 	}
+	long := now.Add(-48 * time.Hour)
 	in := Input{
 		Since: now.Add(-24 * time.Hour), Until: now,
 		Documents: []state.Document{
 			{ID: "fresh", FirstSeen: now, Changed: now},
-			{ID: "stale", FirstSeen: now.Add(-48 * time.Hour), Changed: now.Add(-48 * time.Hour)},
+			{ID: "stale", FirstSeen: long, Changed: long},
+			// Edited in the window: passage 1 is new, passage 0 is not.
+			{ID: "edited", FirstSeen: long, Changed: now, Passages: []state.Passage{
+				{Hash: state.PassageHash("text 0"), FirstSeen: long}, {Hash: state.PassageHash("text 1"), FirstSeen: now}}},
+			{ID: "gone", FirstSeen: now, Changed: now, Removed: now},
 		},
 		Watches: []WatchResults{
 			{Watch: state.Watch{Query: "mixed"}, Results: []index.Result{
-				result("stale", 0), result("fresh", 1), result("fresh", 2), result("stale", 1), result("fresh", 3), result("fresh", 4)}},
-			{Watch: state.Watch{Query: "old news"}, Results: []index.Result{result("stale", 0)}},
+				result("stale", 0), result("edited", 0), result("gone", 0), result("fresh", 1), result("edited", 1),
+				result("stale", 1), result("fresh", 3), result("fresh", 4)}},
+			{Watch: state.Watch{Query: "old news"}, Results: []index.Result{result("stale", 0), result("edited", 0)}},
 			{Watch: state.Watch{Query: "nothing"}},
 		},
 	}
@@ -100,7 +106,7 @@ func TestComposeWatchesKeepNewPassagesOnly(t *testing.T) {
 	for _, r := range d.Watches[0].Matches {
 		got = append(got, r.Passage.ID)
 	}
-	if want := []string{"fresh#1", "fresh#2", "fresh#3"}; !cmp.Equal(got, want) {
+	if want := []string{"fresh#1", "edited#1", "fresh#3"}; !cmp.Equal(got, want) {
 		t.Errorf("matches of the watch = %v, want %v", got, want)
 	}
 }

@@ -82,7 +82,7 @@ type Input struct {
 	// Asked and Unanswered come from state.Store.TopQuestions.
 	Asked, Unanswered []state.Asked
 	// Watches are each watch's search results (best first); Compose keeps
-	// those from documents added or changed in the window.
+	// the passages whose text the registry first saw in the window.
 	Watches []WatchResults
 }
 
@@ -96,8 +96,11 @@ type WatchResults struct {
 func Compose(in Input) Digest {
 	d := Digest{Date: in.Date}
 	within := func(t time.Time) bool { return t.After(in.Since) && !t.After(in.Until) }
-	fresh := map[string]bool{} // added or changed in the window
+	present := map[string]state.Document{}
 	for _, doc := range in.Documents {
+		if doc.Removed.IsZero() {
+			present[doc.ID] = doc
+		}
 		switch {
 		case !doc.Removed.IsZero():
 			if within(doc.Removed) && !within(doc.FirstSeen) {
@@ -105,10 +108,8 @@ func Compose(in Input) Digest {
 			}
 		case within(doc.FirstSeen):
 			d.Documents = append(d.Documents, DocumentChange{doc, Added})
-			fresh[doc.ID] = true
 		case within(doc.Changed):
 			d.Documents = append(d.Documents, DocumentChange{doc, Changed})
-			fresh[doc.ID] = true
 		}
 	}
 	slices.SortStableFunc(d.Documents, func(a, b DocumentChange) int {
@@ -123,7 +124,10 @@ func Compose(in Input) Digest {
 	for _, w := range in.Watches {
 		var matches []index.Result
 		for _, r := range w.Results {
-			if fresh[r.Doc.ID] && len(matches) < maxWatchMatches {
+			// By passage, not by document: a changed document's
+			// untouched paragraphs were in earlier digests already.
+			doc, ok := present[r.Doc.ID]
+			if ok && within(doc.PassageFirstSeen(r.Passage.Text)) && len(matches) < maxWatchMatches {
 				matches = append(matches, r)
 			}
 		}

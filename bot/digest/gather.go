@@ -15,7 +15,7 @@ import (
 const questionsKept = 100
 
 // watchResults is how many passages are searched for each watch; those
-// from new documents are kept.
+// first seen in the digest's window are kept.
 const watchResults = 50
 
 // Asker answers a question from the index; *index.Index is one.

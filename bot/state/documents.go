@@ -1,8 +1,11 @@
 package state
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -29,6 +32,50 @@ type Document struct {
 	Changed   time.Time
 	// Removed is when the document left the corpus; zero while it is in.
 	Removed time.Time
+	// Passages are the document's passages as last recorded, in order.
+	// A watch shows a passage as new by when its text was first seen, not
+	// by when its document changed: editing one paragraph leaves the
+	// others old news.
+	Passages []Passage
+	// PassagesUnknown marks a record carried over from schema 1, which
+	// kept no passages. Until RecordDocuments next sees the document, its
+	// passages count as first seen with the document.
+	PassagesUnknown bool
+}
+
+// Passage is what the registry remembers of one passage of a document.
+type Passage struct {
+	// Hash is PassageHash of the passage's text.
+	Hash string
+	// FirstSeen is when the registry first saw this text in the document.
+	FirstSeen time.Time
+}
+
+func (p Passage) same(q Passage) bool { return p.Hash == q.Hash && p.FirstSeen.Equal(q.FirstSeen) }
+
+// PassageHash identifies a passage's text: the first 128 bits of its
+// SHA-256, in hex, with runs of white space collapsed so that re-wrapping
+// a paragraph does not make it new. Half a hash is plenty to tell the
+// passages of one document apart and halves what the registry keeps for
+// a corpus of hundreds of thousands of passages.
+func PassageHash(text string) string {
+	sum := sha256.Sum256([]byte(strings.Join(strings.Fields(text), " ")))
+	return hex.EncodeToString(sum[:16])
+}
+
+// PassageFirstSeen returns when the registry first saw a passage with this
+// text in the document. A text it does not know counts as first seen with
+// the document: the record predates passages, or the index already has an
+// edit the registry has not caught up with, which the next digest shows
+// once it has.
+func (d Document) PassageFirstSeen(text string) time.Time {
+	h := PassageHash(text)
+	for _, p := range d.Passages {
+		if p.Hash == h {
+			return p.FirstSeen
+		}
+	}
+	return d.FirstSeen
 }
 
 // Changes lists the document ids a RecordDocuments call found added,
@@ -45,8 +92,10 @@ func (c Changes) Empty() bool {
 // RecordDocuments brings the registry in line with docs, the whole
 // corpus as loaded at time at: documents it has not seen are added,
 // documents whose content or shown metadata differ are changed, and
-// documents missing from docs are marked removed. lead works out the lead
-// of each added or changed document.
+// documents missing from docs are marked removed. Each document's
+// passages are recorded too, a passage whose text the document already
+// had keeping when that was first seen. lead works out the lead of each
+// added or changed document.
 func (s *Store) RecordDocuments(docs []corpus.Document, at time.Time, lead func(corpus.Document) string) (Changes, error) {
 	var ch Changes
 	err := s.update(fmt.Sprintf("record %d documents", len(docs)), func(tx *bolt.Tx) error {
@@ -66,13 +115,20 @@ func (s *Store) RecordDocuments(docs []corpus.Document, at time.Time, lead func(
 				Published: doc.Published, URL: doc.URL, Hash: doc.Hash,
 				Lead: old.Lead, FirstSeen: old.FirstSeen, Changed: old.Changed,
 			}
+			present := ok && old.Removed.IsZero()
+			if !present {
+				old = Document{}
+			}
+			rec.Passages = passagesOf(doc, old, at)
 			switch {
-			case !ok || !old.Removed.IsZero():
+			case !present:
 				ch.Added = append(ch.Added, doc.ID)
 				rec.FirstSeen, rec.Changed, rec.Lead = at, at, lead(doc)
 			case !sameShown(rec, old):
 				ch.Changed = append(ch.Changed, doc.ID)
 				rec.Changed, rec.Lead = at, lead(doc)
+			case old.PassagesUnknown || !slices.EqualFunc(rec.Passages, old.Passages, Passage.same):
+				// Only the passages are new to the record.
 			default:
 				continue
 			}
@@ -97,6 +153,38 @@ func (s *Store) RecordDocuments(docs []corpus.Document, at time.Time, lead func(
 	}
 	slices.Sort(ch.Removed)
 	return ch, nil
+}
+
+// passagesOf records doc's passages as of at, given old, the document's
+// record (zero for a document new to the registry).
+func passagesOf(doc corpus.Document, old Document, at time.Time) []Passage {
+	seen := map[string]time.Time{}
+	for _, p := range old.Passages {
+		if t, ok := seen[p.Hash]; !ok || p.FirstSeen.Before(t) {
+			seen[p.Hash] = p.FirstSeen
+		}
+	}
+	// A text the record lacks in a file that has not changed was there all
+	// along: the record predates passages, or passages are cut
+	// differently now. Schema 1's records take the document's first
+	// sight, others its last change, since which the file is the same.
+	fresh := at
+	if old.Hash != "" && old.Hash == doc.Hash {
+		fresh = old.Changed
+		if old.PassagesUnknown {
+			fresh = old.FirstSeen
+		}
+	}
+	var ps []Passage
+	for _, p := range doc.Passages {
+		h := PassageHash(p.Text)
+		first, ok := seen[h]
+		if !ok {
+			first = fresh
+		}
+		ps = append(ps, Passage{Hash: h, FirstSeen: first})
+	}
+	return ps
 }
 
 // Documents lists the registry, removed documents included, by id.

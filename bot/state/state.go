@@ -84,6 +84,29 @@ func migrations() []func(tx *bolt.Tx) error {
 			}
 			return nil
 		},
+		// 1 → 2: documents record their passages. Schema 1 kept none, and
+		// the texts are not here to cut: each record is marked so that
+		// its passages count as first seen with the document until the
+		// corpus is next recorded.
+		func(tx *bolt.Tx) error {
+			b := tx.Bucket(bucketDocuments)
+			var recs []Document
+			if err := each(b, func(_ []byte, d Document) error {
+				recs = append(recs, d)
+				return nil
+			}); err != nil {
+				return err
+			}
+			// Written after the walk: bbolt forbids changing a bucket
+			// while ForEach runs over it.
+			for _, d := range recs {
+				d.Passages, d.PassagesUnknown = nil, true
+				if err := put(b, []byte(d.ID), d); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
 	}
 }
 

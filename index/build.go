@@ -38,6 +38,7 @@ type generation struct {
 	path, scratch string
 	b             bleve.Builder
 	registry      map[string]docRecord
+	passages      int
 }
 
 func (ix *Index) newGeneration() (*generation, error) {
@@ -64,12 +65,17 @@ func (g *generation) add(d *corpus.Document) error {
 			return fmt.Errorf("index passage %q: %w", p.ID, err)
 		}
 	}
+	g.passages += len(d.Passages)
 	g.registry[d.ID] = newRecord(d)
 	return nil
 }
 
 func (g *generation) abort() {
-	g.b.Close()
+	// Bleve's builder panics closing with nothing built; unclosed, it
+	// holds nothing but the scratch files removed here.
+	if g.passages > 0 {
+		g.b.Close()
+	}
 	os.RemoveAll(g.path)
 	os.RemoveAll(g.scratch)
 }

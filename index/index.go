@@ -16,6 +16,12 @@ var ErrLocked = errors.New("index is in use by another process")
 // ErrEmptyQuestion is returned by Ask for a question with no text.
 var ErrEmptyQuestion = errors.New("the question is empty")
 
+// ErrNoDocuments is returned by Sync and SyncFrom for a source that yields
+// no documents. Syncing it would empty the index: an emptied folder is far
+// more likely a mistake, or a mount gone away, than a wish to forget
+// everything, so the index is kept as it was.
+var ErrNoDocuments = errors.New("no documents to index")
+
 // Result is one passage that answers a question, with what is needed to
 // quote and cite it.
 type Result struct {

@@ -270,6 +270,15 @@ func syncDir(dir string) {
 	}
 }
 
+// NeedsBuild reports whether the index has nothing to answer from until a
+// Sync builds it: it is new, empty, or was built by another version.
+// Otherwise questions are answered while a Sync brings it up to date.
+func (ix *Index) NeedsBuild() bool {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.stale
+}
+
 // Documents lists the indexed documents, sorted by title.
 func (ix *Index) Documents() []DocInfo {
 	ix.mu.RLock()

@@ -240,3 +240,45 @@ func TestCrashMidBuildLeavesIndexUsable(t *testing.T) {
 		t.Errorf("Sync() after crash changed %d documents, want some but not all (the crashed run committed part)", len(ch.Changed))
 	}
 }
+
+func TestSyncOfNoDocumentsKeepsTheIndex(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "index")
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatalf("Open(%q) = %v", dir, err)
+	}
+	defer func() { ix.Close() }()
+	if !ix.NeedsBuild() {
+		t.Errorf("NeedsBuild() of a new index = false, want true")
+	}
+	if _, err := ix.Sync(ctx, loadMap(t, nil), nil); !errors.Is(err, ErrNoDocuments) {
+		t.Errorf("Sync(no documents) into a new index = %v, want ErrNoDocuments", err)
+	}
+	if _, err := ix.Sync(ctx, loadMap(t, baseFiles), nil); err != nil {
+		t.Fatal(err)
+	}
+	want := docIDs(ix)
+	if _, err := ix.Sync(ctx, loadMap(t, nil), nil); !errors.Is(err, ErrNoDocuments) {
+		t.Errorf("Sync(no documents) = %v, want ErrNoDocuments", err)
+	}
+	if got := docIDs(ix); !cmp.Equal(got, want) {
+		t.Errorf("after Sync(no documents), Documents() = %v, want %v", got, want)
+	}
+	if ix.NeedsBuild() {
+		t.Errorf("NeedsBuild() of a built index = true, want false")
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if ix, err = Open(dir); err != nil {
+		t.Fatal(err)
+	}
+	if ix.NeedsBuild() {
+		t.Errorf("NeedsBuild() of a built index reopened = true, want false")
+	}
+	if a, err := ix.Ask(ctx, "Segovia aqueduct granite arches", 3); err != nil || !a.Answered {
+		t.Errorf("Ask after reopening = %+v, %v; want it answered", a, err)
+	}
+}

@@ -109,6 +109,9 @@ func (ix *Index) sync(ctx context.Context, src Source, synonyms [][]string, old 
 		}
 		return nil
 	})
+	if err == nil && len(seen) == 0 {
+		err = ErrNoDocuments
+	}
 	if err != nil {
 		out.abort()
 		return ch, err

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/dossier-bot/dossier/bot/state"
+	"github.com/dossier-bot/dossier/corpus"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -50,13 +51,13 @@ func sampleDigest(tb testing.TB) Digest {
 	// Three days ago: documents 1 to 3 and one that is later retracted.
 	retracted := c.Documents[3]
 	retracted.ID, retracted.Path, retracted.Title = "retracted", "retracted.md", "A report later retracted"
-	if _, err := st.RecordDocuments(append(c.Documents[1:4:4], retracted), day.Add(-72*time.Hour), Lead); err != nil {
+	if _, err := st.RecordDocuments(&corpus.Corpus{Documents: append(c.Documents[1:4:4], retracted)}, day.Add(-72*time.Hour), Lead); err != nil {
 		tb.Fatal(err)
 	}
 	// Two hours ago: document 0 added, document 1 edited, the report gone.
 	now := append(c.Documents[:0:0], c.Documents...)
 	now[1].Hash = "edited"
-	if _, err := st.RecordDocuments(now, day.Add(-2*time.Hour), Lead); err != nil {
+	if _, err := st.RecordDocuments(&corpus.Corpus{Documents: now}, day.Add(-2*time.Hour), Lead); err != nil {
 		tb.Fatal(err)
 	}
 	for i, q := range []string{

@@ -176,7 +176,7 @@ func TestCrashBetweenPostingAndRecording(t *testing.T) {
 			nine := time.Date(2024, 4, 30, 9, 0, 0, 0, time.UTC)
 			subscribe(t, st, "c", "09:00", "UTC", nine.Add(-48*time.Hour))
 			// Enough new documents to fill three messages or more.
-			if _, err := st.RecordDocuments(longDocs(maxDocuments), nine.Add(-time.Hour), Lead); err != nil {
+			if _, err := st.RecordDocuments(&corpus.Corpus{Documents: longDocs(maxDocuments)}, nine.Add(-time.Hour), Lead); err != nil {
 				t.Fatal(err)
 			}
 			clock := newFakeClock(nine)
@@ -352,7 +352,7 @@ func TestPreviewStartsAtTheSubscription(t *testing.T) {
 	t.Parallel()
 	st := newStore(t)
 	now := time.Date(2024, 4, 30, 7, 0, 0, 0, time.UTC)
-	if _, err := st.RecordDocuments(builtin(t).Documents, now.Add(-2*time.Hour), Lead); err != nil {
+	if _, err := st.RecordDocuments(builtin(t), now.Add(-2*time.Hour), Lead); err != nil {
 		t.Fatal(err)
 	}
 	clock := newFakeClock(now)

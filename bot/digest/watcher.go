@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -14,10 +15,10 @@ import (
 	"github.com/dossier-bot/dossier/index"
 )
 
-// Syncer brings an index in line with a corpus; *index.Index is one, and
-// answers questions while it syncs.
+// Syncer brings an index in line with a corpus read one document at a
+// time; *index.Index is one, and answers questions while it syncs.
 type Syncer interface {
-	Sync(ctx context.Context, c *corpus.Corpus, progress index.Progress) (index.Changes, error)
+	SyncFrom(ctx context.Context, src index.Source, synonyms [][]string, progress index.Progress) (index.Changes, error)
 }
 
 // WatcherConfig is what a Watcher needs.
@@ -77,7 +78,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 }
 
 // Poll looks at the folder once. When any file's size or modification
-// time changed since the last successful Poll, it loads the corpus, syncs
+// time changed since the last successful Poll, it reads the corpus, syncs
 // the index and records the changes in the registry, and returns them
 // (without a registry, the index's changes).
 // A folder with no readable document is refused, leaving the index and
@@ -92,27 +93,29 @@ func (w *Watcher) Poll(ctx context.Context) (state.Changes, error) {
 	if fp == w.seen {
 		return state.Changes{}, nil
 	}
-	c, err := corpus.Load(w.cfg.Corpus)
+	// The folder is read as the sync and the registry go, twice rather
+	// than held: a corpus need not fit in memory.
+	f, err := corpus.OpenFolder(w.cfg.Corpus)
 	if err != nil {
 		return state.Changes{}, fmt.Errorf("load %s: %w", w.cfg.Name, err)
-	}
-	for _, sk := range c.Skipped {
-		w.cfg.Log.Warn("corpus file skipped", "corpus", w.cfg.Name, "path", sk.Path, "err", sk.Err)
-	}
-	if len(c.Documents) == 0 {
-		return state.Changes{}, fmt.Errorf("%s has no readable .md or .txt documents; the index is kept as it was", w.cfg.Name)
 	}
 	// The index first: a document the digest announces must be
 	// searchable. After a crash between the two, the registry catches up
 	// at the next Poll.
-	ich, err := w.cfg.Index.Sync(ctx, c, nil)
+	ich, err := w.cfg.Index.SyncFrom(ctx, f, f.Synonyms, nil)
+	for _, sk := range f.Skipped {
+		w.cfg.Log.Warn("corpus file skipped", "corpus", w.cfg.Name, "path", sk.Path, "err", sk.Err)
+	}
+	if errors.Is(err, index.ErrNoDocuments) {
+		return state.Changes{}, fmt.Errorf("%s has no readable .md or .txt documents; the index is kept as it was", w.cfg.Name)
+	}
 	if err != nil {
 		return state.Changes{}, fmt.Errorf("re-index %s: %w", w.cfg.Name, err)
 	}
 	ch := state.Changes{Added: ich.Added, Changed: ich.Changed, Removed: ich.Removed}
 	if w.cfg.Store != nil {
-		if ch, err = w.cfg.Store.RecordDocuments(c.Documents, w.cfg.Clock.Now(), Lead); err != nil {
-			return state.Changes{}, err
+		if ch, err = w.cfg.Store.RecordDocuments(f, w.cfg.Clock.Now(), Lead); err != nil {
+			return state.Changes{}, fmt.Errorf("record the documents of %s: %w", w.cfg.Name, err)
 		}
 	}
 	w.seen = fp

@@ -13,7 +13,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/dossier-bot/dossier/bot/state"
-	"github.com/dossier-bot/dossier/corpus"
 	"github.com/dossier-bot/dossier/index"
 )
 
@@ -227,7 +226,11 @@ func TestWatcherWithoutRegistryKeepsTheIndexInStep(t *testing.T) {
 	dir := t.TempDir()
 	mtime := time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)
 	writeDoc(t, dir, "orchard.md", "Orchard Report", "The orchard cooperative harvested nine tonnes of quinces this autumn.", mtime)
-	ix := memoryIndex(t, &corpus.Corpus{})
+	ix, err := index.NewMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
 	w := NewWatcher(WatcherConfig{Corpus: os.DirFS(dir), Name: dir, Index: ix, Interval: time.Minute})
 	if got, err := w.Poll(ctx); err != nil || !cmp.Equal(got, state.Changes{Added: []string{"orchard"}}) {
 		t.Fatalf("Poll = %+v, %v; want the document added", got, err)

@@ -40,7 +40,7 @@ func writeUntilKilled(path string) {
 			s.PartPosted("c", date, 0, fmt.Sprint("m", i)),
 			s.PartPosted("c", date, 1, fmt.Sprint("n", i)),
 			s.FinishDigest("c", date, at),
-			second(s.RecordDocuments(docs(corp...), at, func(d corpus.Document) string { return big })),
+			second(s.RecordDocuments(all(docs(corp...)), at, func(d corpus.Document) string { return big })),
 		}
 		for _, err := range steps {
 			if err != nil {

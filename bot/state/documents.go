@@ -3,7 +3,7 @@ package state
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -89,27 +89,41 @@ func (c Changes) Empty() bool {
 	return len(c.Added)+len(c.Changed)+len(c.Removed) == 0
 }
 
-// RecordDocuments brings the registry in line with docs, the whole
-// corpus as loaded at time at: documents it has not seen are added,
-// documents whose content or shown metadata differ are changed, and
-// documents missing from docs are marked removed. Each document's
-// passages are recorded too, a passage whose text the document already
-// had keeping when that was first seen. lead works out the lead of each
-// added or changed document.
-func (s *Store) RecordDocuments(docs []corpus.Document, at time.Time, lead func(corpus.Document) string) (Changes, error) {
+// ErrNoDocuments is RecordDocuments refusing a source that yields no
+// documents, which would mark every document removed.
+var ErrNoDocuments = errors.New("no documents to record")
+
+// Source is a corpus read one document at a time, such as *corpus.Corpus
+// or *corpus.Folder.
+type Source interface {
+	// Each calls fn with every document in turn and stops at its first
+	// error. The document is fn's only until fn returns.
+	Each(fn func(*corpus.Document) error) error
+}
+
+// RecordDocuments brings the registry in line with src, the whole corpus
+// as read at time at: documents it has not seen are added, documents
+// whose content or shown metadata differ are changed, and documents
+// missing from src are marked removed. Each document's passages are
+// recorded too, a passage whose text the document already had keeping
+// when that was first seen. lead works out the lead of each added or
+// changed document.
+//
+// Documents are recorded as src yields them, so a corpus need not fit in
+// memory. All of it is one transaction: when src fails, or yields no
+// document at all (which would mark every one removed), nothing changes.
+func (s *Store) RecordDocuments(src Source, at time.Time, lead func(corpus.Document) string) (Changes, error) {
 	var ch Changes
-	err := s.update(fmt.Sprintf("record %d documents", len(docs)), func(tx *bolt.Tx) error {
+	err := s.update("record documents", func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketDocuments)
-		known := map[string]Document{}
-		if err := each(b, func(_ []byte, d Document) error {
-			known[d.ID] = d
-			return nil
-		}); err != nil {
-			return err
-		}
-		for _, doc := range docs {
-			old, ok := known[doc.ID]
-			delete(known, doc.ID)
+		seen := map[string]bool{}
+		err := src.Each(func(doc *corpus.Document) error {
+			seen[doc.ID] = true
+			var old Document
+			ok, err := get(b, []byte(doc.ID), &old)
+			if err != nil {
+				return err
+			}
 			rec := Document{
 				ID: doc.ID, Path: doc.Path, Title: doc.Title, Publisher: doc.Publisher,
 				Published: doc.Published, URL: doc.URL, Hash: doc.Hash,
@@ -123,26 +137,43 @@ func (s *Store) RecordDocuments(docs []corpus.Document, at time.Time, lead func(
 			switch {
 			case !present:
 				ch.Added = append(ch.Added, doc.ID)
-				rec.FirstSeen, rec.Changed, rec.Lead = at, at, lead(doc)
+				rec.FirstSeen, rec.Changed, rec.Lead = at, at, lead(*doc)
 			case !sameShown(rec, old):
 				ch.Changed = append(ch.Changed, doc.ID)
-				rec.Changed, rec.Lead = at, lead(doc)
+				rec.Changed, rec.Lead = at, lead(*doc)
 			case old.PassagesUnknown || !slices.EqualFunc(rec.Passages, old.Passages, Passage.same):
 				// Only the passages are new to the record.
 			default:
-				continue
+				return nil
 			}
-			if err := put(b, []byte(doc.ID), rec); err != nil {
+			return put(b, []byte(doc.ID), rec)
+		})
+		if err != nil {
+			return err
+		}
+		if len(seen) == 0 {
+			return ErrNoDocuments
+		}
+		var gone []Document
+		if err := b.ForEach(func(k, _ []byte) error {
+			if seen[string(k)] {
+				return nil // decoding every record would cost more than the rest
+			}
+			var d Document
+			if _, err := get(b, k, &d); err != nil || !d.Removed.IsZero() {
 				return err
 			}
+			gone = append(gone, d)
+			return nil
+		}); err != nil {
+			return err
 		}
-		for id, old := range known {
-			if !old.Removed.IsZero() {
-				continue
-			}
-			old.Removed = at
-			ch.Removed = append(ch.Removed, id)
-			if err := put(b, []byte(id), old); err != nil {
+		// Written after the walk: bbolt forbids changing a bucket while
+		// ForEach runs over it.
+		for _, d := range gone {
+			d.Removed = at
+			ch.Removed = append(ch.Removed, d.ID)
+			if err := put(b, []byte(d.ID), d); err != nil {
 				return err
 			}
 		}
@@ -151,13 +182,12 @@ func (s *Store) RecordDocuments(docs []corpus.Document, at time.Time, lead func(
 	if err != nil {
 		return Changes{}, err
 	}
-	slices.Sort(ch.Removed)
 	return ch, nil
 }
 
 // passagesOf records doc's passages as of at, given old, the document's
 // record (zero for a document new to the registry).
-func passagesOf(doc corpus.Document, old Document, at time.Time) []Passage {
+func passagesOf(doc *corpus.Document, old Document, at time.Time) []Passage {
 	seen := map[string]time.Time{}
 	for _, p := range old.Passages {
 		if t, ok := seen[p.Hash]; !ok || p.FirstSeen.Before(t) {

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"errors"
 	"path/filepath"
 	"testing"
 	"time"
@@ -22,6 +23,9 @@ func docs(idHash ...string) []corpus.Document {
 }
 
 func leadOf(d corpus.Document) string { return "lead of " + d.ID }
+
+// all is a source of ds.
+func all(ds []corpus.Document) *corpus.Corpus { return &corpus.Corpus{Documents: ds} }
 
 func TestRecordDocuments(t *testing.T) {
 	t.Parallel()
@@ -45,7 +49,7 @@ func TestRecordDocuments(t *testing.T) {
 	}
 	for _, st := range steps {
 		var leads []string
-		got, err := s.RecordDocuments(st.docs, st.at, func(d corpus.Document) string {
+		got, err := s.RecordDocuments(all(st.docs), st.at, func(d corpus.Document) string {
 			leads = append(leads, d.ID)
 			return leadOf(d)
 		})
@@ -128,7 +132,7 @@ func TestRecordDocumentsKeepsWhenEachPassageWasFirstSeen(t *testing.T) {
 			[]string{p1, p2, p3, p4}, []time.Time{t1, t4, t1, t3}},
 	}
 	for _, st := range steps {
-		got, err := s.RecordDocuments([]corpus.Document{st.doc}, st.at, leadOf)
+		got, err := s.RecordDocuments(all([]corpus.Document{st.doc}), st.at, leadOf)
 		if err != nil {
 			t.Fatalf("%s: RecordDocuments: %v", st.name, err)
 		}
@@ -175,18 +179,40 @@ func TestPassagesOfARecordFromSchemaOne(t *testing.T) {
 	}
 	// The same file: its passages were there when it last changed.
 	later := t0.Add(5 * time.Hour)
-	ch, err := s.RecordDocuments([]corpus.Document{withPassages("a", "h1", p1, p2)}, later, leadOf)
+	ch, err := s.RecordDocuments(all([]corpus.Document{withPassages("a", "h1", p1, p2)}), later, leadOf)
 	if err != nil || !ch.Empty() {
 		t.Fatalf("RecordDocuments of the unchanged document = %+v, %v; want no changes", ch, err)
 	}
 	if got, want := firstSeen(t, s, "a", p1, p2), []time.Time{t0, t0}; !cmp.Equal(got, want) {
 		t.Errorf("unchanged document's passages first seen %v, want %v", got, want)
 	}
-	ch, err = s.RecordDocuments([]corpus.Document{withPassages("a", "h2", p1, p2x)}, later.Add(time.Hour), leadOf)
+	ch, err = s.RecordDocuments(all([]corpus.Document{withPassages("a", "h2", p1, p2x)}), later.Add(time.Hour), leadOf)
 	if err != nil || !cmp.Equal(ch.Changed, []string{"a"}) {
 		t.Fatalf("RecordDocuments of an edit = %+v, %v; want a changed", ch, err)
 	}
 	if got, want := firstSeen(t, s, "a", p1, p2x), []time.Time{t0, later.Add(time.Hour)}; !cmp.Equal(got, want) {
 		t.Errorf("after an edit, passages first seen %v, want %v", got, want)
+	}
+}
+
+func TestRecordDocumentsOfNothingKeepsTheRegistry(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	if _, err := s.RecordDocuments(all(docs("a", "h1", "b", "h2")), t0, leadOf); err != nil {
+		t.Fatal(err)
+	}
+	before, err := s.Documents()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch, err := s.RecordDocuments(all(nil), t0.Add(time.Hour), leadOf); !errors.Is(err, ErrNoDocuments) {
+		t.Errorf("RecordDocuments(nothing) = %+v, %v; want ErrNoDocuments", ch, err)
+	}
+	after, err := s.Documents()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(before, after); diff != "" {
+		t.Errorf("registry after RecordDocuments(nothing) (-before +after):\n%s", diff)
 	}
 }

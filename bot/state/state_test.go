@@ -55,7 +55,7 @@ func TestReopenKeepsEverything(t *testing.T) {
 	if _, _, err := s.BeginDigest(d); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.RecordDocuments(docs("a", "h1"), t0, leadOf); err != nil {
+	if _, err := s.RecordDocuments(all(docs("a", "h1")), t0, leadOf); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {

@@ -118,7 +118,7 @@ func composeDigest(ctx context.Context, st *state.Store, ix digest.Asker, q dige
 // first bringing the document registry up to date with the corpus. It
 // fails with an *inUseError when another process holds either.
 func localDigest(ctx context.Context, src *sources, q digestQuery, stderr io.Writer, log *slog.Logger) (string, error) {
-	c, err := loadCorpus(src, stderr)
+	f, err := openCorpus(src)
 	if err != nil {
 		return "", err
 	}
@@ -132,13 +132,14 @@ func localDigest(ctx context.Context, src *sources, q digestQuery, stderr io.Wri
 	if err != nil {
 		return "", err
 	}
-	ch, err := st.RecordDocuments(c.Documents, now, digest.Lead)
+	ch, err := st.RecordDocuments(f, now, digest.Lead)
+	warnSkipped(stderr, f.Skipped)
 	if err != nil {
-		return "", err
+		return "", nothingRead(err, src)
 	}
 	if len(known) == 0 && src.data != "" {
 		fmt.Fprintf(stderr, "dossier: no digest state in %s yet: started the document registry with the %d documents of %s, all new\n",
-			src.data, len(c.Documents), corpusName(src))
+			src.data, len(ch.Added), corpusName(src))
 	}
 	log.Debug("document registry updated", "added", ch.Added, "changed", ch.Changed, "removed", ch.Removed)
 

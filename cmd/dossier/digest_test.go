@@ -79,7 +79,7 @@ func seedState(tb testing.TB, data string, now time.Time) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := st.RecordDocuments(c.Documents, now.Add(-48*time.Hour), digest.Lead); err != nil {
+	if _, err := st.RecordDocuments(c, now.Add(-48*time.Hour), digest.Lead); err != nil {
 		tb.Fatal(err)
 	}
 	for i, q := range []state.Question{
@@ -245,7 +245,7 @@ func holdDataFolder(tb testing.TB, keep bool) *heldDataFolder {
 		if err != nil {
 			tb.Fatal(err)
 		}
-		if _, err := h.dg.store.RecordDocuments(c.Documents, h.now.Add(-time.Hour), digest.Lead); err != nil {
+		if _, err := h.dg.store.RecordDocuments(c, h.now.Add(-time.Hour), digest.Lead); err != nil {
 			tb.Fatal(err)
 		}
 	}

@@ -72,6 +72,27 @@ func copyCorpus(t *testing.T) string {
 	return dir
 }
 
+// askUntilQuoted asks question on fake until the answer's first quote is
+// from a document whose title contains title, and fails after 30 s.
+func askUntilQuoted(t *testing.T, fake *discordtest.Server, s *served, question, title string) {
+	t.Helper()
+	ask := discordtest.SlashCommand("ask", discordtest.StringOption("question", question))
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		r, err := fake.Interact(t, ask).Wait(waitContext(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Original.Embeds) > 0 && strings.Contains(r.Original.Embeds[0].Title, title) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%q was never answered from %q; output:\n%s", question, title, s.out.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 func TestServeRunsTheDigests(t *testing.T) {
 	fake := discordtest.NewServer(t)
 	data, dir := t.TempDir(), copyCorpus(t)
@@ -97,21 +118,7 @@ func TestServeRunsTheDigests(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "ferry.md"), []byte(doc), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ask := discordtest.SlashCommand("ask", discordtest.StringOption("question", "Which port does the Caspian ferry link with Astrakhan?"))
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		r, err := fake.Interact(t, ask).Wait(waitContext(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(r.Original.Embeds) > 0 && strings.Contains(r.Original.Embeds[0].Title, "Caspian Ferry") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the new document was never answered from; output:\n%s", s.out.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	askUntilQuoted(t, fake, s, "Which port does the Caspian ferry link with Astrakhan?", "Caspian Ferry")
 	s.cancel()
 	<-s.done
 	if s.err != nil {

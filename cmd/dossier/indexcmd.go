@@ -35,7 +35,7 @@ func runIndex(ctx context.Context, args []string, loadEnv envLoader, sio stdio) 
 	if err := checkData(src); err != nil {
 		return err
 	}
-	c, err := openCorpus(src)
+	f, err := openCorpus(src)
 	if err != nil {
 		return err
 	}
@@ -43,10 +43,7 @@ func runIndex(ctx context.Context, args []string, loadEnv envLoader, sio stdio) 
 	if err != nil {
 		return err
 	}
-	bar := newProgress(sio.errOut, "indexing")
-	ch, err := ix.SyncFrom(ctx, c, c.Synonyms, bar.update)
-	bar.finish()
-	warnSkipped(sio.errOut, c.Skipped)
+	ch, err := syncFolder(ctx, ix, f, src, sio.errOut)
 	if cerr := ix.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close index %q: %w", indexDir(src.data), cerr)
 	}

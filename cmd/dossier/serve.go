@@ -140,8 +140,11 @@ func numeric(id string) bool {
 }
 
 // serveIndex returns the index serve answers from: the on-disk index of
-// the data folder, brought up to date with the corpus, or else a fresh
-// in-memory index of the corpus.
+// the data folder, or else a fresh in-memory index of the corpus. An
+// on-disk index that can answer is served as it is, at once, however
+// large the corpus: the corpus watcher's first look brings it up to date
+// in the background while questions are answered. One that cannot (new,
+// or built by another version) is built first.
 func serveIndex(ctx context.Context, src *sources, stderr io.Writer, log *slog.Logger) (*index.Index, error) {
 	if src.data == "" {
 		return answerIndex(ctx, src, stderr, log)
@@ -149,7 +152,7 @@ func serveIndex(ctx context.Context, src *sources, stderr io.Writer, log *slog.L
 	if err := checkData(src); err != nil {
 		return nil, err
 	}
-	c, err := loadCorpus(src, stderr)
+	f, err := openCorpus(src)
 	if err != nil {
 		return nil, err
 	}
@@ -157,15 +160,17 @@ func serveIndex(ctx context.Context, src *sources, stderr io.Writer, log *slog.L
 	if err != nil {
 		return nil, err
 	}
-	bar := newProgress(stderr, "indexing")
-	ch, err := ix.Sync(ctx, c, bar.update)
-	bar.finish()
+	if !ix.NeedsBuild() {
+		log.Info("answering from the index as built; bringing it up to date with the corpus in the background",
+			"dir", indexDir(src.data), "documents", len(ix.Documents()))
+		return ix, nil
+	}
+	ch, err := syncFolder(ctx, ix, f, src, stderr)
 	if err != nil {
 		ix.Close()
 		return nil, fmt.Errorf("index %s into %s: %w", corpusName(src), indexDir(src.data), err)
 	}
-	log.Info("index up to date", "dir", indexDir(src.data), "added", len(ch.Added), "changed", len(ch.Changed),
-		"removed", len(ch.Removed), "passages", ch.Total)
+	log.Info("index built", "dir", indexDir(src.data), "documents", len(ch.Added), "passages", ch.Total, "took", ch.Took)
 	return ix, nil
 }
 

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"maps"
 	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -179,4 +181,36 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// TestServeStartsFromTheBuiltIndex starts serve on an index built before
+// a document was added: it answers from the index as it is and brings it
+// up to date in the background, at the watcher's first look.
+func TestServeStartsFromTheBuiltIndex(t *testing.T) {
+	data, dir := t.TempDir(), copyCorpus(t)
+	serveEnv(t, nil)
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"index", "--data", data, "--corpus", dir}, envconfig.Process, strings.NewReader(""), &out, &out); err != nil {
+		t.Fatalf("dossier index = %v\n%s", err, out.String())
+	}
+	doc := "---\ntitle: \"Caspian Ferry Line\"\npublisher: Test Desk\n---\nA weekly ferry now links the Caspian port of Anzali with Astrakhan.\n"
+	if err := os.WriteFile(filepath.Join(dir, "ferry.md"), []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	fake := discordtest.NewServer(t)
+	s := startServe(t, map[string]string{
+		"DOSSIER_DISCORD_TOKEN":    fake.Token(),
+		"DOSSIER_DISCORD_API":      fake.APIURL(),
+		"DOSSIER_DISCORD_GUILD_ID": fake.GuildID(),
+		"DOSSIER_DATA":             data,
+		"DOSSIER_CORPUS":           dir,
+		"DOSSIER_CORPUS_POLL":      "1h", // only the first look can find it
+		"DOSSIER_LOG_LEVEL":        "INFO",
+	})
+	s.waitOutput(t, regexp.MustCompile(`(answering from the index as built)`))
+	askUntilQuoted(t, fake, s, "Which port does the Caspian ferry link with Astrakhan?", "Caspian Ferry")
+	if log := s.out.String(); strings.Contains(log, "index built") || strings.Contains(log, "indexing [") {
+		t.Errorf("serve output:\n%s\nwant no index built before serving", log)
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/dossier-bot/dossier/bot/state"
 	"github.com/dossier-bot/dossier/corpus"
 	"github.com/dossier-bot/dossier/index"
 )
@@ -65,41 +66,46 @@ func noDocuments(name string) error {
 	return fmt.Errorf("%s has no readable .md or .txt documents", name)
 }
 
-// streamedCorpus is a corpus folder read one document at a time, for
-// indexing corpora larger than memory. Its Each fails at the end when no
-// document could be read, so that the sync is abandoned before it removes
-// anything.
-type streamedCorpus struct {
-	*corpus.Folder
-	name string
-}
-
-// openCorpus lists the corpus folder without reading its documents.
-func openCorpus(src *sources) (streamedCorpus, error) {
+// openCorpus lists the corpus folder without reading its documents, for
+// indexing corpora larger than memory. Its documents are read as Each
+// reaches them; the index and the registry refuse a corpus none of whose
+// files could be read (see nothingRead), before removing anything.
+func openCorpus(src *sources) (*corpus.Folder, error) {
 	fsys, name, err := corpusFS(src)
 	if err != nil {
-		return streamedCorpus{}, err
+		return nil, err
 	}
 	f, err := corpus.OpenFolder(fsys)
 	if err != nil {
-		return streamedCorpus{}, fmt.Errorf("load %s: %w", name, err)
+		return nil, fmt.Errorf("load %s: %w", name, err)
 	}
 	if f.Len() == 0 {
-		return streamedCorpus{}, noDocuments(name)
+		return nil, noDocuments(name)
 	}
-	return streamedCorpus{Folder: f, name: name}, nil
+	return f, nil
 }
 
-func (s streamedCorpus) Each(fn func(*corpus.Document) error) error {
-	n := 0
-	err := s.Folder.Each(func(d *corpus.Document) error {
-		n++
-		return fn(d)
-	})
-	if err == nil && n == 0 {
-		return noDocuments(s.name)
+// nothingRead is the index's or the registry's refusal of a corpus with
+// no documents told as which corpus had nothing readable, and err as it
+// is otherwise.
+func nothingRead(err error, src *sources) error {
+	if errors.Is(err, index.ErrNoDocuments) || errors.Is(err, state.ErrNoDocuments) {
+		return noDocuments(corpusName(src))
 	}
 	return err
+}
+
+// syncFolder brings ix in line with the corpus folder f, read as it goes,
+// with a progress bar on stderr and a warning for each file skipped.
+func syncFolder(ctx context.Context, ix *index.Index, f *corpus.Folder, src *sources, stderr io.Writer) (index.Changes, error) {
+	bar := newProgress(stderr, "indexing")
+	ch, err := ix.SyncFrom(ctx, f, f.Synonyms, bar.update)
+	bar.finish()
+	warnSkipped(stderr, f.Skipped)
+	if err != nil {
+		return ch, nothingRead(err, src)
+	}
+	return ch, nil
 }
 
 // checkData fails when the data folder is there but is not a folder; one
@@ -148,7 +154,7 @@ func answerIndex(ctx context.Context, src *sources, stderr io.Writer, log *slog.
 		}
 		fmt.Fprintf(stderr, "dossier: no index in %s yet (build one with: dossier index --data %s); indexing in memory for now\n", src.data, src.data)
 	}
-	c, err := loadCorpus(src, stderr)
+	f, err := openCorpus(src)
 	if err != nil {
 		return nil, err
 	}
@@ -156,13 +162,11 @@ func answerIndex(ctx context.Context, src *sources, stderr io.Writer, log *slog.
 	if err != nil {
 		return nil, fmt.Errorf("create in-memory index: %w", err)
 	}
-	bar := newProgress(stderr, "indexing")
-	ch, err := ix.Sync(ctx, c, bar.update)
-	bar.finish()
+	ch, err := syncFolder(ctx, ix, f, src, stderr)
 	if err != nil {
 		ix.Close()
-		return nil, fmt.Errorf("index the corpus in memory: %w", err)
+		return nil, fmt.Errorf("index %s in memory: %w", corpusName(src), err)
 	}
-	log.Debug("indexed in memory", "documents", len(c.Documents), "passages", ch.Total, "took", ch.Took)
+	log.Debug("indexed in memory", "documents", len(ch.Added), "passages", ch.Total, "took", ch.Took)
 	return ix, nil
 }

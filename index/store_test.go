@@ -12,9 +12,12 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/dossier-bot/dossier/corpus"
 )
 
 func article(title, body string) string {
@@ -280,5 +283,32 @@ func TestSyncOfNoDocumentsKeepsTheIndex(t *testing.T) {
 	}
 	if a, err := ix.Ask(ctx, "Segovia aqueduct granite arches", 3); err != nil || !a.Answered {
 		t.Errorf("Ask after reopening = %+v, %v; want it answered", a, err)
+	}
+}
+
+// TestRecordsHoldNoFileText guards the registry's memory: a record whose
+// title is a substring of the parsed file keeps the whole file alive.
+func TestRecordsHoldNoFileText(t *testing.T) {
+	t.Parallel()
+	d, err := corpus.Parse("notes/ferry.md", []byte("---\ntitle: Ferry Notes\npublisher: Test Desk\nauthor: A. Writer\n"+
+		"date: 2024-04-01\nurl: https://example.com/ferry\n---\n"+strings.Repeat("The winter ferry sails at dawn. ", 40)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := newRecord(&d)
+	for _, f := range []struct{ name, got, src string }{
+		{"ID", rec.Doc.ID, d.ID}, {"Path", rec.Doc.Path, d.Path}, {"Title", rec.Doc.Title, d.Title},
+		{"URL", rec.Doc.URL, d.URL}, {"Publisher", rec.Doc.Publisher, d.Publisher}, {"Author", rec.Doc.Author, d.Author},
+		{"Published", rec.Doc.Published, d.Published}, {"Hash", rec.Doc.Hash, d.Hash},
+	} {
+		if f.got != f.src {
+			t.Errorf("newRecord %s = %q, want %q", f.name, f.got, f.src)
+		}
+		if f.src != "" && unsafe.StringData(f.got) == unsafe.StringData(f.src) {
+			t.Errorf("newRecord %s shares the parsed document's memory, want a copy", f.name)
+		}
+	}
+	if rec.Doc.Text != "" || rec.Doc.Passages != nil || rec.Passages != len(d.Passages) {
+		t.Errorf("newRecord = %+v, want metadata only and %d passages", rec, len(d.Passages))
 	}
 }

@@ -161,9 +161,26 @@ func (s *Store) LastDigest(channelID string) (Digest, bool, error) {
 	return last, found, err
 }
 
+// abandonAfter is how long after the start of its date, read as UTC, a
+// digest still posting is taken as abandoned. The scheduler resumes one
+// only by looking up the date its schedule's latest occurrence falls on,
+// which is the local date now or at most the day before, and no zone is
+// more than 12 hours behind UTC: from the start of date+2 days plus 12
+// hours no channel can look that date up again. The cutoff is never
+// after now (Prune is given now less the retention), so a digest older
+// than the cutoff by this rule is older than now by it too. Three days leaves a
+// margin, so pruning it cannot make the scheduler find no digest for a
+// day it is still finishing, begin a new one and post the day twice.
+const abandonAfter = 3 * 24 * time.Hour
+
 // pruneDigests deletes digests finished before cutoff, except each
 // channel's latest finished one, which the next digest's window starts
-// from.
+// from. It also deletes digests still posting that were started before
+// cutoff and whose date the scheduler can no longer resume (see
+// abandonAfter): left by a channel that was deleted or unsubscribed, or
+// paused past its day, they would otherwise be kept for ever. Those never
+// count as a channel's latest: LastDigest skips digests still posting,
+// so deleting them leaves where the next window starts unchanged.
 func pruneDigests(tx *bolt.Tx, cutoff time.Time) (int, error) {
 	b := tx.Bucket(bucketDigests)
 	type finished struct {
@@ -171,9 +188,14 @@ func pruneDigests(tx *bolt.Tx, cutoff time.Time) (int, error) {
 		at  time.Time
 	}
 	byChannel := map[string][]finished{} // in date order
+	var abandoned [][]byte
+	// bbolt forbids deleting while ForEach walks the bucket, so keys are
+	// collected first.
 	err := each(b, func(k []byte, d Digest) error {
 		if d.Status != Posting {
 			byChannel[d.ChannelID] = append(byChannel[d.ChannelID], finished{bytes.Clone(k), d.Finished})
+		} else if abandonedBy(d, cutoff) {
+			abandoned = append(abandoned, bytes.Clone(k))
 		}
 		return nil
 	})
@@ -181,6 +203,12 @@ func pruneDigests(tx *bolt.Tx, cutoff time.Time) (int, error) {
 		return 0, err
 	}
 	n := 0
+	for _, k := range abandoned {
+		if err := b.Delete(k); err != nil {
+			return n, err
+		}
+		n++
+	}
 	for _, fs := range byChannel {
 		for _, f := range fs[:len(fs)-1] {
 			if f.at.Before(cutoff) {
@@ -192,4 +220,15 @@ func pruneDigests(tx *bolt.Tx, cutoff time.Time) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// abandonedBy reports whether d, a digest still posting, is past both the
+// retention cutoff and any chance of being resumed by then. A date that
+// does not parse is kept: it cannot be told to be over.
+func abandonedBy(d Digest, cutoff time.Time) bool {
+	day, err := time.Parse(time.DateOnly, d.Date)
+	if err != nil {
+		return false
+	}
+	return d.Started.Before(cutoff) && !day.Add(abandonAfter).After(cutoff)
 }

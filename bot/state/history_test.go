@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func TestDigestLifecycle(t *testing.T) {
@@ -90,34 +91,117 @@ func TestLastDigest(t *testing.T) {
 	}
 }
 
-func TestPruneKeepsEachChannelsLatestDigest(t *testing.T) {
+func TestPruneDigests(t *testing.T) {
 	t.Parallel()
-	s := newStore(t)
 	day := 24 * time.Hour
-	for _, d := range []Digest{
-		{ChannelID: "a", Date: "2024-01-01", Status: Empty, Finished: t0.Add(-90 * day)},
-		{ChannelID: "a", Date: "2024-01-02", Status: Empty, Finished: t0.Add(-89 * day)},
-		{ChannelID: "a", Date: "2024-04-29", Status: Empty, Finished: t0.Add(-day)},
-		{ChannelID: "b", Date: "2024-01-01", Status: Empty, Finished: t0.Add(-90 * day)},
-		{ChannelID: "c", Date: "2024-01-01", Status: Posting, Started: t0.Add(-90 * day)},
-	} {
-		if _, _, err := s.BeginDigest(d); err != nil {
-			t.Fatal(err)
-		}
+	cutoff := t0.Add(-30 * day) // 2024-03-31 09:00 UTC
+	finished := func(channel, date string, at time.Time) Digest {
+		return Digest{ChannelID: channel, Date: date, Status: Empty, Started: at, Finished: at}
 	}
-	n, err := s.Prune(t0.Add(-30 * day))
-	if err != nil || n != 2 {
-		t.Errorf("Prune = %d, %v; want the 2 old digests of channel a", n, err)
+	posting := func(channel, date string, started time.Time) Digest {
+		return Digest{ChannelID: channel, Date: date, Status: Posting, Started: started}
 	}
 	for _, tt := range []struct {
-		channel, date string
-		kept          bool
-	}{
-		{"a", "2024-01-01", false}, {"a", "2024-01-02", false}, {"a", "2024-04-29", true},
-		{"b", "2024-01-01", true}, {"c", "2024-01-01", true},
-	} {
-		if _, found, _ := s.Digest(tt.channel, tt.date); found != tt.kept {
-			t.Errorf("after Prune, digest %s %s kept = %v, want %v", tt.channel, tt.date, found, tt.kept)
+		name    string
+		digests []Digest
+		// removed lists "channel date" of the digests Prune must delete.
+		removed []string
+	}{{
+		name: "old finished digests go but each channel's latest finished stays",
+		digests: []Digest{
+			finished("a", "2024-01-01", t0.Add(-90*day)),
+			finished("a", "2024-01-02", t0.Add(-89*day)),
+			finished("a", "2024-04-29", t0.Add(-day)),
+			finished("b", "2024-01-01", t0.Add(-90*day)),
+		},
+		removed: []string{"a 2024-01-01", "a 2024-01-02"},
+	}, {
+		name:    "old abandoned posting digest is pruned",
+		digests: []Digest{posting("c", "2024-01-01", t0.Add(-90*day))},
+		removed: []string{"c 2024-01-01"},
+	}, {
+		name:    "recent posting digest is kept",
+		digests: []Digest{posting("c", "2024-04-29", t0.Add(-day))},
+	}, {
+		name: "posting digest started before the cutoff but dated too near it is kept",
+		// 2024-03-29 plus three days is after the cutoff: some zone's
+		// scheduler could have been resuming it not long before.
+		digests: []Digest{posting("c", "2024-03-29", t0.Add(-32*day))},
+	}, {
+		name:    "posting digest dated three days before the cutoff's day is pruned",
+		digests: []Digest{posting("c", "2024-03-28", t0.Add(-33*day))},
+		removed: []string{"c 2024-03-28"},
+	}, {
+		name:    "posting digest with a date that does not parse is kept",
+		digests: []Digest{posting("c", "someday", t0.Add(-90*day))},
+	}, {
+		name: "abandoned posting digest after the latest finished one goes, the finished one stays",
+		digests: []Digest{
+			finished("d", "2024-01-01", t0.Add(-90*day)),
+			posting("d", "2024-01-02", t0.Add(-89*day)),
+		},
+		removed: []string{"d 2024-01-02"},
+	}, {
+		name: "recent posting digest does not make the latest finished one prunable",
+		digests: []Digest{
+			finished("e", "2024-01-01", t0.Add(-90*day)),
+			finished("e", "2024-01-02", t0.Add(-89*day)),
+			posting("e", "2024-04-29", t0.Add(-day)),
+		},
+		removed: []string{"e 2024-01-01"},
+	}} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := newStore(t)
+			for _, d := range tt.digests {
+				if _, _, err := s.BeginDigest(d); err != nil {
+					t.Fatal(err)
+				}
+			}
+			n, err := s.Prune(cutoff)
+			if err != nil {
+				t.Fatalf("Prune: %v", err)
+			}
+			var removed []string
+			for _, d := range tt.digests {
+				_, found, err := s.Digest(d.ChannelID, d.Date)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !found {
+					removed = append(removed, d.ChannelID+" "+d.Date)
+				}
+			}
+			if !cmp.Equal(removed, tt.removed, cmpopts.EquateEmpty()) {
+				t.Errorf("prune removed %v, want %v", removed, tt.removed)
+			}
+			if n != len(tt.removed) {
+				t.Errorf("Prune = %d, want %d", n, len(tt.removed))
+			}
+			// Pruning must not move where the next digest's window starts.
+			for _, d := range tt.digests {
+				if d.Status == Posting {
+					continue
+				}
+				last, found, err := s.LastDigest(d.ChannelID)
+				if err != nil || !found {
+					t.Errorf("LastDigest(%q) after prune = %v, %v; want a finished digest kept", d.ChannelID, found, err)
+				} else if want := latestFinished(tt.digests, d.ChannelID); last.Date != want {
+					t.Errorf("LastDigest(%q) after prune = %s, want %s", d.ChannelID, last.Date, want)
+				}
+			}
+		})
+	}
+}
+
+// latestFinished is the date of the channel's last finished digest in ds,
+// which are in date order.
+func latestFinished(ds []Digest, channel string) string {
+	date := ""
+	for _, d := range ds {
+		if d.ChannelID == channel && d.Status != Posting {
+			date = d.Date
 		}
 	}
+	return date
 }

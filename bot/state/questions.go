@@ -95,9 +95,10 @@ func (s *Store) Questions(guildID string, from, to time.Time) ([]Question, error
 	return qs, err
 }
 
-// Prune deletes the questions asked before cutoff and the digests
-// finished before it, except each channel's latest digest, and returns
-// how many entries went.
+// Prune deletes the questions asked before cutoff, the digests finished
+// before it except each channel's latest finished one, and digests left
+// posting that no scheduler can resume any more (see pruneDigests), and
+// returns how many entries went.
 func (s *Store) Prune(cutoff time.Time) (int, error) {
 	n := 0
 	err := s.update(fmt.Sprintf("prune state before %s", cutoff.Format(time.RFC3339)), func(tx *bolt.Tx) error {

@@ -152,8 +152,9 @@ func serveIndex(ctx context.Context, src *sources, stderr io.Writer, log *slog.L
 	if err := checkData(src); err != nil {
 		return nil, err
 	}
-	f, err := openCorpus(src)
-	if err != nil {
+	// A wrong corpus setting fails now, but the folder is listed only if
+	// the index must be built: a built one answers before that.
+	if _, _, err := corpusFS(src); err != nil {
 		return nil, err
 	}
 	ix, err := openDisk(indexDir(src.data))
@@ -164,6 +165,11 @@ func serveIndex(ctx context.Context, src *sources, stderr io.Writer, log *slog.L
 		log.Info("answering from the index as built; bringing it up to date with the corpus in the background",
 			"dir", indexDir(src.data), "documents", len(ix.Documents()))
 		return ix, nil
+	}
+	f, err := openCorpus(src)
+	if err != nil {
+		ix.Close()
+		return nil, err
 	}
 	ch, err := syncFolder(ctx, ix, f, src, stderr)
 	if err != nil {

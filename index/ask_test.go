@@ -32,10 +32,16 @@ func TestAskFindsPassage(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Ask(%q) = %v", tt.q, err)
 			}
+			// A bare keyword or two may be shown as the closest passages
+			// rather than an answer; either way the passage must come first.
+			shown := ans.Results
 			if !ans.Answered {
-				t.Fatalf("Ask(%q) not answered, want a passage holding %q", tt.q, tt.want)
+				shown = ans.Related
 			}
-			if got := ans.Results[0].Passage.Text; !strings.Contains(got, tt.want) {
+			if len(shown) == 0 {
+				t.Fatalf("Ask(%q) = %s reply, want a passage holding %q", tt.q, ans.Kind(), tt.want)
+			}
+			if got := shown[0].Passage.Text; !strings.Contains(got, tt.want) {
 				t.Errorf("Ask(%q) first passage = %q, want it to hold %q", tt.q, got, tt.want)
 			}
 		})

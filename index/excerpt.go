@@ -12,14 +12,19 @@ import (
 // maxExcerptRunes bounds an excerpt so it reads as a quote, not a page.
 const maxExcerptRunes = 300
 
-// kindBonus rewards a sentence holding the kind of thing asked for.
-const kindBonus = 0.25
+// kindBonus rewards a sentence holding the kind of thing asked for;
+// sentenceProxBonus one where the matched words sit close together.
+const (
+	kindBonus         = 0.25
+	sentenceProxBonus = 0.1
+)
 
 var (
-	reDate  = regexp.MustCompile(`\b(1[5-9]\d\d|20\d\d)s?\b|\b(January|February|March|April|May|June|July|August|September|October|November|December)\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b`)
-	reNum   = regexp.MustCompile(`\b\d[\d,.]*\b|\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?)\b`)
-	reName  = regexp.MustCompile(`\b\p{Lu}[\p{Ll}’'-]+(?:\s+\p{Lu}[\p{Ll}’'.-]*)+`)
-	rePlace = regexp.MustCompile(`\b(?:in|to|at|from|near)\s+(?:the\s+)?\p{Lu}\p{L}+`)
+	reDate    = regexp.MustCompile(`\b(1\d\d\d|20\d\d)s?\b|\b\d{1,4}\s?(BC|AD|BCE|CE)\b|\b\d{1,2}(st|nd|rd|th)[ -]century\b|\b(January|February|March|April|May|June|July|August|September|October|November|December)\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b`)
+	reNum     = regexp.MustCompile(`\b\d[\d,.]*\b|\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?)\b`)
+	reName    = regexp.MustCompile(`\b\p{Lu}[\p{Ll}’'-]+(?:\s+\p{Lu}[\p{Ll}’'.-]*)+`)
+	reAcronym = regexp.MustCompile(`\b\p{Lu}{2,6}\b`)
+	rePlace   = regexp.MustCompile(`\b(?:in|to|at|from|near)\s+(?:the\s+)?\p{Lu}\p{L}+`)
 )
 
 // sentenceChoice is the best sentence of a passage for a question.
@@ -28,6 +33,7 @@ type sentenceChoice struct {
 	spans    [][2]int
 	scores   []float64
 	coverage float64
+	kind     bool // the sentence holds the kind of answer asked for
 }
 
 // bestSentence scores every sentence of c by the rare question words it
@@ -41,26 +47,29 @@ func bestSentence(c *candidate, q question, total float64) sentenceChoice {
 	best := -1.0
 	for si, sp := range spans {
 		var got float64
+		within := make([][]int, len(c.matches))
 		for ci, m := range c.matches {
-			var in []int
 			for _, ti := range m {
 				if c.toks[ti].start >= sp[0] && c.toks[ti].end <= sp[1] {
-					in = append(in, ti)
+					within[ci] = append(within[ci], ti)
 				}
 			}
-			got += credit(c.toks, in, q.concepts[ci]) * q.concepts[ci].weight
+			got += credit(c.toks, within[ci], q.concepts[ci]) * q.concepts[ci].weight
 		}
 		cov := 0.0
 		if total > 0 {
 			cov = got / total
 		}
-		s := cov
-		if cov > 0 && hasKind(c.text[sp[0]:sp[1]], q) {
+		// Where the question's words sit together, the sentence is
+		// more likely about what was asked than one that only lists them.
+		s := cov + sentenceProxBonus*proximity(c.toks, within)
+		kind := cov > 0 && hasKind(c.text[sp[0]:sp[1]], q)
+		if kind {
 			s += kindBonus
 		}
 		sc.scores[si] = s
 		if s > best {
-			best, sc.idx, sc.coverage = s, si, cov
+			best, sc.idx, sc.coverage, sc.kind = s, si, cov, kind
 		}
 	}
 	return sc
@@ -74,6 +83,8 @@ func hasKind(s string, q question) bool {
 		return reNum.MatchString(s)
 	case kindWho:
 		return hasNew(reName.FindAllString(s, -1), q.text)
+	case kindGroup:
+		return hasNew(reName.FindAllString(s, -1), q.text) || hasNew(reAcronym.FindAllString(s, -1), q.text)
 	case kindWhere:
 		return hasNew(rePlace.FindAllString(s, -1), q.text)
 	}

@@ -40,17 +40,59 @@ type Result struct {
 	Link string
 }
 
-// Answer is the reply to one question.
+// Answer is the reply to one question. It is one of three kinds (see
+// Kind): passages that answer it, passages that come close without
+// answering it directly, or nothing close.
 type Answer struct {
 	Question string
-	// Answered is false when nothing in the corpus clears the relevance
-	// floor; Results is then empty.
+	// Answered is true when some passage clears the decision rule;
+	// Results then holds the passages that answer, and only then.
 	Answered bool
 	Results  []Result
-	// Closest names the documents nearest to an unanswered question
-	// (metadata only), so the reply can point somewhere.
+	// Related holds the passages closest to a question no passage answers
+	// directly, when some come near; they are not answers and a reply must
+	// say so.
+	Related []Result
+	// Closest names the documents nearest to a question nothing comes
+	// close to (metadata only), so the reply can point somewhere.
 	Closest []corpus.Document
-	Took    time.Duration
+	// Confidence is the decision rule's estimate, in [0, 1], that the
+	// best passage answers the question.
+	Confidence float64
+	Took       time.Duration
+}
+
+// Kind is what sort of reply an Answer is.
+type Kind int
+
+const (
+	// NothingClose: no passage comes near the question.
+	NothingClose Kind = iota
+	// Related: no passage answers directly, but some come near.
+	Related
+	// Answered: passages answer the question.
+	Answered
+)
+
+// Kind says which of the three kinds of reply a is.
+func (a Answer) Kind() Kind {
+	switch {
+	case a.Answered:
+		return Answered
+	case len(a.Related) > 0:
+		return Related
+	}
+	return NothingClose
+}
+
+func (k Kind) String() string {
+	switch k {
+	case Answered:
+		return "answered"
+	case Related:
+		return "related"
+	}
+	return "none"
 }
 
 // DocInfo describes one indexed document.

@@ -9,6 +9,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/mapping"
+
+	"github.com/dossier-bot/dossier/index/lexicon"
 )
 
 // How much a match counts, by how it matched.
@@ -16,6 +18,10 @@ const (
 	// synonymCredit: a corpus-supplied synonym is the same thing said
 	// another way; the asker's own wording is still the better evidence.
 	synonymCredit = 0.8
+	// lexiconCredit: a word WordNet relates to the asker's (a synonym,
+	// a derived or inflected form, a broader noun) may mean it, less
+	// surely than a synonym the team wrote down.
+	lexiconCredit = 0.6
 	// guessCredit: a spelling guessed from the index's dictionary.
 	guessCredit = 0.5
 )
@@ -65,12 +71,26 @@ type alternative struct {
 	phrase string   // the text as written, for a phrase query
 	terms  []string // analysed terms
 	// credit is how surely a match shows the concept: 1 for the asker's
-	// own words, less for a synonym, less again for a guessed spelling.
+	// own words, less for a synonym, less again for a word from the
+	// lexicon or a guessed spelling.
 	credit float64
+	from   altSource
 	// weight is the alternative's own rarity for BM25: the asker's word
 	// by its document frequency, others by their concept's, discounted.
 	weight float64
+	// rarity is a lexicon word's own inverse document frequency.
+	rarity float64
 }
+
+// altSource is where an alternative came from.
+type altSource uint8
+
+const (
+	fromAsker    altSource = iota // the asker's own words
+	fromSynonyms                  // the corpus's synonyms.txt
+	fromLexicon                   // WordNet
+	fromGuess                     // a spelling guessed from the index
+)
 
 // concept is one thing a question asks about: a word, or a phrase with its
 // corpus-supplied synonyms, or a misspelt word with its likely corrections.
@@ -78,6 +98,7 @@ type concept struct {
 	surface string
 	alts    []alternative
 	weight  float64 // inverse document frequency
+	df      int     // passages holding it, as weight counts them
 	// matchable is false when no alternative occurs in the index; held
 	// when one occurs as written or as a synonym, not only as a guess.
 	matchable, held bool
@@ -99,7 +120,17 @@ const (
 	kindWho
 	kindHowMany
 	kindWhere
+	kindGroup // which group, organisation, party, company…
 )
+
+// groupNouns are what a "which …" question names when it asks for an
+// organisation.
+var groupNouns = map[string]bool{
+	"group": true, "groups": true, "organization": true, "organisation": true,
+	"organizations": true, "organisations": true, "party": true, "company": true,
+	"agency": true, "outlet": true, "newspaper": true, "institution": true,
+	"movement": true, "body": true, "firm": true, "army": true, "team": true,
+}
 
 func classify(q string) answerKind {
 	l := strings.ToLower(q)
@@ -119,6 +150,12 @@ func classify(q string) answerKind {
 		case "how":
 			if i+1 < len(words) && (words[i+1] == "many" || words[i+1] == "much") {
 				return kindHowMany
+			}
+		case "which", "what":
+			for _, next := range words[i+1 : min(i+4, len(words))] {
+				if groupNouns[next] {
+					return kindGroup
+				}
 			}
 		}
 	}
@@ -147,7 +184,16 @@ type dict interface {
 	similar(term string, name bool) []string
 }
 
-func parseQuestion(a analysis.Analyzer, synonyms [][]string, d dict, total int, text string) question {
+// relatedWords relates everyday words: synonyms, derived and inflected
+// forms, broader nouns.
+type relatedWords interface {
+	Related(word string) []lexicon.Related
+}
+
+// maxLexicon bounds the lexicon's alternatives for one word.
+const maxLexicon = 8
+
+func parseQuestion(a analysis.Analyzer, synonyms [][]string, lex relatedWords, d dict, total int, text string) question {
 	q := question{text: text, kind: classify(text)}
 	toks := analyze(a, text)
 	toks = slices.DeleteFunc(toks, func(t token) bool { return fillerWords[t.term] })
@@ -194,9 +240,9 @@ func parseQuestion(a analysis.Analyzer, synonyms [][]string, d dict, total int, 
 		c := concept{surface: text[toks[m.at].start:toks[m.at+m.n-1].end]}
 		own := termsOf(toks[m.at : m.at+m.n])
 		for k, mt := range groups[m.group] {
-			alt := alternative{phrase: synonyms[m.group][k], terms: termsOf(mt), credit: synonymCredit}
+			alt := alternative{phrase: synonyms[m.group][k], terms: termsOf(mt), credit: synonymCredit, from: fromSynonyms}
 			if slices.Equal(alt.terms, own) {
-				alt.credit = 1
+				alt.credit, alt.from = 1, fromAsker
 			}
 			c.alts = append(c.alts, alt)
 		}
@@ -209,21 +255,29 @@ func parseQuestion(a analysis.Analyzer, synonyms [][]string, d dict, total int, 
 		}
 		seen[t.term] = true
 		c := concept{surface: text[t.start:t.end], alts: []alternative{{terms: []string{t.term}, credit: 1}}}
-		if d.docFreq(t.term) == 0 && !isAcronym(c.surface) {
+		// A name is not paraphrased: "Emma" is no kind of "woman" here.
+		if lex != nil && !isAcronym(c.surface) && (!isCapitalized(c.surface) || t.start == 0) {
+			c.alts = append(c.alts, lexiconAlts(a, lex, d, total, c.surface, t.term)...)
+		}
+		if d.docFreq(t.term) == 0 && len(c.alts) == 1 && !isAcronym(c.surface) {
 			for _, s := range d.similar(t.term, isCapitalized(c.surface)) {
-				c.alts = append(c.alts, alternative{terms: []string{s}, credit: guessCredit})
+				c.alts = append(c.alts, alternative{terms: []string{s}, credit: guessCredit, from: fromGuess})
 			}
 		}
 		q.concepts = append(q.concepts, c)
 	}
 	for i := range q.concepts {
 		c := &q.concepts[i]
-		c.weight = idf(conceptFreq(d, *c), total)
+		c.df = conceptFreq(d, *c)
+		c.weight = idf(c.df, total)
 		for j := range c.alts {
 			a := &c.alts[j]
 			if altFreq(d, *a) > 0 {
 				c.matchable = true
-				c.held = c.held || a.credit != guessCredit
+				c.held = c.held || a.from == fromAsker || a.from == fromSynonyms
+			}
+			if a.from == fromLexicon && a.rarity < c.weight {
+				a.credit *= a.rarity / c.weight
 			}
 			a.weight = c.weight * a.credit
 			if a.credit == 1 {
@@ -237,6 +291,16 @@ func parseQuestion(a analysis.Analyzer, synonyms [][]string, d dict, total int, 
 		q.concepts = q.concepts[:maxConcepts]
 	}
 	return q
+}
+
+// paraphrased reports whether the lexicon added to any concept.
+func (q question) paraphrased() bool {
+	for _, c := range q.concepts {
+		if slices.ContainsFunc(c.alts, func(a alternative) bool { return a.from == fromLexicon }) {
+			return true
+		}
+	}
+	return false
 }
 
 // isAcronym reports whether s is written like an acronym: two to six
@@ -285,14 +349,57 @@ func termsOf(ts []token) []string {
 // term. Guessed spellings do not count: a word the corpus lacks weighs as
 // a rare one, so a question about something absent is not "answered" by
 // a look-alike word.
+//
+// A word the corpus lacks but paraphrases (quit, where it says withdrew)
+// weighs as its paraphrase does.
 func conceptFreq(d dict, c concept) int {
-	best := 0
+	best, lexical := 0, 0
 	for _, a := range c.alts {
-		if a.credit != guessCredit {
+		switch a.from {
+		case fromAsker, fromSynonyms:
 			best = max(best, altFreq(d, a))
+		case fromLexicon:
+			lexical = max(lexical, altFreq(d, a))
 		}
 	}
+	if best == 0 {
+		return lexical
+	}
 	return best
+}
+
+// lexiconAlts returns the words the lexicon relates to word that the
+// index holds, strongest relation first: only a paraphrase the corpus
+// uses can match, and a word with none is evidence the question is about
+// something else.
+func lexiconAlts(a analysis.Analyzer, lex relatedWords, d dict, total int, word, term string) []alternative {
+	var out []alternative
+	seen := map[string]bool{term: true}
+	for _, r := range lex.Related(word) {
+		if len(out) == maxLexicon {
+			break
+		}
+		terms := termsOf(analyze(a, r.Word))
+		key := strings.Join(terms, " ")
+		if len(terms) == 0 || seen[key] {
+			continue
+		}
+		seen[key] = true
+		alt := alternative{phrase: r.Word, terms: terms, credit: lexiconCredit, from: fromLexicon}
+		if r.Rel == lexicon.Inflection {
+			// "led" is "lead" in another tense: the asker's word.
+			alt.credit = synonymCredit
+		}
+		if f := altFreq(d, alt); f > 0 {
+			// A common word standing in for a rare one ("use" for
+			// "utilize" is fine, "time" for "period" too, but neither is
+			// evidence of a rare concept) counts no more than its own
+			// rarity; the caller scales by the concept's weight.
+			alt.rarity = idf(f, total)
+			out = append(out, alt)
+		}
+	}
+	return out
 }
 
 // altFreq judges a phrase by its rarest term.

@@ -21,18 +21,26 @@ const (
 	candidatesPerResult = 10  // Bleve candidates re-ranked per wanted result
 	minCandidates       = 50  //
 	headingBoost        = 0.5 // a section heading describes all its passages
-	// floorCoverage is the share of the question's weight (by rarity) a
-	// passage must cover to count as an answer.
-	floorCoverage = 0.55
-	maxResults    = 50
-	closestDocs   = 3
+	maxResults          = 50
+	closestDocs         = 3
 )
 
-// Ask answers question with at most k results, best first. Results that
-// do not clear the relevance floor are not returned; Answer.Answered says
-// whether anything did. The question is plain text: no character in it is
-// query syntax.
+// Ask answers question with at most k passages, best first: as Results
+// when the best passage clears the decision rule, as Related when it does
+// not but comes near, and with the Closest documents when nothing does.
+// The question is plain text: no character in it is query syntax.
 func (ix *Index) Ask(ctx context.Context, question string, k int) (Answer, error) {
+	return ix.ask(ctx, question, k, false)
+}
+
+// AskAll is Ask, except that a question nothing comes close to still
+// lists its closest passages in Related (its Kind is then Related too).
+// It is for measuring the decision rule over every threshold.
+func (ix *Index) AskAll(ctx context.Context, question string, k int) (Answer, error) {
+	return ix.ask(ctx, question, k, true)
+}
+
+func (ix *Index) ask(ctx context.Context, question string, k int, all bool) (Answer, error) {
 	start := time.Now()
 	text := cleanQuestion(question)
 	ans := Answer{Question: text}
@@ -47,23 +55,52 @@ func (ix *Index) Ask(ctx context.Context, question string, k int) (Answer, error
 	if err != nil {
 		return ans, err
 	}
-	rerank(ix.analyzer, cands, q, ix.stats())
-	var kept dedupe
-	for _, c := range cands {
-		if len(ans.Results) == k || c.coverage < floorCoverage {
-			break
-		}
-		if kept.repeats(c.text) {
-			continue
-		}
-		ans.Results = append(ans.Results, ix.result(c, q))
+	model := fitted()
+	shown := ix.shortlist(cands, q, k)
+	confs := make([]float64, len(shown))
+	pool := cands[:min(len(cands), rerankDepth)]
+	for i, c := range shown {
+		confs[i] = model.confidence(features(c, q, pool))
 	}
-	ans.Answered = len(ans.Results) > 0
+	if len(confs) > 0 {
+		ans.Confidence = confs[0]
+	}
+	switch {
+	case ans.Confidence >= answerAt:
+		// Further passages are answers only if they clear the rule too.
+		ans.Answered = true
+		for i, c := range shown {
+			if confs[i] >= answerAt {
+				ans.Results = append(ans.Results, ix.result(c, q))
+			}
+		}
+	case ans.Confidence >= nearAt || all:
+		for _, c := range shown {
+			ans.Related = append(ans.Related, ix.result(c, q))
+		}
+	}
 	if !ans.Answered {
 		ans.Closest = ix.closest(cands)
 	}
 	ans.Took = time.Since(start)
 	return ans, nil
+}
+
+// shortlist re-ranks cands and returns the best k, skipping passages that
+// repeat a better one.
+func (ix *Index) shortlist(cands []*candidate, q question, k int) []*candidate {
+	rerank(ix.analyzer, cands, q, ix.stats())
+	var shown []*candidate
+	var kept dedupe
+	for _, c := range cands {
+		if len(shown) == k || c.text == "" {
+			break
+		}
+		if !kept.repeats(c.text) {
+			shown = append(shown, c)
+		}
+	}
+	return shown
 }
 
 // Rank returns up to n documents ranked by their best passage, without
@@ -106,6 +143,7 @@ type candidate struct {
 	toks                   []token
 	matches                [][]int // per concept: indexes into toks
 	headMatches            [][]int // the same for the heading's tokens
+	titleMatches           [][]int // and for its document's title
 	coverage, prox, score  float64
 	sentence               sentenceChoice
 }
@@ -113,6 +151,10 @@ type candidate struct {
 func (ix *Index) stats() stats {
 	return stats{avgLen: ix.avgLen, title: func(doc string) string { return ix.registry[doc].Doc.Title }}
 }
+
+// orPostings bounds the postings the disjunction of a question's rarer
+// concepts may walk.
+const orPostings = 50000
 
 // maxFallbackConcepts bounds how many of the rarest concepts are tried
 // alone when the conjunctions find too few passages.
@@ -141,7 +183,7 @@ func (ix *Index) candidates(ctx context.Context, text string, size int, exhausti
 	if err != nil {
 		return nil, question{}, fmt.Errorf("search: %w", err)
 	}
-	q := parseQuestion(ix.analyzer, ix.synonyms, readerDict{r, fieldText}, int(total), text)
+	q := parseQuestion(ix.analyzer, ix.synonyms, ix.lexicon, readerDict{r, fieldText}, int(total), text)
 	if len(q.concepts) == 0 {
 		return nil, q, nil
 	}
@@ -245,28 +287,56 @@ func (ix *Index) search(ctx context.Context, q question, size int, exhaustive bo
 		return nil
 	}
 	// pass requires the concepts order[from:to] and lets the rest add to
-	// the score.
-	pass := func(from, to int) error {
+	// the score. The lexicon's paraphrases widen a concept so much that
+	// requiring them would fill the passes with loose matches before
+	// the passage lacking one word is found: they get a pass of their own.
+	pass := func(from, to int, lexical bool) error {
 		bq := bleve.NewBooleanQuery()
 		for i, c := range q.concepts {
 			if k := slices.Index(order, i); k >= from && k < to {
-				bq.AddMust(conceptQuery(c))
+				bq.AddMust(conceptQuery(c, lexical))
 			} else {
-				bq.AddShould(conceptQuery(c))
+				bq.AddShould(conceptQuery(c, lexical))
 			}
 		}
 		return collect(bq)
 	}
+	if len(order) > 0 && q.paraphrased() {
+		if err := pass(0, len(order), true); err != nil {
+			return nil, err
+		}
+		enough += len(hits)
+	}
 	for need := len(order); need >= 1 && len(hits) < enough; need-- {
-		if err := pass(0, need); err != nil {
+		if err := pass(0, need, false); err != nil {
 			return nil, err
 		}
 	}
 	// A rare word that the answer lacks was required all along: require
 	// each of the next rarest alone instead.
 	for k := 1; k < min(len(order), maxFallbackConcepts) && len(hits) < enough; k++ {
-		if err := pass(k, k+1); err != nil {
+		if err := pass(k, k+1, false); err != nil {
 			return nil, err
+		}
+	}
+	// The passage that answers may hold only a few of the question's
+	// words, and not the rarest together: any passage holding one of the
+	// rarer concepts is a candidate too, up to a budget of postings so a
+	// question of common words stays cheap on a large index.
+	if len(order) > 1 {
+		var rare []query.Query
+		budget := orPostings
+		for _, i := range order {
+			if q.concepts[i].df > budget {
+				break
+			}
+			budget -= q.concepts[i].df
+			rare = append(rare, conceptQuery(q.concepts[i], false))
+		}
+		if len(rare) > 1 {
+			if err := collect(bleve.NewDisjunctionQuery(rare...)); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if len(order) == 0 {
@@ -283,7 +353,7 @@ func (ix *Index) search(ctx context.Context, q question, size int, exhaustive bo
 func buildQuery(q question) query.Query {
 	var concepts []query.Query
 	for _, c := range q.concepts {
-		concepts = append(concepts, conceptQuery(c))
+		concepts = append(concepts, conceptQuery(c, true))
 	}
 	return bleve.NewDisjunctionQuery(concepts...)
 }
@@ -292,10 +362,13 @@ func buildQuery(q question) query.Query {
 // heading. Titles are not indexed: re-ranking counts them from the
 // registry, which found as many answers on SciFact's train split and
 // indexes 60% faster than analysing the title again for every passage.
-func conceptQuery(c concept) query.Query {
+func conceptQuery(c concept, lexical bool) query.Query {
 	{
 		var alts []query.Query
 		for _, a := range c.alts {
+			if a.from == fromLexicon && !lexical {
+				continue
+			}
 			// A synonym or guessed spelling should not outrank the word as
 			// typed.
 			boost := a.credit

@@ -17,6 +17,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"github.com/dossier-bot/dossier/corpus"
+	"github.com/dossier-bot/dossier/index/lexicon"
 )
 
 // An on-disk index is a folder holding:
@@ -62,6 +63,7 @@ type Index struct {
 	avgLen   float64 // mean tokens per passage, for BM25
 
 	analyzer analysis.Analyzer
+	lexicon  relatedWords
 }
 
 // docRecord is what the index remembers of a document.
@@ -76,7 +78,11 @@ func NewMemory() (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create in-memory index: %w", err)
 	}
-	return &Index{bi: bi, registry: map[string]docRecord{}, stale: true, analyzer: newAnalyzer()}, nil
+	lex, err := lexicon.Load()
+	if err != nil {
+		return nil, fmt.Errorf("create in-memory index: %w", err)
+	}
+	return &Index{bi: bi, registry: map[string]docRecord{}, stale: true, analyzer: newAnalyzer(), lexicon: lex}, nil
 }
 
 // Open opens the on-disk index in dir, creating dir if needed. It fails at
@@ -85,11 +91,15 @@ func Open(dir string) (*Index, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("open index %q: %w", dir, err)
 	}
+	lex, err := lexicon.Load()
+	if err != nil {
+		return nil, fmt.Errorf("open index %q: %w", dir, err)
+	}
 	lock, err := acquireLock(dir)
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{dir: dir, lock: lock, registry: map[string]docRecord{}, stale: true, analyzer: newAnalyzer()}
+	ix := &Index{dir: dir, lock: lock, registry: map[string]docRecord{}, stale: true, analyzer: newAnalyzer(), lexicon: lex}
 	if err := ix.openCurrent(); err != nil {
 		ix.releaseLock()
 		return nil, err

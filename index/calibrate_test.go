@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/dossier-bot/dossier/corpus"
+	"github.com/dossier-bot/dossier/index/lexicon"
 )
 
 // TestCalibrate refits the decision rule (decide.go) and prints its
@@ -32,8 +33,14 @@ func TestCalibrate(t *testing.T) {
 		t.Skip("set DOSSIER_CALIBRATE=1 to refit the decision rule")
 	}
 	const bench = "../../shared/bench/squad-open"
-	squad := calibrationSet(t, folderIndex(t, bench+"/corpus"), bench+"/questions.jsonl")
-	dev := calibrationSet(t, builtinIndex(t), "../../shared/eval/dev.jsonl")
+	squadIx, devIx := folderIndex(t, bench+"/corpus"), builtinIndex(t)
+	if rels := os.Getenv("DOSSIER_LEXICON"); rels != "" {
+		// Measure which of the lexicon's relations earn their keep.
+		squadIx.lexicon = onlyRelations{squadIx.lexicon, rels}
+		devIx.lexicon = onlyRelations{devIx.lexicon, rels}
+	}
+	squad := calibrationSet(t, squadIx, bench+"/questions.jsonl")
+	dev := calibrationSet(t, devIx, "../../shared/eval/dev.jsonl")
 
 	var fit, report []sample
 	pos, neg := 0, 0
@@ -78,6 +85,13 @@ func TestCalibrate(t *testing.T) {
 		}
 	}
 	t.Logf("answerAt = %.2f: the lowest threshold declining 95%% of the fitting half's off-corpus questions", answer)
+	for _, set := range []struct {
+		name    string
+		samples []sample
+	}{{"fit", fit}, {"report", report}, {"dev", dev}} {
+		h1, h3, dec := curvePoint(model, set.samples, answer)
+		t.Logf("at answerAt, %s: direct hit@1 %.3f hit@3 %.3f declined %.3f", set.name, h1, h3, dec)
+	}
 	for _, near := range []float64{0.02, 0.05, 0.1, 0.15, 0.2} {
 		_, fitAny, fitNone := curvePoint(model, fit, near)
 		_, repAny, repNone := curvePoint(model, report, near)
@@ -86,7 +100,7 @@ func TestCalibrate(t *testing.T) {
 	if os.Getenv("DOSSIER_CALIBRATE") == "v" {
 		for _, s := range report {
 			c := model.confidence(s.f)
-			if s.negative && c >= 0.5 || !s.negative && s.hit3 && c < 0.5 {
+			if s.negative && c >= answer || !s.negative && s.hit3 && c < answer {
 				t.Logf("neg=%v conf=%.2f %q\n      -> %q\n      %.2f", s.negative, c, s.q, s.first, s.f)
 			}
 		}
@@ -249,4 +263,21 @@ func (c *candidate) sentenceText() string {
 	}
 	sp := c.sentence.spans[c.sentence.idx]
 	return c.text[sp[0]:sp[1]]
+}
+
+// onlyRelations keeps the lexicon's relations named in rels ("synonym,
+// derived", or "none").
+type onlyRelations struct {
+	relatedWords
+	rels string
+}
+
+func (o onlyRelations) Related(word string) []lexicon.Related {
+	var out []lexicon.Related
+	for _, r := range o.relatedWords.Related(word) {
+		if strings.Contains(o.rels, r.Rel.String()) {
+			out = append(out, r)
+		}
+	}
+	return out
 }

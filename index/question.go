@@ -39,10 +39,7 @@ var fillerWords = map[string]bool{
 	"mani": true, "much": true, "also": true, "ever": true, "pleas": true,
 	"tell": true, "know": true, "exact": true, "kind": true, "sort": true,
 	"anyon": true, "someon": true, "someth": true, "anyth": true,
-	"thing": true, "happen": true, "mention": true, "sinc": true, "ago": true,
-	// Verbs of saying ask for what was said, which the passage quotes
-	// rather than names.
-	"sai": true, "said": true, "told": true,
+	"thing": true, "happen": true, "mention": true, "ago": true,
 }
 
 // token is one analysed word with where it came from.

@@ -82,6 +82,10 @@ type Related struct {
 type Lexicon struct {
 	table string   // without the header
 	start []uint32 // each line's offset in table, then len(table)
+	// forms maps a lemma to its irregular forms (flee → fled), the
+	// exception lists read backwards: a question asks "where did he flee"
+	// of a passage that says he fled.
+	forms map[string][]string
 }
 
 // Load returns the lexicon embedded in the binary.
@@ -126,10 +130,32 @@ func parse(data string) (*Lexicon, error) {
 		}
 		prev = key
 		l.start = append(l.start, uint32(at))
+		l.addForms(key, line)
 		at += n + 1
 	}
 	l.start = append(l.start, uint32(len(rest)))
 	return l, nil
+}
+
+// addForms records form as an irregular form of the bases its line gives.
+// Only exception entries have bases, so most lines stop at the first
+// check.
+func (l *Lexicon) addForms(form, line string) {
+	_, rest, _ := strings.Cut(line, "\t") // the word
+	_, rest, _ = strings.Cut(rest, "\t")  // pos
+	exc, rest, _ := strings.Cut(rest, "\t")
+	if exc == "" {
+		return
+	}
+	bases, _, _ := strings.Cut(rest, "\t")
+	if l.forms == nil {
+		l.forms = make(map[string][]string)
+	}
+	for b := range strings.SplitSeq(bases, ",") {
+		if b != "" && !slices.Contains(l.forms[b], form) {
+			l.forms[b] = append(l.forms[b], form)
+		}
+	}
 }
 
 // Len returns the number of words in the table.
@@ -186,6 +212,9 @@ func (l *Lexicon) Related(word string) []Related {
 	}
 	for _, b := range bases {
 		add(b, Inflection)
+		for _, f := range l.forms[b] {
+			add(f, Inflection)
+		}
 	}
 	for _, b := range bases {
 		e, _ := l.entry(b)

@@ -85,8 +85,15 @@ func readIndex(fsys fs.FS, p pos, top int) (map[string][]int, error) {
 		if err != nil || count < 1 || count > len(f)-4 {
 			return nil, fmt.Errorf("%s line %d: bad synset count %q", name, n+1, f[2])
 		}
+		// Senses seen in WordNet's sense-tagged texts come first; an
+		// untagged sense ("currency" as up-to-dateness) is too rare to
+		// paraphrase a question, unless the lemma has no tagged sense.
+		tagged, err := strconv.Atoi(f[len(f)-count-1])
+		if err != nil || tagged < 0 {
+			return nil, fmt.Errorf("%s line %d: bad tagged sense count %q", name, n+1, f[len(f)-count-1])
+		}
 		var offsets []int
-		for _, s := range f[len(f)-count:][:min(count, top)] {
+		for _, s := range f[len(f)-count:][:min(count, top, max(tagged, 1))] {
 			off, err := strconv.Atoi(s)
 			if err != nil {
 				return nil, fmt.Errorf("%s line %d: bad offset %q: %w", name, n+1, s, err)

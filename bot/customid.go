@@ -55,11 +55,6 @@ type messageRef struct {
 	channelID, messageID string
 }
 
-// customID is the Post to channel button for the sources of m.
-func (m messageRef) customID() string {
-	return postID + ":" + m.channelID + ":" + m.messageID
-}
-
 // link is m's jump URL; guildID is empty in direct messages.
 func (m messageRef) link(guildID string) string {
 	if guildID == "" {
@@ -68,12 +63,35 @@ func (m messageRef) link(guildID string) string {
 	return "https://discord.com/channels/" + guildID + "/" + m.channelID + "/" + m.messageID
 }
 
-func parsePost(id string) (messageRef, error) {
-	parts := strings.Split(id, ":")
-	if len(parts) != 3 || parts[0] != postID || !snowflake(parts[1]) || !snowflake(parts[2]) {
-		return messageRef{}, fmt.Errorf("parse post button %q: malformed", id)
+// post is the state of a Post to channel button: share the passages of a
+// Find sources reply about source.
+type post struct {
+	source messageRef
+	// related says the passages are the closest ones, not an answer, so
+	// that the shared message says so. onPost shares the message as it
+	// is, without searching again, so the kind travels with the button.
+	related bool
+}
+
+// relatedSuffix ends the custom_id of a post of closest passages. Buttons
+// from before it existed have none and shared answers.
+const relatedSuffix = ":related"
+
+func (p post) customID() string {
+	id := postID + ":" + p.source.channelID + ":" + p.source.messageID
+	if p.related {
+		id += relatedSuffix
 	}
-	return messageRef{channelID: parts[1], messageID: parts[2]}, nil
+	return id
+}
+
+func parsePost(id string) (post, error) {
+	rest, related := strings.CutSuffix(id, relatedSuffix)
+	parts := strings.Split(rest, ":")
+	if len(parts) != 3 || parts[0] != postID || !snowflake(parts[1]) || !snowflake(parts[2]) {
+		return post{}, fmt.Errorf("parse post button %q: malformed", id)
+	}
+	return post{source: messageRef{channelID: parts[1], messageID: parts[2]}, related: related}, nil
 }
 
 // snowflake reports whether s looks like a Discord id, so a crafted
@@ -111,8 +129,8 @@ func sourceIn(components []discordgo.MessageComponent) *messageRef {
 		}
 		for _, b := range row.Components {
 			if btn, ok := b.(*discordgo.Button); ok {
-				if ref, err := parsePost(btn.CustomID); err == nil {
-					return &ref
+				if p, err := parsePost(btn.CustomID); err == nil {
+					return &p.source
 				}
 			}
 		}

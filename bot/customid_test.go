@@ -41,7 +41,8 @@ func TestParseMalformedCustomIDs(t *testing.T) {
 			t.Errorf("parseMore(%q) = %+v, want an error", id, m)
 		}
 	}
-	for _, id := range []string{"", "post", "post:1", "post:1:2:3", "post:a:2", "post:1:2)[x](https://evil", "more:1:2", "post::2"} {
+	for _, id := range []string{"", "post", "post:1", "post:1:2:3", "post:a:2", "post:1:2)[x](https://evil", "more:1:2", "post::2",
+		"post:1:2:related:related", "post:1:related", "post:1:2:Related"} {
 		if m, err := parsePost(id); err == nil {
 			t.Errorf("parsePost(%q) = %+v, want an error", id, m)
 		}
@@ -51,9 +52,16 @@ func TestParseMalformedCustomIDs(t *testing.T) {
 func TestPostCustomID(t *testing.T) {
 	t.Parallel()
 	ref := messageRef{channelID: "1234567890123456789", messageID: "9876543210987654321"}
-	got, err := parsePost(ref.customID())
-	if err != nil || got != ref {
-		t.Errorf("parsePost(%q) = %+v, %v; want %+v", ref.customID(), got, err, ref)
+	for _, p := range []post{{source: ref}, {source: ref, related: true}} {
+		id := p.customID()
+		got, err := parsePost(id)
+		if err != nil || got != p || runes(id) > maxCustomID {
+			t.Errorf("parsePost(%q) = %+v, %v; want %+v", id, got, err, p)
+		}
+	}
+	// A button from before closest passages were shared.
+	if got, err := parsePost("post:1:2"); err != nil || got != (post{source: messageRef{"1", "2"}}) {
+		t.Errorf("parsePost(%q) = %+v, %v; want an answer's post of message 2", "post:1:2", got, err)
 	}
 	if want := "https://discord.com/channels/42/1234567890123456789/9876543210987654321"; ref.link("42") != want {
 		t.Errorf("link(42) = %q, want %q", ref.link("42"), want)

@@ -117,9 +117,40 @@ func (b *Bot) logQuestion(i *discordgo.Interaction, a index.Answer) {
 		b.relayQuestion(i)
 		return
 	}
-	if err := b.opts.Digests.Store.LogQuestion(state.NewQuestion(i.GuildID, i.ChannelID, a, b.opts.Now())); err != nil {
+	if err := b.opts.Digests.Store.LogQuestion(logEntry(i.GuildID, i.ChannelID, a, b.opts.Now())); err != nil {
 		b.log.Error("log a question", "interaction", i.ID, "err", err)
 	}
+}
+
+// loggedCitations is how many of a reply's passages the log keeps: the
+// digest shows one, the rest are there for whoever reads the log.
+const loggedCitations = 3
+
+// logEntry is the question log's record of reply a, given in a guild's
+// channel. The conversion lives here, not in package state, which keeps
+// its own record types rather than depend on the index's.
+func logEntry(guildID, channelID string, a index.Answer, at time.Time) state.Question {
+	q := state.Question{GuildID: guildID, ChannelID: channelID, Text: a.Question, Time: at}
+	var cited []index.Result
+	switch a.Kind() {
+	case index.Answered:
+		q.Reply, q.Answered, cited = state.ReplyAnswered, true, a.Results
+	case index.Related:
+		q.Reply, cited = state.ReplyRelated, a.Related
+	default:
+		q.Reply = state.ReplyNone
+	}
+	for _, r := range cited[:min(len(cited), loggedCitations)] {
+		q.Citations = append(q.Citations, state.Citation{
+			DocID:     r.Doc.ID,
+			Title:     r.Doc.Title,
+			Publisher: r.Doc.Publisher,
+			Published: r.Doc.Published,
+			Link:      r.Link,
+			Excerpt:   r.Excerpt,
+		})
+	}
+	return q
 }
 
 func (b *Bot) onPreview(ctx context.Context, i *discordgo.Interaction) {

@@ -51,7 +51,13 @@ func TestFindSourcesAndPostToChannel(t *testing.T) {
 	}
 	posted := p.Followups[0]
 	link := "https://discord.com/channels/" + fake.GuildID() + "/" + fake.ChannelID() + "/" + target.ID
-	if want := "Sources for " + link + " — shared by tester"; posted.Content != want {
+	// Closest passages are shared as what they were shown as; the index
+	// decides which the key sentence gets.
+	want := "Sources for " + link + " — shared by tester"
+	if strings.Contains(r.Original.Content, "No passage answers this question directly.") {
+		want = "Closest passages for " + link + " — shared by tester\nNo passage answers this question directly."
+	}
+	if posted.Content != want {
 		t.Errorf("posted content = %q, want %q", posted.Content, want)
 	}
 	if len(posted.Embeds) != len(r.Original.Embeds) || posted.Embeds[0].Description != r.Original.Embeds[0].Description {
@@ -86,7 +92,9 @@ func TestMoreResultsPagesEvenAfterARestart(t *testing.T) {
 			if p.Type != discordgo.InteractionResponseDeferredMessageUpdate || p.Original.ID != r.Original.ID {
 				t.Fatalf("More results = type %d on message %v, want the same message updated", p.Type, p.Original)
 			}
-			if !strings.Contains(p.Original.Content, "Results 2–2") || len(p.Original.Embeds) != 1 || p.Original.Embeds[0].Description == page1.Description {
+			// "Results 2–2", or "Closest passages 2–2:" when the question
+			// has no direct answer: paging is the same.
+			if !strings.Contains(p.Original.Content, " 2–2") || len(p.Original.Embeds) != 1 || p.Original.Embeds[0].Description == page1.Description {
 				t.Errorf("page 2 = %q %+v, want the second result", p.Original.Content, p.Original.Embeds)
 			}
 			more2, ok := buttons(p.Original)["More results"]
@@ -98,7 +106,7 @@ func TestMoreResultsPagesEvenAfterARestart(t *testing.T) {
 			first.stop(t)
 			serve(t, fake, builtinIndex(t), bot.Options{})
 			p3 := wait(t, fake.Interact(t, discordtest.Component(more2, p.Original.Message)))
-			if !strings.Contains(p3.Original.Content, "Results 3–3") || len(p3.Original.Embeds) != 1 {
+			if !strings.Contains(p3.Original.Content, " 3–3") || len(p3.Original.Embeds) != 1 {
 				t.Errorf("page 3 after a restart = %q %+v, want the third result", p3.Original.Content, p3.Original.Embeds)
 			}
 			if !strings.Contains(p3.Original.Content, question) {

@@ -161,50 +161,6 @@ func (b *Bot) onMore(ctx context.Context, i *discordgo.Interaction, data discord
 	b.answer(ctx, i, page{question: m.question, offset: m.offset, k: m.k, source: src}, answerMode{update: true})
 }
 
-// onPost shares the citations of a Find sources reply with the channel,
-// attributed to whoever clicked. It copies what that person saw rather
-// than searching again, so everyone sees the same sources.
-func (b *Bot) onPost(i *discordgo.Interaction, data discordgo.MessageComponentInteractionData) {
-	ref, err := parsePost(data.CustomID)
-	if err != nil {
-		b.log.Warn("malformed button", "err", err, "interaction", i.ID)
-		b.respond(i, text(msgOldButton), true)
-		return
-	}
-	var embeds []*discordgo.MessageEmbed
-	if i.Message != nil {
-		for _, e := range i.Message.Embeds {
-			embeds = append(embeds, citation(e))
-		}
-	}
-	if len(embeds) == 0 {
-		b.respond(i, text(msgNoCitation), true)
-		return
-	}
-	// The clicker's private copy loses its button before the post goes
-	// out, so a second click cannot share the sources twice.
-	private := reply{content: strings.TrimSpace(i.Message.Content + "\n" + msgShared), embeds: embeds}
-	err = b.initial(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: private.data(false)})
-	if err != nil {
-		b.fail("remove the Post to channel button", i, err)
-		return
-	}
-	content := fmt.Sprintf("Sources for %s — shared by %s", ref.link(i.GuildID), escape(oneLine(displayName(i))))
-	if _, err := b.session.FollowupMessageCreate(i, true, reply{content: content, embeds: embeds}.followup(false)); err != nil {
-		b.fail("post sources to the channel", i, err)
-	}
-}
-
-// citation copies the parts of an embed Dossier renders, so nothing else a
-// message carries is re-posted.
-func citation(e *discordgo.MessageEmbed) *discordgo.MessageEmbed {
-	c := &discordgo.MessageEmbed{Title: e.Title, URL: safeURL(e.URL), Description: e.Description, Color: e.Color}
-	if e.Footer != nil && e.Footer.Text != "" {
-		c.Footer = &discordgo.MessageEmbedFooter{Text: e.Footer.Text}
-	}
-	return c
-}
-
 func (b *Bot) onSources(i *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData) {
 	docs := b.search.Documents()
 	q := oneLine(stringOption(data, optDocument))
@@ -343,11 +299,7 @@ func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, p page, mode
 		b.obs.Question(Failed, time.Since(start))
 		return
 	}
-	outcome := Answered
-	if !a.Answered {
-		outcome = Unanswered
-	}
-	b.obs.Question(outcome, time.Since(start))
+	b.obs.Question(outcomeOf(a.Kind()), time.Since(start))
 }
 
 // tellPrivately puts msg where only the asker sees it, in place of the

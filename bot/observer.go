@@ -1,13 +1,18 @@
 package bot
 
-import "time"
+import (
+	"time"
+
+	"github.com/dossier-bot/dossier/index"
+)
 
 // Outcome is how a question ended.
 type Outcome string
 
 const (
 	Answered   Outcome = "answered"   // with passages that answer it
-	Unanswered Outcome = "unanswered" // nothing in the corpus answers it
+	Related    Outcome = "related"    // no direct answer, closest passages shown
+	Unanswered Outcome = "unanswered" // nothing in the corpus comes close
 	Refused    Outcome = "refused"    // empty, too long, or a message without text
 	Throttled  Outcome = "throttled"  // the asker's rate limit
 	Busy       Outcome = "busy"       // no search slot came free in time
@@ -16,7 +21,18 @@ const (
 
 // Outcomes lists every Outcome.
 func Outcomes() []Outcome {
-	return []Outcome{Answered, Unanswered, Refused, Throttled, Busy, Failed}
+	return []Outcome{Answered, Related, Unanswered, Refused, Throttled, Busy, Failed}
+}
+
+// outcomeOf is the Outcome of a question that got a reply of kind k.
+func outcomeOf(k index.Kind) Outcome {
+	switch k {
+	case index.Answered:
+		return Answered
+	case index.Related:
+		return Related
+	}
+	return Unanswered
 }
 
 // Observer is told how questions end and how calls to Discord go, for

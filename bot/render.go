@@ -26,7 +26,10 @@ const maxQuestion = 300
 const questionLabel = "**Question:** "
 
 const (
-	colorResult  = 0x2b6cb0
+	colorResult = 0x2b6cb0
+	// colorRelated is a muted grey, so closest passages look unlike
+	// answers at a glance, even when shared without the text above them.
+	colorRelated = 0xa0aec0
 	colorClosest = 0x718096
 	maxFooterLen = 256 // ours, well under Discord's 2048, to leave room for descriptions
 )
@@ -112,27 +115,46 @@ type page struct {
 	answer index.Answer
 }
 
-// render lays out p: the question, one embed per result and the buttons.
+// Header lines of a page. A reply that quotes passages that do not answer
+// must say so before anything else: an analyst who takes a near miss for
+// an answer is misled, and one told "nothing" when something is close
+// stops looking.
+const (
+	msgNotAnswered = "The documents don't answer that."
+	msgNotDirectly = "No passage answers this question directly."
+)
+
+// render lays out p: the question, what kind of reply it is, one embed
+// per passage and the buttons.
 func (p page) render() reply {
 	var r reply
 	lines := []string{questionLabel + escape(p.question)}
-	results := p.answer.Results[min(p.offset, len(p.answer.Results)):]
-	hasMore := len(results) > p.k && p.offset+p.k < maxPageResults
-	results = results[:min(p.k, len(results))]
+	kind := p.answer.Kind()
+	passages, color := p.answer.Results, colorResult
+	if kind == index.Related {
+		passages, color = p.answer.Related, colorRelated
+	}
+	passages = passages[min(p.offset, len(passages)):]
+	hasMore := len(passages) > p.k && p.offset+p.k < maxPageResults
+	passages = passages[:min(p.k, len(passages))]
 	switch {
-	case !p.answer.Answered:
-		lines = append(lines, "The documents don't answer that.")
+	case kind == index.NothingClose:
+		lines = append(lines, msgNotAnswered)
 		r.embeds = append(r.embeds, closestEmbed(p.answer.Closest))
-	case len(results) == 0:
+	case kind == index.Related && len(passages) == 0:
+		lines = append(lines, msgNotDirectly+" No further passages.")
+	case kind == index.Related && p.offset == 0:
+		lines = append(lines, msgNotDirectly+" These are the closest passages:")
+	case kind == index.Related:
+		lines = append(lines, msgNotDirectly+" Closest passages"+p.span(len(passages))+":")
+	case len(passages) == 0:
 		lines = append(lines, "No further results.")
-	default:
-		if p.offset > 0 {
-			lines = append(lines, fmt.Sprintf("Results %d–%d", p.offset+1, p.offset+len(results)))
-		}
-		budget := descriptionBudget(len(results))
-		for _, res := range results {
-			r.embeds = append(r.embeds, resultEmbed(res, budget))
-		}
+	case p.offset > 0:
+		lines = append(lines, "Results"+p.span(len(passages)))
+	}
+	budget := descriptionBudget(len(passages))
+	for _, res := range passages {
+		r.embeds = append(r.embeds, resultEmbed(res, budget, color))
 	}
 	r.content = clampMarkdown(strings.Join(lines, "\n"), maxContent)
 
@@ -144,17 +166,25 @@ func (p page) render() reply {
 			CustomID: more{offset: p.offset + p.k, k: p.k, question: p.question}.customID(),
 		})
 	}
-	if p.source != nil && len(r.embeds) > 0 && p.answer.Answered {
+	// Closest passages may be shared as well as answers: the post says
+	// they are not an answer (see onPost), and their embeds keep the
+	// muted colour.
+	if p.source != nil && len(passages) > 0 {
 		buttons = append(buttons, discordgo.Button{
 			Label:    "Post to channel",
 			Style:    discordgo.PrimaryButton,
-			CustomID: p.source.customID(),
+			CustomID: post{source: *p.source, related: kind == index.Related}.customID(),
 		})
 	}
 	if len(buttons) > 0 {
 		r.components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: buttons}}
 	}
 	return r
+}
+
+// span numbers the n passages of a page after the first, " 4–6".
+func (p page) span(n int) string {
+	return fmt.Sprintf(" %d–%d", p.offset+1, p.offset+n)
 }
 
 // descriptionBudget shares the 6000 characters of a message's embeds
@@ -166,10 +196,10 @@ func descriptionBudget(n int) int {
 	return min(maxDescription, (maxEmbedsTotal-n*(maxEmbedTitle+maxFooterLen))/n)
 }
 
-// resultEmbed quotes one result: the excerpt with matched terms in bold,
+// resultEmbed quotes one passage: the excerpt with matched terms in bold,
 // under the document's title linked to the passage, with publisher and
-// date below.
-func resultEmbed(res index.Result, budget int) *discordgo.MessageEmbed {
+// date below, in color.
+func resultEmbed(res index.Result, budget, color int) *discordgo.MessageEmbed {
 	excerpt, highlights := res.Excerpt, res.Highlights
 	if strings.TrimSpace(excerpt) == "" {
 		excerpt, highlights = res.Passage.Text, nil
@@ -189,7 +219,7 @@ func resultEmbed(res index.Result, budget int) *discordgo.MessageEmbed {
 			}
 			return "> " + highlight(s, highlights, kept)
 		}),
-		Color:  colorResult,
+		Color:  color,
 		Footer: footer(res.Doc),
 	}
 }

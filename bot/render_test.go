@@ -122,6 +122,12 @@ func TestRenderGolden(t *testing.T) {
 			question: "Who led the North Korean delegation to Tehran?", k: 3, answer: delegationAnswer(),
 			source: &messageRef{channelID: "222", messageID: "333"},
 		}.render().edit()},
+		{"ask_related", page{question: relatedAnswer().Question, k: 3, answer: relatedAnswer()}.render().edit()},
+		{"ask_related_page2", page{question: relatedAnswer().Question, offset: 3, k: 3, answer: relatedAnswer()}.render().edit()},
+		{"find_sources_related", page{
+			question: relatedAnswer().Question, k: 3, answer: relatedAnswer(),
+			source: &messageRef{channelID: "222", messageID: "333"},
+		}.render().edit()},
 		{"unanswered", page{question: "What is the capital of France?", k: 3, answer: index.Answer{
 			Question: "What is the capital of France?",
 			Closest:  []corpus.Document{thirtyEight, bnn},
@@ -215,19 +221,23 @@ func TestRenderHugeAnswerIsTrimmed(t *testing.T) {
 		results = append(results, index.Result{Doc: doc, Excerpt: huge, Highlights: [][2]int{{i, i + 900}}})
 		closest = append(closest, doc)
 	}
-	for _, answered := range []bool{true, false} {
-		a := index.Answer{Answered: answered, Results: results, Closest: closest}
+	for _, a := range []index.Answer{
+		{Answered: true, Results: results},
+		{Related: results, Closest: closest},
+		{Closest: closest},
+	} {
+		kind := a.Kind()
 		for _, k := range []int{1, 5} {
 			r := page{question: strings.Repeat("why? ", 100), k: k, answer: a}.render()
 			if v := violations(r.content, r.embeds, r.components); len(v) > 0 {
-				t.Errorf("render(answered %v, k %d) breaks limits: %v", answered, k, v)
+				t.Errorf("render(%v, k %d) breaks limits: %v", kind, k, v)
 			}
 			d := r.data(false)
 			if v := violations(d.Content, d.Embeds, d.Components); len(v) > 0 {
-				t.Errorf("data(answered %v, k %d) breaks limits: %v", answered, k, v)
+				t.Errorf("data(%v, k %d) breaks limits: %v", kind, k, v)
 			}
-			if answered && (len(r.embeds) != k || !strings.HasSuffix(r.embeds[0].Description, ellipsis)) {
-				t.Errorf("render(answered, k %d) = %d embeds, want %d trimmed with %q", k, len(r.embeds), k, ellipsis)
+			if kind != index.NothingClose && (len(r.embeds) != k || !strings.HasSuffix(r.embeds[0].Description, ellipsis)) {
+				t.Errorf("render(%v, k %d) = %d embeds, want %d trimmed with %q", kind, k, len(r.embeds), k, ellipsis)
 			}
 		}
 	}
@@ -272,9 +282,16 @@ func FuzzRender(f *testing.F) {
 		offset = int(uint(offset) % maxPageResults)
 		doc := corpus.Document{Title: docTitle, URL: link, Publisher: publisher, Published: publisher}
 		res := index.Result{Doc: doc, Excerpt: excerpt, Link: link, Highlights: [][2]int{{start, end}}}
-		a := index.Answer{Answered: len(excerpt)%2 == 0, Closest: []corpus.Document{doc, doc}}
+		// The excerpt's length picks the kind of reply.
+		a := index.Answer{Closest: []corpus.Document{doc, doc}}
 		for range 8 {
-			a.Results = append(a.Results, res)
+			switch len(excerpt) % 3 {
+			case 0:
+				a.Answered = true
+				a.Results = append(a.Results, res)
+			case 1:
+				a.Related = append(a.Related, res)
+			}
 		}
 		replies := []reply{
 			page{question: question, k: k, offset: offset, answer: a, source: &messageRef{"1", "2"}}.render(),

@@ -33,7 +33,8 @@ type Digest struct {
 	Documents     []DocumentChange
 	MoreDocuments int // left out for length
 	// Asked are the most asked questions that were answered, each with
-	// its best source; Unanswered the questions nothing answered.
+	// its best source; Unanswered the questions no passage answered
+	// directly, whether or not the closest passages were shown.
 	Asked          []state.Asked
 	Unanswered     []state.Asked
 	MoreUnanswered int

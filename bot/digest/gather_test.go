@@ -65,3 +65,52 @@ func TestWatchShowsOnlyTheEditedParagraph(t *testing.T) {
 		t.Errorf("watch match = %q, want the edited paragraph only (%q)", got, faresX)
 	}
 }
+
+func TestUnansweredIncludesClosestPassages(t *testing.T) {
+	t.Parallel()
+	st := newStore(t)
+	day := time.Date(2024, 4, 30, 9, 0, 0, 0, time.UTC)
+	cite := []state.Citation{{DocID: "d", Title: "Ferry Notes", Excerpt: "The winter ferry sails at dawn."}}
+	for i, q := range []state.Question{
+		{Text: "When does the ferry sail?", Reply: state.ReplyAnswered, Citations: cite},
+		{Text: "Who pays for the ferry's radar?", Reply: state.ReplyRelated, Citations: cite},
+		{Text: "Who pays for the ferry's radar", Reply: state.ReplyRelated, Citations: cite},
+		{Text: "What is the weather in Lisbon?", Reply: state.ReplyNone},
+		// Logged before replies had kinds.
+		{Text: "Where do gulls nest?", Answered: false},
+	} {
+		q.GuildID, q.ChannelID, q.Time = "g", "c", day.Add(-time.Duration(i+1)*time.Minute)
+		if err := st.LogQuestion(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// No documents are recorded, so no watch is searched: no index.
+	in, err := Gather(context.Background(), st, nil, Window{GuildID: "g", Date: day, Since: day.Add(-24 * time.Hour), Until: day, AskedSince: day.Add(-24 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := Compose(in)
+	var asked, unanswered []string
+	for _, a := range d.Asked {
+		asked = append(asked, a.Text)
+	}
+	for _, a := range d.Unanswered {
+		unanswered = append(unanswered, a.Text+" ("+string(a.Reply)+")")
+	}
+	if want := "When does the ferry sail?"; strings.Join(asked, "|") != want {
+		t.Errorf("Compose(Gather()).Asked = %q, want only %q", asked, want)
+	}
+	want := []string{"Who pays for the ferry's radar? (related)", "What is the weather in Lisbon? (none)", "Where do gulls nest? (none)"}
+	if strings.Join(unanswered, "|") != strings.Join(want, "|") {
+		t.Errorf("Compose(Gather()).Unanswered = %q, want %q", unanswered, want)
+	}
+	md := Markdown(d)
+	for _, line := range []string{
+		"- Who pays for the ferry's radar? · asked twice · closest passages shown\n",
+		"- What is the weather in Lisbon?\n",
+	} {
+		if !strings.Contains(md, line) {
+			t.Errorf("Markdown lacks the line %q:\n%s", line, md)
+		}
+	}
+}

@@ -255,6 +255,26 @@ func logQuestions(tb testing.TB, st *state.Store, at time.Time, texts ...string)
 	}
 }
 
+// logAnswer logs the question a answers, asked in guild g at at, as the
+// bot logs it: with the kind of reply and the passages it showed.
+func logAnswer(tb testing.TB, st *state.Store, a index.Answer, at time.Time) {
+	tb.Helper()
+	q := state.Question{GuildID: "g", ChannelID: "c", Text: a.Question, Reply: state.ReplyNone, Time: at}
+	var shown []index.Result
+	switch a.Kind() {
+	case index.Answered:
+		q.Reply, shown = state.ReplyAnswered, a.Results
+	case index.Related:
+		q.Reply, shown = state.ReplyRelated, a.Related
+	}
+	for _, r := range shown {
+		q.Citations = append(q.Citations, state.Citation{DocID: r.Doc.ID, Title: r.Doc.Title, Publisher: r.Doc.Publisher, Link: r.Link, Excerpt: r.Excerpt})
+	}
+	if err := st.LogQuestion(q); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 // sorted returns a sorted copy.
 func sorted(ss []string) []string {
 	ss = slices.Clone(ss)

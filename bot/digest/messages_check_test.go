@@ -164,7 +164,8 @@ func randomDigest(r *rand.Rand) Digest {
 			Citation: state.Citation{DocID: "x", Title: text(80), Publisher: text(80), Excerpt: text(120), Link: link() + "#:~:text=" + text(2)}})
 	}
 	for range r.IntN(15) {
-		d.Unanswered = append(d.Unanswered, state.Asked{Text: text(50), Count: r.IntN(3) + 1})
+		d.Unanswered = append(d.Unanswered, state.Asked{Text: text(50), Count: r.IntN(3) + 1,
+			Reply: []state.Reply{state.ReplyNone, state.ReplyRelated}[r.IntN(2)]})
 	}
 	for range r.IntN(5) {
 		w := WatchMatches{Query: text(30)}

@@ -7,6 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/dossier-bot/dossier/bot/state"
 	"github.com/dossier-bot/dossier/index"
 )
 
@@ -89,7 +90,7 @@ func layout(d Digest) []unit {
 
 	var unanswered []string
 	for _, a := range d.Unanswered {
-		unanswered = append(unanswered, "- "+escape(oneLine(trimText(a.Text, maxQuestion)))+times(a.Count))
+		unanswered = append(unanswered, "- "+escape(oneLine(trimText(a.Text, maxQuestion)))+times(a.Count)+closestNote(a.Reply))
 	}
 	unanswered = appendMore(unanswered, d.MoreUnanswered, "question")
 	section("Unanswered", unanswered, true)
@@ -150,6 +151,16 @@ func times(n int) string {
 		return " · asked twice"
 	}
 	return fmt.Sprintf(" · asked %d times", n)
+}
+
+// closestNote marks an unanswered question whose asker was shown the
+// closest passages: the documents hold something near it, so the gap may
+// be one of detail rather than of topic.
+func closestNote(r state.Reply) string {
+	if r == state.ReplyRelated {
+		return " · closest passages shown"
+	}
+	return ""
 }
 
 func appendMore(items []string, more int, noun string) []string {

@@ -71,9 +71,7 @@ func sampleDigest(tb testing.TB) Digest {
 		if err != nil {
 			tb.Fatal(err)
 		}
-		if err := st.LogQuestion(state.NewQuestion("g", "c", a, day.Add(-time.Duration(i+1)*time.Hour))); err != nil {
-			tb.Fatal(err)
-		}
+		logAnswer(tb, st, a, day.Add(-time.Duration(i+1)*time.Hour))
 	}
 	for _, q := range []string{"missile cooperation", "weather in Lisbon"} {
 		if _, err := st.AddWatch(state.Watch{GuildID: "g", ChannelID: "c", Query: q}); err != nil {
@@ -147,7 +145,7 @@ func TestDocumentTextCannotForgeMarkup(t *testing.T) {
 	d := Compose(Input{Date: now, Since: now.Add(-time.Hour), Until: now,
 		Documents:  []state.Document{{ID: "x", Title: evil, Publisher: evil, Lead: evil, URL: "https://example.com/ok", FirstSeen: now, Changed: now}},
 		Asked:      []state.Asked{{Text: evil, Count: 3, Citation: state.Citation{DocID: "x", Title: evil, Excerpt: evil, Link: "https://example.com/ok"}}},
-		Unanswered: []state.Asked{{Text: evil, Count: 1}},
+		Unanswered: []state.Asked{{Text: evil, Count: 1}, {Text: evil, Count: 2, Reply: state.ReplyRelated}},
 	})
 	md := Markdown(d)
 	for _, bad := range []string{"[Official notice](", "@everyone", "<@&42>", "\n# Heading", "\n> quote", "evil.example)"} {

@@ -9,23 +9,51 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
-
-	"github.com/dossier-bot/dossier/index"
 )
 
-// maxCitations is how many of an answer's sources the log keeps.
-const maxCitations = 3
+// Reply is the kind of reply a question got.
+type Reply string
+
+const (
+	// ReplyAnswered: passages answered it.
+	ReplyAnswered Reply = "answered"
+	// ReplyRelated: no passage answered it directly; the closest were
+	// shown.
+	ReplyRelated Reply = "related"
+	// ReplyNone: nothing in the corpus came close.
+	ReplyNone Reply = "none"
+)
 
 // Question is one question asked of the bot, as the log keeps it.
 type Question struct {
 	GuildID   string
 	ChannelID string
 	Text      string
-	// Answered is false when nothing in the corpus answered it.
+	// Reply is the kind of reply given. Records logged before it existed
+	// lack it; Questions fills it in from Answered.
+	Reply Reply
+	// Answered is whether passages answered it directly, Reply ==
+	// ReplyAnswered. LogQuestion keeps it in step with Reply, so a
+	// dossier from before Reply, rolled back to, still reads the log
+	// right.
 	Answered bool
-	// Citations are the answer's best sources, best first.
+	// Citations are the reply's best sources, best first: the passages
+	// that answered it, or with ReplyRelated the closest ones.
 	Citations []Citation
 	Time      time.Time
+}
+
+// withReply is q with Reply set, from Answered when q predates it.
+func (q Question) withReply() Question {
+	switch {
+	case q.Reply != "":
+	case q.Answered:
+		q.Reply = ReplyAnswered
+	default:
+		q.Reply = ReplyNone
+	}
+	q.Answered = q.Reply == ReplyAnswered
+	return q
 }
 
 // Citation is a source an answer quoted.
@@ -39,30 +67,16 @@ type Citation struct {
 	Excerpt string
 }
 
-// NewQuestion is the log entry for an answer given in a guild's channel.
-func NewQuestion(guildID, channelID string, a index.Answer, at time.Time) Question {
-	q := Question{GuildID: guildID, ChannelID: channelID, Text: a.Question, Answered: a.Answered, Time: at}
-	for _, r := range a.Results[:min(len(a.Results), maxCitations)] {
-		q.Citations = append(q.Citations, Citation{
-			DocID:     r.Doc.ID,
-			Title:     r.Doc.Title,
-			Publisher: r.Doc.Publisher,
-			Published: r.Doc.Published,
-			Link:      r.Link,
-			Excerpt:   r.Excerpt,
-		})
-	}
-	return q
-}
-
 // questionKey orders the log by time; seq keeps questions asked in the
 // same nanosecond apart.
 func questionKey(at time.Time, seq uint64) []byte {
 	return append(u64(uint64(at.UnixNano())), u64(seq)...)
 }
 
-// LogQuestion appends q to the question log.
+// LogQuestion appends q to the question log. A q without Reply is
+// taken as Answered says.
 func (s *Store) LogQuestion(q Question) error {
+	q = q.withReply()
 	return s.update("log question", func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketQuestions)
 		seq, err := b.NextSequence()
@@ -87,7 +101,7 @@ func (s *Store) Questions(guildID string, from, to time.Time) ([]Question, error
 				return err
 			}
 			if guildID == "" || q.GuildID == guildID {
-				qs = append(qs, q)
+				qs = append(qs, q.withReply())
 			}
 		}
 		return nil
@@ -125,14 +139,17 @@ type Asked struct {
 	Text  string
 	Count int
 	Last  time.Time
+	// Reply is the kind of reply the latest asking got.
+	Reply Reply
 	// Citation is the best source of the latest answer; zero when the
-	// latest asking went unanswered.
+	// latest asking was not answered directly.
 	Citation Citation
 }
 
 // TopQuestions groups the guild's questions of [from, to) and returns
 // those whose latest asking was answered and those whose latest asking
-// was not, each most asked first (then most recent), at most n of each.
+// was not answered directly (ReplyRelated or ReplyNone), each most asked
+// first (then most recent), at most n of each.
 func (s *Store) TopQuestions(guildID string, from, to time.Time, n int) (answered, unanswered []Asked, err error) {
 	qs, err := s.Questions(guildID, from, to)
 	if err != nil {
@@ -148,9 +165,9 @@ func (s *Store) TopQuestions(guildID string, from, to time.Time, n int) (answere
 			groups[key] = a
 			order = append(order, a)
 		}
-		a.Text, a.Last, a.Citation = q.Text, q.Time, Citation{}
+		a.Text, a.Last, a.Reply, a.Citation = q.Text, q.Time, q.Reply, Citation{}
 		a.Count++
-		if q.Answered && len(q.Citations) > 0 {
+		if q.Reply == ReplyAnswered && len(q.Citations) > 0 {
 			a.Citation = q.Citations[0]
 		}
 	}

@@ -6,9 +6,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/dossier-bot/dossier/corpus"
-	"github.com/dossier-bot/dossier/index"
+	bolt "go.etcd.io/bbolt"
 )
 
 func TestQuestionsWindowAndGuild(t *testing.T) {
@@ -75,6 +73,10 @@ func TestTopQuestions(t *testing.T) {
 		{GuildID: "g", Text: "When did it start?", Answered: true, Citations: cite("nk")},
 		{GuildID: "g", Text: "When did it start?", Answered: false},
 		{GuildID: "h", Text: "What is KOMID?", Answered: true, Citations: cite("38north")},
+		// The closest passages shown are not an answer.
+		{GuildID: "g", Text: "Who funded the refinery?", Reply: ReplyRelated, Citations: cite("38north")},
+		{GuildID: "g", Text: "Who funded the refinery", Reply: ReplyRelated, Citations: cite("38north")},
+		{GuildID: "g", Text: "Who funded the refinery?", Reply: ReplyRelated, Citations: cite("38north")},
 	} {
 		q.Time = t0.Add(time.Duration(i) * time.Minute)
 		if err := s.LogQuestion(q); err != nil {
@@ -86,12 +88,12 @@ func TestTopQuestions(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantAnswered := []Asked{
-		{Text: "Who led the delegation?!", Count: 3, Last: t0.Add(2 * time.Minute), Citation: Citation{DocID: "bnn", Title: "Title bnn"}},
-		{Text: "Who is Bagheri?", Count: 2, Last: t0.Add(7 * time.Minute), Citation: Citation{DocID: "38north", Title: "Title 38north"}},
+		{Text: "Who led the delegation?!", Count: 3, Last: t0.Add(2 * time.Minute), Reply: ReplyAnswered, Citation: Citation{DocID: "bnn", Title: "Title bnn"}},
+		{Text: "Who is Bagheri?", Count: 2, Last: t0.Add(7 * time.Minute), Reply: ReplyAnswered, Citation: Citation{DocID: "38north", Title: "Title 38north"}},
 	}
 	wantUnanswered := []Asked{
-		{Text: "When did it start?", Count: 2, Last: t0.Add(9 * time.Minute)},
-		{Text: "What is the weather", Count: 2, Last: t0.Add(5 * time.Minute)},
+		{Text: "Who funded the refinery?", Count: 3, Last: t0.Add(13 * time.Minute), Reply: ReplyRelated},
+		{Text: "When did it start?", Count: 2, Last: t0.Add(9 * time.Minute), Reply: ReplyNone},
 	}
 	if diff := cmp.Diff(wantAnswered, answered); diff != "" {
 		t.Errorf("TopQuestions answered (-want +got):\n%s", diff)
@@ -101,22 +103,72 @@ func TestTopQuestions(t *testing.T) {
 	}
 }
 
-func TestNewQuestion(t *testing.T) {
+func TestQuestionReplyRoundTrip(t *testing.T) {
 	t.Parallel()
-	doc := corpus.Document{ID: "d", Title: "T", Publisher: "P", Published: "2024-04"}
-	var results []index.Result
-	for i := range 5 {
-		results = append(results, index.Result{Doc: doc, Excerpt: "excerpt", Link: "https://example.com/#:~:text=x", Score: float64(5 - i)})
+	s := newStore(t)
+	cite := []Citation{{DocID: "d", Title: "T", Excerpt: "e"}}
+	// Records as a dossier from before Reply wrote them, in the log's
+	// own encoding.
+	legacy := []string{
+		`{"GuildID":"g","Text":"old answered","Answered":true,"Citations":[{"DocID":"d","Title":"T","Excerpt":"e"}],"Time":"2024-04-30T09:00:00Z"}`,
+		`{"GuildID":"g","Text":"old unanswered","Answered":false,"Citations":null,"Time":"2024-04-30T09:01:00Z"}`,
 	}
-	got := NewQuestion("g", "c", index.Answer{Question: "Who?", Answered: true, Results: results}, t0)
-	want := Question{GuildID: "g", ChannelID: "c", Text: "Who?", Answered: true, Time: t0}
-	for range maxCitations {
-		want.Citations = append(want.Citations, Citation{DocID: "d", Title: "T", Publisher: "P", Published: "2024-04", Link: "https://example.com/#:~:text=x", Excerpt: "excerpt"})
+	err := s.update("write legacy questions", func(tx *bolt.Tx) error {
+		for i, raw := range legacy {
+			if err := tx.Bucket(bucketQuestions).Put(questionKey(t0.Add(time.Duration(i)*time.Minute), uint64(100+i)), []byte(raw)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("NewQuestion (-want +got):\n%s", diff)
+	logged := []Question{
+		{GuildID: "g", Text: "answered", Reply: ReplyAnswered, Citations: cite},
+		{GuildID: "g", Text: "related", Reply: ReplyRelated, Citations: cite},
+		{GuildID: "g", Text: "none", Reply: ReplyNone},
+		// No Reply: taken as Answered says.
+		{GuildID: "g", Text: "answered, no reply", Answered: true, Citations: cite},
+		{GuildID: "g", Text: "unanswered, no reply"},
+		// Reply wins over a contradicting Answered.
+		{GuildID: "g", Text: "related, answered", Reply: ReplyRelated, Answered: true, Citations: cite},
 	}
-	if got := NewQuestion("g", "c", index.Answer{Question: "Why?"}, t0); got.Answered || got.Citations != nil {
-		t.Errorf("NewQuestion of an unanswered question = %+v, want no citations", got)
+	for i, q := range logged {
+		q.Time = t0.Add(time.Duration(len(legacy)+i) * time.Minute)
+		if err := s.LogQuestion(q); err != nil {
+			t.Fatalf("LogQuestion(%q) = %v", q.Text, err)
+		}
+	}
+	got, err := s.Questions("g", t0, t0.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		text     string
+		reply    Reply
+		answered bool
+		cited    bool
+	}{
+		{"old answered", ReplyAnswered, true, true},
+		{"old unanswered", ReplyNone, false, false},
+		{"answered", ReplyAnswered, true, true},
+		{"related", ReplyRelated, false, true},
+		{"none", ReplyNone, false, false},
+		{"answered, no reply", ReplyAnswered, true, true},
+		{"unanswered, no reply", ReplyNone, false, false},
+		{"related, answered", ReplyRelated, false, true},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("Questions = %d questions, want %d", len(got), len(want))
+	}
+	for i, w := range want {
+		t.Run(w.text, func(t *testing.T) {
+			q := got[i]
+			if q.Text != w.text || q.Reply != w.reply || q.Answered != w.answered || (len(q.Citations) > 0) != w.cited {
+				t.Errorf("Questions()[%d] = %q reply %q answered %v with %d citations, want %q reply %q answered %v cited %v",
+					i, q.Text, q.Reply, q.Answered, len(q.Citations), w.text, w.reply, w.answered, w.cited)
+			}
+		})
 	}
 }

@@ -47,7 +47,7 @@ func TestReopenKeepsEverything(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	q := Question{GuildID: "g", ChannelID: "c", Text: "Who?", Answered: true, Citations: []Citation{{DocID: "d", Title: "T"}}, Time: t0}
+	q := Question{GuildID: "g", ChannelID: "c", Text: "Who?", Reply: ReplyAnswered, Answered: true, Citations: []Citation{{DocID: "d", Title: "T"}}, Time: t0}
 	if err := s.LogQuestion(q); err != nil {
 		t.Fatal(err)
 	}

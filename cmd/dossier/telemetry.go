@@ -28,11 +28,11 @@ func newTelemetry() *telemetry {
 		reg: prometheus.NewRegistry(),
 		questions: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "dossier_questions_total",
-			Help: "Questions asked on Discord, by outcome: answered, unanswered (nothing in the corpus answers), refused (empty or too long), rate_limited, busy or failed.",
+			Help: "Questions asked on Discord, by outcome: answered, related (no direct answer, closest passages shown), unanswered (nothing in the corpus comes close), refused (empty or too long), throttled, busy or failed.",
 		}, []string{"outcome"}),
 		latency: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "dossier_answer_duration_seconds",
-			Help:    "Time from receiving a question to sending its answer to Discord, for questions that were searched (answered or unanswered).",
+			Help:    "Time from receiving a question to sending its answer to Discord, for questions that were searched (answered, related or unanswered).",
 			Buckets: []float64{0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30},
 		}),
 		discordErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -69,7 +69,7 @@ func newTelemetry() *telemetry {
 func (t *telemetry) Question(outcome bot.Outcome, took time.Duration) {
 	// The latency first: a scrape that sees the question counted sees its
 	// latency too.
-	if outcome == bot.Answered || outcome == bot.Unanswered {
+	if outcome == bot.Answered || outcome == bot.Related || outcome == bot.Unanswered {
 		t.latency.Observe(took.Seconds())
 	}
 	t.questions.WithLabelValues(string(outcome)).Inc()

@@ -1,0 +1,64 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// onPost shares the citations of a Find sources reply with the channel,
+// attributed to whoever clicked. It copies what that person saw rather
+// than searching again, so everyone sees the same sources; closest
+// passages are shared marked as not an answer, as they were shown.
+func (b *Bot) onPost(i *discordgo.Interaction, data discordgo.MessageComponentInteractionData) {
+	p, err := parsePost(data.CustomID)
+	if err != nil {
+		b.log.Warn("malformed button", "err", err, "interaction", i.ID)
+		b.respond(i, text(msgOldButton), true)
+		return
+	}
+	var embeds []*discordgo.MessageEmbed
+	if i.Message != nil {
+		for _, e := range i.Message.Embeds {
+			embeds = append(embeds, citation(e))
+		}
+	}
+	if len(embeds) == 0 {
+		b.respond(i, text(msgNoCitation), true)
+		return
+	}
+	// The clicker's private copy loses its button before the post goes
+	// out, so a second click cannot share the sources twice.
+	private := reply{content: strings.TrimSpace(i.Message.Content + "\n" + msgShared), embeds: embeds}
+	err = b.initial(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: private.data(false)})
+	if err != nil {
+		b.fail("remove the Post to channel button", i, err)
+		return
+	}
+	content := p.shared(i.GuildID, displayName(i))
+	if _, err := b.session.FollowupMessageCreate(i, true, reply{content: content, embeds: embeds}.followup(false)); err != nil {
+		b.fail("post sources to the channel", i, err)
+	}
+}
+
+// citation copies the parts of an embed Dossier renders, so nothing else a
+// message carries is re-posted.
+func citation(e *discordgo.MessageEmbed) *discordgo.MessageEmbed {
+	c := &discordgo.MessageEmbed{Title: e.Title, URL: safeURL(e.URL), Description: e.Description, Color: e.Color}
+	if e.Footer != nil && e.Footer.Text != "" {
+		c.Footer = &discordgo.MessageEmbedFooter{Text: e.Footer.Text}
+	}
+	return c
+}
+
+// shared is the text above passages posted to the channel by who.
+// Closest passages say plainly that they do not answer: in the channel
+// nobody saw the private reply that said so.
+func (p post) shared(guildID, who string) string {
+	link, by := p.source.link(guildID), escape(oneLine(who))
+	if p.related {
+		return fmt.Sprintf("Closest passages for %s — shared by %s\n%s", link, by, msgNotDirectly)
+	}
+	return fmt.Sprintf("Sources for %s — shared by %s", link, by)
+}

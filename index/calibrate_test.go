@@ -77,6 +77,18 @@ func TestCalibrate(t *testing.T) {
 	for i, name := range featureNames {
 		t.Logf("  %-15s %8.4f", name, model[i])
 	}
+	var hit1, ex1 int
+	for _, s := range append(fit, report...) {
+		if s.hit1 {
+			hit1++
+			if s.excerpt1 {
+				ex1++
+			} else if os.Getenv("DOSSIER_CALIBRATE") == "x" {
+				t.Logf("excerpt miss %q\n   %q", s.q, s.first)
+			}
+		}
+	}
+	t.Logf("excerpt@1 of hit@1: %d/%d = %.3f", ex1, hit1, float64(ex1)/float64(hit1))
 	answer := 0.0
 	for th := 0.0; th <= 1; th += 0.01 {
 		if _, _, dec := curvePoint(model, fit, th); dec >= 0.95 {
@@ -135,6 +147,7 @@ type sample struct {
 	f          [numFeatures]float64
 	negative   bool
 	hit1, hit3 bool
+	excerpt1   bool // the first passage's excerpt holds the answer
 	// none: no passage was found at all, so nothing can be answered.
 	none     bool
 	q, first string
@@ -181,6 +194,7 @@ func calibrationSet(tb testing.TB, ix *Index, file string) []sample {
 		if len(shown) > 0 {
 			s.f = features(shown[0], q, pool)
 			s.first = shown[0].sentenceText()
+			s.excerpt1 = !c.ExpectNone && containsAny(excerpt(shown[0], q).text, c.Expect)
 		}
 		for i, cd := range shown {
 			if !c.ExpectNone && containsAny(cd.text, c.Expect) {

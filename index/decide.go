@@ -108,6 +108,9 @@ func (d decision) confidence(f [numFeatures]float64) float64 {
 	return 1 / (1 + math.Exp(-z))
 }
 
+// AnswerThreshold is the Confidence from which Ask answers directly.
+const AnswerThreshold = answerAt
+
 // fitted returns the weights in use: see calibrate_test.go for how to
 // refit them.
 func fitted() decision {

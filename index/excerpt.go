@@ -75,6 +75,21 @@ func bestSentence(c *candidate, q question, total float64) sentenceChoice {
 	return sc
 }
 
+// kindPattern finds what a question of q's kind asks for, nil for none.
+func kindPattern(q question) *regexp.Regexp {
+	switch q.kind {
+	case kindWhen:
+		return reDate
+	case kindHowMany:
+		return reNum
+	case kindWho, kindGroup:
+		return reName
+	case kindWhere:
+		return rePlace
+	}
+	return nil
+}
+
 func hasKind(s string, q question) bool {
 	switch q.kind {
 	case kindWhen:
@@ -123,8 +138,13 @@ func excerpt(c *candidate, q question) excerptText {
 	fits := func(a, b int) bool { return utf8.RuneCountInString(c.text[a:b]) <= maxExcerptRunes }
 	// Join a neighbour in the same paragraph that adds to the answer.
 	prev, next := sc.idx-1, sc.idx+1
-	addPrev := prev >= 0 && sc.scores[prev] > 0 && !strings.Contains(c.text[sc.spans[prev][1]:lo], "\n") && fits(sc.spans[prev][0], hi)
-	addNext := next < len(sc.spans) && sc.scores[next] > 0 && !strings.Contains(c.text[hi:sc.spans[next][0]], "\n") && fits(lo, sc.spans[next][1])
+	// A neighbour adds to the answer when it holds more of the question's
+	// words, or the kind of thing asked for that the best sentence lacks.
+	helps := func(i int) bool {
+		return sc.scores[i] > 0 || !sc.kind && hasKind(c.text[sc.spans[i][0]:sc.spans[i][1]], q)
+	}
+	addPrev := prev >= 0 && helps(prev) && !strings.Contains(c.text[sc.spans[prev][1]:lo], "\n") && fits(sc.spans[prev][0], hi)
+	addNext := next < len(sc.spans) && helps(next) && !strings.Contains(c.text[hi:sc.spans[next][0]], "\n") && fits(lo, sc.spans[next][1])
 	switch {
 	case addPrev && (!addNext || sc.scores[prev] > sc.scores[next]):
 		lo = sc.spans[prev][0]
@@ -141,7 +161,15 @@ func excerpt(c *candidate, q question) excerptText {
 	}
 	prefix, suffix := "", ""
 	if !fits(lo, hi) {
-		lo, hi = trimWindow(c.text, lo, hi, matched)
+		// What the question asks for counts as much as its own words
+		// when choosing which stretch of a long sentence to keep.
+		wanted := matched
+		if re := kindPattern(q); re != nil {
+			for _, m := range re.FindAllStringIndex(c.text[lo:hi], -1) {
+				wanted = append(wanted, [2]int{lo + m[0], lo + m[1]}, [2]int{lo + m[0], lo + m[1]})
+			}
+		}
+		lo, hi = trimWindow(c.text, lo, hi, wanted)
 		if lo > sc.spans[0][0] {
 			prefix = "…"
 		}

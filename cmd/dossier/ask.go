@@ -23,7 +23,9 @@ const (
 
 const askAbout = `Answers QUESTION with the passages of the corpus that best answer it, best
 first: each with its source, section heading, a quoted excerpt with the
-matched words marked, and a link that scrolls to the excerpt. Without a
+matched words marked, and a link that scrolls to the excerpt. When no
+passage answers it directly, says so and quotes the closest passages
+instead, or names the closest documents when nothing comes near. Without a
 QUESTION, answers each line of stdin in turn, skipping blank lines.
 
 Matched words are shown in bold on a terminal and between **stars**

@@ -28,10 +28,21 @@ contain one of the expected strings, or {"id","q","expect_none":true} for one
 the corpus should not answer. Strings match case-insensitively, with curly
 quotes read as straight ones and runs of spaces as one.
 
-Prints hit@1 and hit@3 (an expected string is in the first, or the first
-three, passages), excerpt@1 (in the first excerpt), MRR over the top k,
-how many expect_none questions went unanswered, the median answer time, and
-every miss.
+A reply is of one of three kinds: answered (passages answer directly),
+related (no passage answers, the closest are shown) or none (nothing comes
+near). Prints hit@1 and hit@3 (answered, and an expected string is in the
+first, or the first three, passages), any-kind hit@3 (in the first three
+passages shown, answered or related), excerpt@1 (in the first excerpt of a
+direct answer), MRR over the top k of direct answers, the share of
+expect_none questions declined (not answered directly), how many replies of
+each kind each sort of question got, the median answer time, and every miss
+with the kind of reply it got.
+
+With --curve, also prints the trade-off over the decision threshold: for
+each threshold t, direct hit@1 and hit@3 if questions were answered at
+Confidence >= t, against the share of expect_none questions declined, with
+the row of the threshold in force marked. The --min flags make eval fail,
+after printing its report, when a figure is below its minimum: for CI.
 
 With --beir DIR, measures ranking on a BEIR benchmark folder instead
 (corpus.jsonl, queries.jsonl, qrels/SPLIT.tsv) as trec_eval -c does:
@@ -40,11 +51,13 @@ and queries per second. The benchmark is indexed in memory, or with --data
 in DATA/beir-NAME, where a later run finds it already built.`
 
 func runEval(ctx context.Context, args []string, loadEnv envLoader, sio stdio) error {
-	fs := newFlagSet("eval", "dossier eval [--json] [-k N] [--corpus DIR] [--data DIR] FILE.jsonl\n"+
+	fs := newFlagSet("eval", "dossier eval [--json] [--curve] [--min-FIGURE RATE...] [-k N] [--corpus DIR] [--data DIR] FILE.jsonl\n"+
 		"  dossier eval --beir DIR [--split test|train] [--run FILE] [--json] [--data DIR]", evalAbout)
 	src := sourceFlags(fs)
 	asJSON := fs.Bool("json", false, "print the metrics as one JSON object")
 	k := fs.Int("k", evalDefaultK, fmt.Sprintf("look at the top `N` passages of each answer, %d to %d", evalMinK, maxK))
+	curve := fs.Bool("curve", false, "also print hit@1, hit@3 and declined over every decision threshold")
+	gates := gateFlags(fs)
 	beirDir := fs.String("beir", "", "measure ranking on the BEIR benchmark in `folder`")
 	split := fs.String("split", "test", "BEIR judgements to use: qrels/`SPLIT`.tsv")
 	runFile := fs.String("run", "", "with --beir, also write the ranking as a TREC run `file`")
@@ -63,6 +76,8 @@ func runEval(ctx context.Context, args []string, loadEnv envLoader, sio stdio) e
 			return &usageError{msg: "--corpus does not go with --beir: the benchmark brings its own corpus", help: fs.usage()}
 		case fs.isSet("k"):
 			return &usageError{msg: "-k does not go with --beir: ranking always looks at the top 1000", help: fs.usage()}
+		case *curve || gates.anySet(fs):
+			return &usageError{msg: "--curve and the --min flags go with a question file, not --beir", help: fs.usage()}
 		}
 		b := beirRun{dir: *beirDir, split: *split, runFile: *runFile, data: src.data, json: *asJSON}
 		return b.run(ctx, sio, log)
@@ -75,6 +90,9 @@ func runEval(ctx context.Context, args []string, loadEnv envLoader, sio stdio) e
 	case fs.isSet("split") || fs.isSet("run"):
 		return &usageError{msg: "--split and --run go with --beir only", help: fs.usage()}
 	}
+	if err := gates.check(); err != nil {
+		return &usageError{msg: err.Error(), help: fs.usage()}
+	}
 	questions, err := readEvalFile(rest[0])
 	if err != nil {
 		return err
@@ -84,7 +102,7 @@ func runEval(ctx context.Context, args []string, loadEnv envLoader, sio stdio) e
 		return err
 	}
 	defer ix.Close()
-	rep, err := evaluate(ctx, ix, questions, *k)
+	rep, err := evaluate(ctx, ix, questions, *k, *curve)
 	if err != nil {
 		return err
 	}
@@ -93,10 +111,18 @@ func runEval(ctx context.Context, args []string, loadEnv envLoader, sio stdio) e
 		rep.Corpus = "the index in " + indexDir(src.data)
 	}
 	if *asJSON {
-		return writeJSON(sio.out, rep)
+		err = writeJSON(sio.out, rep)
+	} else {
+		_, err = io.WriteString(sio.out, rep.text())
 	}
-	_, err = io.WriteString(sio.out, rep.text())
-	return err
+	if err != nil {
+		return fmt.Errorf("write eval report: %w", err)
+	}
+	// The report comes first, so that a failed CI run shows every figure.
+	if err := gates.hold(rep); err != nil {
+		return fmt.Errorf("eval %s: %w", rep.File, err)
+	}
+	return nil
 }
 
 // evalQuestion is one line of a question file.
@@ -205,70 +231,99 @@ func containsAny(text string, wants []string) bool {
 	return slices.ContainsFunc(wants, func(w string) bool { return strings.Contains(text, w) })
 }
 
-// evaluate asks every question and scores the answers.
-func evaluate(ctx context.Context, ix *index.Index, qs []evalQuestion, k int) (*evalReport, error) {
-	rep := &evalReport{K: k, Questions: len(qs)}
-	var took []float64
-	var rr float64
+// evalRecord is what eval keeps of one question's reply: enough to score
+// it at the threshold in force and, with --curve, at any other.
+type evalRecord struct {
+	expectNone bool
+	kind       index.Kind // of Ask's reply
+	// foundAt is the rank of the first passage with an expected string
+	// among those Ask showed, direct or related; 0 when none has one.
+	foundAt int
+	// excerptHit: the first direct answer's excerpt has an expected string.
+	excerptHit bool
+	confidence float64
+	// rankedAt is foundAt over AskAll's ranked top k, which a question
+	// nothing came near has too: the curve needs it at every threshold.
+	// It is foundAt for any other.
+	rankedAt int
+}
+
+// evaluate asks every question and scores the answers; with curve, it
+// also ranks passages for those nothing came near, through AskAll, for
+// the trade-off table.
+func evaluate(ctx context.Context, ix *index.Index, qs []evalQuestion, k int, curve bool) (*evalReport, error) {
+	rep := &evalReport{K: k, Questions: len(qs), Misses: []evalMiss{}}
+	recs := make([]evalRecord, 0, len(qs))
+	took := make([]float64, 0, len(qs))
 	for _, q := range qs {
 		a, err := ix.Ask(ctx, q.Q, k)
 		if err != nil {
 			return nil, fmt.Errorf("ask question %s: %w", q.ID, err)
 		}
 		took = append(took, float64(a.Took.Nanoseconds())/1e6)
-		m := evalMiss{ID: q.ID, Question: q.Q, ExpectNone: q.ExpectNone, Want: "no answer"}
-		if len(a.Results) > 0 {
-			first := a.Results[0]
-			m.First = first.Doc.Citation() + ": " + first.Excerpt
-		}
-		if q.ExpectNone {
-			rep.Negatives.Of++
-			if !a.Answered {
-				rep.Negatives.Count++
-				continue
-			}
-			rep.Misses = append(rep.Misses, m)
-			continue
-		}
 		wants := make([]string, len(q.Expect))
 		for i, w := range q.Expect {
 			wants[i] = normalize(w)
 		}
-		m.Want = "one of " + quoteAll(q.Expect)
-		rep.Hit1.Of++
-		rep.Hit3.Of++
-		rep.Excerpt1.Of++
-		for i, r := range a.Results {
-			if containsAny(r.Passage.Text, wants) {
-				m.FoundAt = i + 1
-				break
+		shown := slices.Concat(a.Results, a.Related)
+		rec := evalRecord{
+			expectNone: q.ExpectNone,
+			kind:       a.Kind(),
+			foundAt:    foundAt(shown, wants),
+			excerptHit: len(a.Results) > 0 && containsAny(a.Results[0].Excerpt, wants),
+			confidence: a.Confidence,
+		}
+		rec.rankedAt = rec.foundAt
+		// AskAll differs from Ask only for a question nothing comes near,
+		// which Ask gives no passages: asking only those again keeps
+		// --curve nearly as fast as eval without it.
+		if curve && rec.kind == index.NothingClose {
+			all, err := ix.AskAll(ctx, q.Q, k)
+			if err != nil {
+				return nil, fmt.Errorf("ask all for question %s: %w", q.ID, err)
 			}
+			rec.confidence = all.Confidence
+			rec.rankedAt = foundAt(slices.Concat(all.Results, all.Related), wants)
 		}
-		if m.FoundAt > 0 {
-			rr += 1 / float64(m.FoundAt)
+		recs = append(recs, rec)
+		if m, missed := miss(q, rec, shown); missed {
+			rep.Misses = append(rep.Misses, m)
 		}
-		if m.FoundAt > 0 && m.FoundAt <= 3 {
-			rep.Hit3.Count++
-		}
-		if len(a.Results) > 0 && containsAny(a.Results[0].Excerpt, wants) {
-			rep.Excerpt1.Count++
-		}
-		if m.FoundAt == 1 {
-			rep.Hit1.Count++
-			continue
-		}
-		rep.Misses = append(rep.Misses, m)
 	}
-	if rep.Hit1.Of > 0 {
-		rep.MRR = rr / float64(rep.Hit1.Of)
-	}
+	rep.score(recs)
 	rep.MedianMS = median(took)
-	for _, s := range []*share{&rep.Hit1, &rep.Hit3, &rep.Excerpt1, &rep.Negatives} {
-		if s.Of > 0 {
-			s.Rate = float64(s.Count) / float64(s.Of)
-		}
+	if curve {
+		t := index.AnswerThreshold
+		rep.InForce = &t
+		rep.Curve = tradeoff(recs, t)
 	}
 	return rep, nil
+}
+
+// foundAt is the rank of the first of rs whose passage has one of the
+// normalized wants, 0 when none has.
+func foundAt(rs []index.Result, wants []string) int {
+	for i, r := range rs {
+		if containsAny(r.Passage.Text, wants) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// miss describes q's reply when it was not a direct answer with an
+// expected string first, or was an answer to an expect_none question.
+func miss(q evalQuestion, rec evalRecord, shown []index.Result) (evalMiss, bool) {
+	m := evalMiss{ID: q.ID, Question: q.Q, ExpectNone: q.ExpectNone, Kind: rec.kind.String(), FoundAt: rec.foundAt}
+	if len(shown) > 0 {
+		m.First = shown[0].Doc.Citation() + ": " + shown[0].Excerpt
+	}
+	if q.ExpectNone {
+		m.Want = "no answer"
+		return m, rec.kind == index.Answered
+	}
+	m.Want = "one of " + quoteAll(q.Expect)
+	return m, rec.kind != index.Answered || rec.foundAt != 1
 }
 
 func quoteAll(ss []string) string {

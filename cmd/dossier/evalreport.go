@@ -3,9 +3,13 @@ package main
 import (
 	"fmt"
 	"strings"
+
+	"github.com/dossier-bot/dossier/index"
 )
 
-// evalReport is what eval measured on a question file.
+// evalReport is what eval measured on a question file. hit@1, hit@3,
+// excerpt@1 and MRR count direct answers only; AnyHit3 counts related
+// passages too, for a reader who is shown them.
 type evalReport struct {
 	File      string  `json:"file"`
 	Corpus    string  `json:"corpus"`
@@ -13,12 +17,19 @@ type evalReport struct {
 	Questions int     `json:"questions"`
 	Hit1      share   `json:"hit_at_1"`
 	Hit3      share   `json:"hit_at_3"`
+	AnyHit3   share   `json:"any_hit_at_3"`
 	Excerpt1  share   `json:"excerpt_at_1"`
 	MRR       float64 `json:"mrr"`
-	// Negatives counts expect_none questions left unanswered.
+	// Negatives counts expect_none questions declined: not answered
+	// directly, whether related passages were shown or nothing was.
 	Negatives share      `json:"negatives_rejected"`
+	Replies   replies    `json:"replies"`
 	MedianMS  float64    `json:"median_took_ms"`
 	Misses    []evalMiss `json:"misses"`
+	// InForce is the decision threshold Ask answers at,
+	// index.AnswerThreshold; nil without --curve, which alone needs it.
+	InForce *float64     `json:"threshold_in_force,omitempty"`
+	Curve   []curvePoint `json:"curve,omitempty"`
 }
 
 // share is Count out of Of questions.
@@ -28,6 +39,12 @@ type share struct {
 	Rate  float64 `json:"rate"`
 }
 
+func (s *share) rate() {
+	if s.Of > 0 {
+		s.Rate = float64(s.Count) / float64(s.Of)
+	}
+}
+
 func (s share) String() string {
 	if s.Of == 0 {
 		return "none asked"
@@ -35,19 +52,88 @@ func (s share) String() string {
 	return fmt.Sprintf("%d/%d  %5.1f%%", s.Count, s.Of, 100*s.Rate)
 }
 
-// evalMiss is a question whose first passage was not the expected one, or
-// that the corpus answered when it should not have.
+// replies counts the kinds of reply each sort of question got.
+type replies struct {
+	Answerable kindCounts `json:"answerable"`
+	ExpectNone kindCounts `json:"expect_none"`
+}
+
+type kindCounts struct {
+	Answered int `json:"answered"`
+	Related  int `json:"related"`
+	None     int `json:"none"`
+}
+
+func (c *kindCounts) add(k index.Kind) {
+	switch k {
+	case index.Answered:
+		c.Answered++
+	case index.Related:
+		c.Related++
+	default:
+		c.None++
+	}
+}
+
+// evalMiss is a question whose reply was not a direct answer with the
+// expected passage first, or that the corpus answered when it should not
+// have.
 type evalMiss struct {
 	ID       string `json:"id"`
 	Question string `json:"question"`
 	// Want says what should have come first.
 	Want       string `json:"want"`
 	ExpectNone bool   `json:"expect_none"`
-	// First is the first passage's citation and excerpt, "" when none.
+	// Kind is the reply's: "answered", "related" or "none".
+	Kind string `json:"kind"`
+	// First is the first passage shown, direct or related as Kind says:
+	// its citation and excerpt, "" when none was.
 	First string `json:"first"`
-	// FoundAt is the rank of the first passage with an expected string,
-	// 0 when none of the top k has one.
+	// FoundAt is the rank of the first passage shown with an expected
+	// string, 0 when none of them has one.
 	FoundAt int `json:"found_at"`
+}
+
+// score fills in the report's figures from the records, apart from
+// asking, so that its arithmetic can be checked on records built by hand.
+func (r *evalReport) score(recs []evalRecord) {
+	var rr float64
+	for _, rec := range recs {
+		if rec.expectNone {
+			r.Replies.ExpectNone.add(rec.kind)
+			r.Negatives.Of++
+			if rec.kind != index.Answered {
+				r.Negatives.Count++
+			}
+			continue
+		}
+		r.Replies.Answerable.add(rec.kind)
+		direct := rec.kind == index.Answered
+		for _, s := range []*share{&r.Hit1, &r.Hit3, &r.AnyHit3, &r.Excerpt1} {
+			s.Of++
+		}
+		if direct && rec.foundAt == 1 {
+			r.Hit1.Count++
+		}
+		if rec.foundAt >= 1 && rec.foundAt <= 3 {
+			r.AnyHit3.Count++
+			if direct {
+				r.Hit3.Count++
+			}
+		}
+		if rec.excerptHit {
+			r.Excerpt1.Count++
+		}
+		if direct && rec.foundAt > 0 {
+			rr += 1 / float64(rec.foundAt)
+		}
+	}
+	if r.Hit1.Of > 0 {
+		r.MRR = rr / float64(r.Hit1.Of)
+	}
+	for _, s := range []*share{&r.Hit1, &r.Hit3, &r.AnyHit3, &r.Excerpt1, &r.Negatives} {
+		s.rate()
+	}
 }
 
 func (r *evalReport) text() string {
@@ -56,13 +142,27 @@ func (r *evalReport) text() string {
 	rows := []struct{ name, value string }{
 		{"hit@1", r.Hit1.String()},
 		{"hit@3", r.Hit3.String()},
+		{"any-kind hit@3", r.AnyHit3.String()},
 		{"excerpt@1", r.Excerpt1.String()},
 		{fmt.Sprintf("MRR@%d", r.K), fmt.Sprintf("%.3f", r.MRR)},
-		{"negatives rejected", r.Negatives.String()},
+		{"declined", r.Negatives.String()},
 		{"median time", fmt.Sprintf("%.2f ms", r.MedianMS)},
 	}
 	for _, row := range rows {
 		fmt.Fprintf(&b, "  %-19s %s\n", row.name, row.value)
+	}
+	b.WriteString("  (hit@N, excerpt@1 and MRR count direct answers; any-kind hit@3 related\n" +
+		"  passages too; declined is the share of expect_none questions not answered)\n")
+	fmt.Fprintf(&b, "\n  %-19s %8s %8s %8s\n", "replies", "answered", "related", "none")
+	for _, row := range []struct {
+		name string
+		c    kindCounts
+	}{{"answerable", r.Replies.Answerable}, {"expect_none", r.Replies.ExpectNone}} {
+		fmt.Fprintf(&b, "  %-19s %8d %8d %8d\n", row.name, row.c.Answered, row.c.Related, row.c.None)
+	}
+	if r.Curve != nil {
+		b.WriteString("\n")
+		b.WriteString(curveText(r.Curve))
 	}
 	if len(r.Misses) == 0 {
 		b.WriteString("\nNo misses.\n")
@@ -71,20 +171,112 @@ func (r *evalReport) text() string {
 	fmt.Fprintf(&b, "\nMisses (%d):\n", len(r.Misses))
 	for _, m := range r.Misses {
 		fmt.Fprintf(&b, "  %s  %s\n", printable(m.ID), printable(m.Question))
+		fmt.Fprintf(&b, "      reply: %s\n", replyText(m.Kind))
 		where := ""
 		switch {
 		case m.ExpectNone:
+		case m.FoundAt > 0 && m.Kind == index.Related.String():
+			where = fmt.Sprintf(" (found at rank %d of the related passages)", m.FoundAt)
 		case m.FoundAt > 0:
 			where = fmt.Sprintf(" (found at rank %d)", m.FoundAt)
+		case m.Kind == index.NothingClose.String():
 		default:
 			where = fmt.Sprintf(" (not in the top %d)", r.K)
 		}
 		fmt.Fprintf(&b, "      want:  %s%s\n", printable(m.Want), where)
 		first := m.First
 		if first == "" {
-			first = "nothing: the corpus did not answer"
+			first = "nothing: no passage came near"
 		}
 		fmt.Fprintf(&b, "      first: %s\n", printable(first))
 	}
 	return b.String()
+}
+
+// replyText says what a kind of reply told the reader.
+func replyText(kind string) string {
+	switch kind {
+	case index.Answered.String():
+		return "answered directly"
+	case index.Related.String():
+		return "related: no direct answer, the closest passages shown"
+	}
+	return "none: nothing came near"
+}
+
+// evalGate holds one of the report's figures to a minimum, so that CI
+// fails when answers get worse; 0, the default, holds it to nothing.
+type evalGate struct {
+	flag, figure string
+	min          float64
+	// measure is the figure and how many questions it is over.
+	measure func(*evalReport) (rate float64, of int)
+}
+
+type evalGates []*evalGate
+
+// gateFlags registers a --min-FIGURE flag on fs for each figure a gate can
+// hold.
+func gateFlags(fs *flagSet) evalGates {
+	of := func(s func(*evalReport) share) func(*evalReport) (float64, int) {
+		return func(r *evalReport) (float64, int) { return s(r).Rate, s(r).Of }
+	}
+	gates := evalGates{
+		{flag: "min-hit1", figure: "hit@1", measure: of(func(r *evalReport) share { return r.Hit1 })},
+		{flag: "min-hit3", figure: "hit@3", measure: of(func(r *evalReport) share { return r.Hit3 })},
+		{flag: "min-any-hit3", figure: "any-kind hit@3", measure: of(func(r *evalReport) share { return r.AnyHit3 })},
+		{flag: "min-excerpt1", figure: "excerpt@1", measure: of(func(r *evalReport) share { return r.Excerpt1 })},
+		{flag: "min-mrr", figure: "MRR", measure: func(r *evalReport) (float64, int) { return r.MRR, r.Hit1.Of }},
+		{flag: "min-declined", figure: "declined", measure: of(func(r *evalReport) share { return r.Negatives })},
+	}
+	for _, g := range gates {
+		fs.Float64Var(&g.min, g.flag, 0, fmt.Sprintf("fail, after the report, when %s is below `RATE`, 0 to 1", g.figure))
+	}
+	return gates
+}
+
+func (gs evalGates) anySet(fs *flagSet) bool {
+	for _, g := range gs {
+		if fs.isSet(g.flag) {
+			return true
+		}
+	}
+	return false
+}
+
+// check refuses a minimum no figure can be held to.
+func (gs evalGates) check() error {
+	for _, g := range gs {
+		if !(g.min >= 0 && g.min <= 1) {
+			return fmt.Errorf("--%s %g is out of range: use 0 to 1", g.flag, g.min)
+		}
+	}
+	return nil
+}
+
+// hold fails, naming every figure below its minimum, its value and the
+// minimum. A figure held to a minimum but not measured, for want of
+// questions of its sort, fails too: CI must not pass on a file that
+// cannot show what it is asked to.
+func (gs evalGates) hold(r *evalReport) error {
+	var low []string
+	for _, g := range gs {
+		if g.min == 0 {
+			continue
+		}
+		rate, of := g.measure(r)
+		switch {
+		case of == 0:
+			low = append(low, fmt.Sprintf("%s was not measured (no questions of its sort), its minimum is %g (--%s)", g.figure, g.min, g.flag))
+		case rate < g.min:
+			low = append(low, fmt.Sprintf("%s is %.4f, its minimum %g (--%s)", g.figure, rate, g.min, g.flag))
+		}
+	}
+	switch len(low) {
+	case 0:
+		return nil
+	case 1:
+		return fmt.Errorf("a figure is below its minimum: %s", low[0])
+	}
+	return fmt.Errorf("%d figures are below their minimum: %s", len(low), strings.Join(low, "; "))
 }

@@ -46,10 +46,15 @@ func (p *printer) answer(a index.Answer) error {
 
 // jsonAnswer is the --json form of an answer.
 type jsonAnswer struct {
-	Question string       `json:"question"`
-	Answered bool         `json:"answered"`
-	TookMS   float64      `json:"took_ms"`
-	Results  []jsonResult `json:"results"`
+	Question string `json:"question"`
+	// Answered is true for a direct answer only, so that a reader of
+	// results never takes a related passage for an answer.
+	Answered   bool         `json:"answered"`
+	Kind       string       `json:"kind"`
+	Confidence float64      `json:"confidence"`
+	TookMS     float64      `json:"took_ms"`
+	Results    []jsonResult `json:"results"`
+	Related    []jsonResult `json:"related"`
 }
 
 type jsonResult struct {
@@ -69,18 +74,27 @@ type jsonResult struct {
 }
 
 func (p *printer) writeJSON(a index.Answer) error {
-	out := jsonAnswer{
-		Question: a.Question,
-		Answered: a.Answered,
-		TookMS:   float64(a.Took.Nanoseconds()) / 1e6,
-		Results:  make([]jsonResult, 0, len(a.Results)),
-	}
-	for _, r := range a.Results {
+	return writeJSON(p.w, jsonAnswer{
+		Question:   a.Question,
+		Answered:   a.Answered,
+		Kind:       a.Kind().String(),
+		Confidence: a.Confidence,
+		TookMS:     float64(a.Took.Nanoseconds()) / 1e6,
+		Results:    jsonResults(a.Results),
+		Related:    jsonResults(a.Related),
+	})
+}
+
+// jsonResults is rs in their --json form: a list, never null, so that a
+// reader can range over it without a check.
+func jsonResults(rs []index.Result) []jsonResult {
+	out := make([]jsonResult, 0, len(rs))
+	for _, r := range rs {
 		hl := r.Highlights
 		if hl == nil {
 			hl = [][2]int{}
 		}
-		out.Results = append(out.Results, jsonResult{
+		out = append(out, jsonResult{
 			Citation:   r.Doc.Citation(),
 			DocID:      r.Doc.ID,
 			Title:      r.Doc.Title,
@@ -95,8 +109,13 @@ func (p *printer) writeJSON(a index.Answer) error {
 			Score:      r.Score,
 		})
 	}
-	return writeJSON(p.w, out)
+	return out
 }
+
+// relatedHeading introduces passages that come near a question without
+// answering it: a reader skimming the quotes must not take them for an
+// answer.
+const relatedHeading = "No passage answers this question directly. These are the closest passages:\n"
 
 func (p *printer) writeText(a index.Answer) error {
 	var b strings.Builder
@@ -106,7 +125,13 @@ func (p *printer) writeText(a index.Answer) error {
 		}
 		fmt.Fprintf(&b, "Q: %s\n\n", printable(a.Question))
 	}
-	if !a.Answered {
+	switch a.Kind() {
+	case index.Answered:
+		p.passages(&b, a.Results)
+	case index.Related:
+		b.WriteString(relatedHeading + "\n")
+		p.passages(&b, a.Related)
+	default:
 		b.WriteString("The corpus does not answer this question.\n")
 		if len(a.Closest) > 0 {
 			b.WriteString("The closest documents are:\n")
@@ -119,19 +144,23 @@ func (p *printer) writeText(a index.Answer) error {
 			fmt.Fprintf(&b, "  - %s\n    %s\n", printable(d.Citation()), printable(d.URL))
 		}
 	}
-	for i, r := range a.Results {
+	_, err := io.WriteString(p.w, b.String())
+	return err
+}
+
+// passages quotes and cites rs, numbered from 1.
+func (p *printer) passages(b *strings.Builder, rs []index.Result) {
+	for i, r := range rs {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		fmt.Fprintf(&b, "%d. %s\n", i+1, printable(r.Doc.Citation()))
+		fmt.Fprintf(b, "%d. %s\n", i+1, printable(r.Doc.Citation()))
 		if r.Passage.Heading != "" {
-			fmt.Fprintf(&b, "   § %s\n", printable(r.Passage.Heading))
+			fmt.Fprintf(b, "   § %s\n", printable(r.Passage.Heading))
 		}
-		fmt.Fprintf(&b, "   > %s\n", p.marked(r.Excerpt, r.Highlights))
-		fmt.Fprintf(&b, "   %s\n", linkOrNone(r.Doc, r.Link))
+		fmt.Fprintf(b, "   > %s\n", p.marked(r.Excerpt, r.Highlights))
+		fmt.Fprintf(b, "   %s\n", linkOrNone(r.Doc, r.Link))
 	}
-	_, err := io.WriteString(p.w, b.String())
-	return err
 }
 
 // marked is the excerpt, printable, with its highlights marked. Matches

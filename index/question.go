@@ -77,6 +77,7 @@ type alternative struct {
 	weight float64
 	// rarity is a lexicon word's own inverse document frequency.
 	rarity float64
+	df     int // passages holding it (a phrase: its rarest term)
 }
 
 // altSource is where an alternative came from.
@@ -95,7 +96,6 @@ type concept struct {
 	surface string
 	alts    []alternative
 	weight  float64 // inverse document frequency
-	df      int     // passages holding it, as weight counts them
 	// matchable is false when no alternative occurs in the index; held
 	// when one occurs as written or as a synonym, not only as a guess.
 	matchable, held bool
@@ -187,8 +187,12 @@ type relatedWords interface {
 	Related(word string) []lexicon.Related
 }
 
-// maxLexicon bounds the lexicon's alternatives for one word.
-const maxLexicon = 8
+// maxLexicon bounds the lexicon's alternatives for one word;
+// minLexiconCap is the document frequency a paraphrase may always have.
+const (
+	maxLexicon    = 8
+	minLexiconCap = 50
+)
 
 func parseQuestion(a analysis.Analyzer, synonyms [][]string, lex relatedWords, d dict, total int, text string) question {
 	q := question{text: text, kind: classify(text)}
@@ -265,11 +269,11 @@ func parseQuestion(a analysis.Analyzer, synonyms [][]string, lex relatedWords, d
 	}
 	for i := range q.concepts {
 		c := &q.concepts[i]
-		c.df = conceptFreq(d, *c)
-		c.weight = idf(c.df, total)
+		c.weight = idf(conceptFreq(d, *c), total)
 		for j := range c.alts {
 			a := &c.alts[j]
-			if altFreq(d, *a) > 0 {
+			a.df = altFreq(d, *a)
+			if a.df > 0 {
 				c.matchable = true
 				c.held = c.held || a.from == fromAsker || a.from == fromSynonyms
 			}
@@ -288,16 +292,6 @@ func parseQuestion(a analysis.Analyzer, synonyms [][]string, lex relatedWords, d
 		q.concepts = q.concepts[:maxConcepts]
 	}
 	return q
-}
-
-// paraphrased reports whether the lexicon added to any concept.
-func (q question) paraphrased() bool {
-	for _, c := range q.concepts {
-		if slices.ContainsFunc(c.alts, func(a alternative) bool { return a.from == fromLexicon }) {
-			return true
-		}
-	}
-	return false
 }
 
 // isAcronym reports whether s is written like an acronym: two to six
@@ -387,7 +381,10 @@ func lexiconAlts(a analysis.Analyzer, lex relatedWords, d dict, total int, word,
 			// "led" is "lead" in another tense: the asker's word.
 			alt.credit = synonymCredit
 		}
-		if f := altFreq(d, alt); f > 0 {
+		// A paraphrase in more than one passage in a hundred is too common
+		// to show the concept, and would make every search that requires
+		// it walk a long list of passages.
+		if f := altFreq(d, alt); f > 0 && f <= max(minLexiconCap, total/100) {
 			// A common word standing in for a rare one ("use" for
 			// "utilize" is fine, "time" for "period" too, but neither is
 			// evidence of a rare concept) counts no more than its own

@@ -15,8 +15,9 @@ import (
 	"github.com/dossier-bot/dossier/corpus"
 )
 
-// Ranking settings. They are general retrieval choices, not fitted to any
-// question: see docs/RETRIEVAL.md for what each does.
+// Ranking settings: general retrieval choices, each chosen on SciFact's
+// train split or by judgement as docs/RETRIEVAL.md records, none on the
+// questions Dossier is checked against.
 const (
 	candidatesPerResult = 10  // Bleve candidates re-ranked per wanted result
 	minCandidates       = 50  //
@@ -153,8 +154,12 @@ func (ix *Index) stats() stats {
 }
 
 // orPostings bounds the postings the disjunction of a question's rarer
-// concepts may walk.
-const orPostings = 50000
+// concepts may walk, and orHits the passages it adds: its best few are
+// what the conjunctions miss, and each costs re-ranking.
+const (
+	orPostings = 20000
+	orHits     = 20
+)
 
 // maxFallbackConcepts bounds how many of the rarest concepts are tried
 // alone when the conjunctions find too few passages.
@@ -273,8 +278,8 @@ func (ix *Index) search(ctx context.Context, q question, size int, exhaustive bo
 	enough := max(10, size/5)
 	var hits []*search.DocumentMatch
 	seen := map[string]bool{}
-	collect := func(qq query.Query) error {
-		res, err := ix.bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(qq, size, 0, false))
+	collect := func(qq query.Query, n int) error {
+		res, err := ix.bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(qq, n, 0, false))
 		if err != nil {
 			return err
 		}
@@ -287,65 +292,79 @@ func (ix *Index) search(ctx context.Context, q question, size int, exhaustive bo
 		return nil
 	}
 	// pass requires the concepts order[from:to] and lets the rest add to
-	// the score. The lexicon's paraphrases widen a concept so much that
-	// requiring them would fill the passes with loose matches before
-	// the passage lacking one word is found: they get a pass of their own.
-	pass := func(from, to int, lexical bool) error {
+	// the score. The lexicon's paraphrases are left to the disjunction
+	// below: a concept widened by them is a long list of passages to walk,
+	// and requiring it fills the passes with loose matches before the
+	// passage lacking one word is found.
+	pass := func(from, to int) error {
 		bq := bleve.NewBooleanQuery()
 		for i, c := range q.concepts {
 			if k := slices.Index(order, i); k >= from && k < to {
-				bq.AddMust(conceptQuery(c, lexical))
+				bq.AddMust(conceptQuery(c, false))
 			} else {
-				bq.AddShould(conceptQuery(c, lexical))
+				bq.AddShould(conceptQuery(c, false))
 			}
 		}
-		return collect(bq)
-	}
-	if len(order) > 0 && q.paraphrased() {
-		if err := pass(0, len(order), true); err != nil {
-			return nil, err
-		}
-		enough += len(hits)
+		return collect(bq, size)
 	}
 	for need := len(order); need >= 1 && len(hits) < enough; need-- {
-		if err := pass(0, need, false); err != nil {
+		if err := pass(0, need); err != nil {
 			return nil, err
 		}
 	}
 	// A rare word that the answer lacks was required all along: require
 	// each of the next rarest alone instead.
 	for k := 1; k < min(len(order), maxFallbackConcepts) && len(hits) < enough; k++ {
-		if err := pass(k, k+1, false); err != nil {
+		if err := pass(k, k+1); err != nil {
 			return nil, err
 		}
 	}
 	// The passage that answers may hold only a few of the question's
-	// words, and not the rarest together: any passage holding one of the
-	// rarer concepts is a candidate too, up to a budget of postings so a
-	// question of common words stays cheap on a large index.
-	if len(order) > 1 {
-		var rare []query.Query
-		budget := orPostings
-		for _, i := range order {
-			if q.concepts[i].df > budget {
-				break
-			}
-			budget -= q.concepts[i].df
-			rare = append(rare, conceptQuery(q.concepts[i], false))
-		}
-		if len(rare) > 1 {
-			if err := collect(bleve.NewDisjunctionQuery(rare...)); err != nil {
-				return nil, err
-			}
+	// words, and not the rarest together, or say them another way: any
+	// passage holding one of the rarer concepts, or a paraphrase of one,
+	// is a candidate too, up to a budget of postings so a question of
+	// common words stays cheap on a large index.
+	if rare := rareQuery(q); rare != nil {
+		if err := collect(rare, min(size, orHits)); err != nil {
+			return nil, err
 		}
 	}
 	if len(order) == 0 {
 		// Only guessed spellings: any passage holding one.
-		if err := collect(buildQuery(q)); err != nil {
+		if err := collect(buildQuery(q), size); err != nil {
 			return nil, err
 		}
 	}
 	return hits, nil
+}
+
+// rareQuery ORs the rarest of q's concepts and their paraphrases whose
+// passages fit in orPostings, nil when fewer than two concepts do.
+func rareQuery(q question) query.Query {
+	idx := make([]int, len(q.concepts))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmpFloat(q.concepts[b].weight, q.concepts[a].weight) })
+	budget := orPostings
+	var concepts []query.Query
+	for _, i := range idx {
+		var alts []query.Query
+		for _, a := range q.concepts[i].alts {
+			if a.from == fromGuess || a.df == 0 || a.df > budget {
+				continue
+			}
+			budget -= a.df
+			alts = append(alts, altQuery(a, fieldText, a.credit), altQuery(a, fieldHeading, a.credit*headingBoost))
+		}
+		if len(alts) > 0 {
+			concepts = append(concepts, bleve.NewDisjunctionQuery(alts...))
+		}
+	}
+	if len(concepts) < 2 {
+		return nil
+	}
+	return bleve.NewDisjunctionQuery(concepts...)
 }
 
 // buildQuery ORs the concepts; each concept ORs its alternatives over the

@@ -204,7 +204,14 @@ func FuzzAsk(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Ask(%q) = %v, want no error", q, err)
 		}
-		for _, r := range ans.Results {
+		if ans.Answered != (len(ans.Results) > 0) || ans.Answered && len(ans.Related) > 0 {
+			t.Fatalf("Ask(%q) = answered %v with %d results and %d related, want results exactly when answered and related only when not",
+				q, ans.Answered, len(ans.Results), len(ans.Related))
+		}
+		if ans.Confidence < 0 || ans.Confidence > 1 {
+			t.Fatalf("Ask(%q) confidence = %v, want within [0, 1]", q, ans.Confidence)
+		}
+		for _, r := range append(ans.Results, ans.Related...) {
 			if utf8.RuneCountInString(r.Excerpt) > maxExcerptRunes {
 				t.Fatalf("Ask(%q) excerpt too long: %q", q, r.Excerpt)
 			}

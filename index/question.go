@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/mapping"
 
 	"github.com/dossier-bot/dossier/index/lexicon"
 )
@@ -49,11 +48,10 @@ type token struct {
 	start, end int // byte offsets in the analysed text
 }
 
-func newAnalyzer() analysis.Analyzer {
-	return newMapping().(*mapping.IndexMappingImpl).AnalyzerNamed(analyzerName)
-}
-
 func analyze(a analysis.Analyzer, text string) []token {
+	if ta, ok := a.(*termAnalyzer); ok {
+		return ta.tokens(text)
+	}
 	ts := a.Analyze([]byte(text))
 	out := make([]token, 0, len(ts))
 	for _, t := range ts {
@@ -107,7 +105,14 @@ type question struct {
 	text     string
 	concepts []concept
 	kind     answerKind
+	// starts maps each alternative's first term to where it is, so a
+	// passage is matched in one pass over its tokens.
+	starts map[string][]altRef
+	nalts  int // alternatives in all, the size of a per-alternative tally
 }
+
+// altRef is one alternative of one concept; n numbers it across them all.
+type altRef struct{ concept, alt, n int }
 
 type answerKind int
 
@@ -290,6 +295,13 @@ func parseQuestion(a analysis.Analyzer, synonyms [][]string, lex relatedWords, d
 		// A pasted essay keeps its most telling words.
 		slices.SortStableFunc(q.concepts, func(x, y concept) int { return cmpFloat(y.weight, x.weight) })
 		q.concepts = q.concepts[:maxConcepts]
+	}
+	q.starts = map[string][]altRef{}
+	for ci, c := range q.concepts {
+		for ai, a := range c.alts {
+			q.starts[a.terms[0]] = append(q.starts[a.terms[0]], altRef{ci, ai, q.nalts})
+			q.nalts++
+		}
 	}
 	return q
 }

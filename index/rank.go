@@ -99,39 +99,37 @@ func exactBM25(q question, parts [][]token, avgLen float64) float64 {
 
 func exactBM25With(q question, parts [][]token, avgLen, k1, b float64) float64 {
 	length := 0
+	tf := make([]int, q.nalts)
 	for _, p := range parts {
 		length += len(p)
+		for i, t := range p {
+			for _, r := range q.starts[t.term] {
+				if terms := q.concepts[r.concept].alts[r.alt].terms; len(terms) == 1 || seqAt(p, i, terms) {
+					tf[r.n]++
+				}
+			}
+		}
 	}
 	norm := k1 * (1 - b + b*float64(length)/max(avgLen, 1))
 	var s float64
+	n := 0
 	for _, c := range q.concepts {
 		best := 0.0
 		for _, a := range c.alts {
-			tf := 0
-			for _, p := range parts {
-				tf += occurrences(p, a.terms)
+			if f := float64(tf[n]); f > 0 {
+				best = max(best, a.weight*f*(k1+1)/(f+norm))
 			}
-			if tf > 0 {
-				best = max(best, a.weight*float64(tf)*(k1+1)/(float64(tf)+norm))
-			}
+			n++
 		}
 		s += best
 	}
 	return s
 }
 
-// occurrences counts where terms occur in a row in toks.
-func occurrences(toks []token, terms []string) int {
-	n := 0
-	for i := 0; i+len(terms) <= len(toks); i++ {
-		if seqAt(toks, i, terms) {
-			n++
-		}
-	}
-	return n
-}
-
 func seqAt(toks []token, i int, terms []string) bool {
+	if i+len(terms) > len(toks) {
+		return false
+	}
 	for j, t := range terms {
 		if toks[i+j].term != t {
 			return false
@@ -158,19 +156,19 @@ func credit(toks []token, matches []int, c concept) float64 {
 // one of its alternatives occurs.
 func matchConcepts(toks []token, q question) [][]int {
 	out := make([][]int, len(q.concepts))
-	for ci, c := range q.concepts {
-		for _, a := range c.alts {
-			for i := range toks {
-				if i+len(a.terms) > len(toks) {
-					break
-				}
-				if seqAt(toks, i, a.terms) {
-					for j := range a.terms {
-						out[ci] = append(out[ci], i+j)
-					}
+	for i, t := range toks {
+		for _, r := range q.starts[t.term] {
+			terms := q.concepts[r.concept].alts[r.alt].terms
+			if len(terms) == 1 {
+				out[r.concept] = append(out[r.concept], i)
+			} else if seqAt(toks, i, terms) {
+				for j := range terms {
+					out[r.concept] = append(out[r.concept], i+j)
 				}
 			}
 		}
+	}
+	for ci := range out {
 		slices.Sort(out[ci])
 		out[ci] = slices.Compact(out[ci])
 	}

@@ -1,0 +1,224 @@
+package index
+
+import (
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// wordTokenizer splits text into the tokens wordPattern matches, as
+// Bleve's regexp tokenizer does for the index, without the regular
+// expression: re-ranking analyses every candidate's text again, and the
+// regexp tokenizer (three more expressions per token to type it) was more
+// than half of ranking's time. TestWordTokenizerMatchesRegexp holds the
+// two to the same tokens.
+type wordTokenizer struct{}
+
+func (wordTokenizer) Tokenize(input []byte) analysis.TokenStream {
+	rv := make(analysis.TokenStream, 0, len(input)/6)
+	for i := 0; i < len(input); {
+		r, size := utf8.DecodeRune(input[i:])
+		var end int
+		switch {
+		case isWordRune(r):
+			end = scanWord(input, i)
+		case unicode.IsNumber(r):
+			end = scanNumber(input, i)
+		default:
+			i += size
+			continue
+		}
+		term := input[i:end]
+		rv = append(rv, &analysis.Token{
+			Term: term, Start: i, End: end, Position: len(rv) + 1, Type: tokenType(term),
+		})
+		i = end
+	}
+	return rv
+}
+
+func decodeRune[T string | []byte](s T) (rune, int) {
+	if len(s) > 0 && s[0] < utf8.RuneSelf {
+		return rune(s[0]), 1
+	}
+	return utf8.DecodeRuneInString(string(s))
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsMark(r) }
+
+// scanWord matches [\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)* from i.
+func scanWord[T string | []byte](input T, i int) int {
+	i = scanRun(input, i, isWordRune)
+	for i < len(input) {
+		r, size := decodeRune(input[i:])
+		if r != '\'' && r != '’' {
+			break
+		}
+		next := scanRun(input, i+size, isWordRune)
+		if next == i+size {
+			break
+		}
+		i = next
+	}
+	return i
+}
+
+// scanNumber matches \p{N}+(?:[.,]\p{N}+)* from i.
+func scanNumber[T string | []byte](input T, i int) int {
+	i = scanRun(input, i, unicode.IsNumber)
+	for i < len(input) && (input[i] == '.' || input[i] == ',') {
+		next := scanRun(input, i+1, unicode.IsNumber)
+		if next == i+1 {
+			break
+		}
+		i = next
+	}
+	return i
+}
+
+func scanRun[T string | []byte](input T, i int, in func(rune) bool) int {
+	for i < len(input) {
+		r, size := decodeRune(input[i:])
+		if !in(r) {
+			break
+		}
+		i += size
+	}
+	return i
+}
+
+// tokenType types a token as Bleve's regexp tokenizer does: ideographic
+// when it holds a Han, Hangul, Hiragana or Katakana letter, numeric when
+// it parses as a float, else alphanumeric.
+func tokenType(term []byte) analysis.TokenType {
+	for _, r := range string(term) {
+		if r >= utf8.RuneSelf && unicode.In(r, unicode.Han, unicode.Hangul, unicode.Hiragana, unicode.Katakana) {
+			return analysis.Ideographic
+		}
+	}
+	r, _ := utf8.DecodeRune(term)
+	if unicode.IsNumber(r) || isFloatWord(term) {
+		if _, err := strconv.ParseFloat(string(term), 64); err == nil {
+			return analysis.Numeric
+		}
+	}
+	return analysis.AlphaNumeric
+}
+
+// isFloatWord reports whether a word of letters is one strconv.ParseFloat
+// reads as a number.
+func isFloatWord(term []byte) bool {
+	for _, w := range []string{"inf", "infinity", "nan"} {
+		if strings.EqualFold(string(term), w) {
+			return true
+		}
+	}
+	return false
+}
+
+// newAnalyzer is the index's analyser with wordTokenizer in place of the
+// regexp tokenizer, and the filters' result remembered for each word: the
+// same terms, for questions and re-ranking, which analyse the same words
+// over and over (Porter stemming alone was a sixth of ranking's time).
+func newAnalyzer() *termAnalyzer {
+	indexed := newMapping().(*mapping.IndexMappingImpl).AnalyzerNamed(analyzerName).(*analysis.DefaultAnalyzer)
+	return &termAnalyzer{filters: indexed.TokenFilters, terms: map[string]analysedTerm{}}
+}
+
+// maxCachedTerms bounds the words termAnalyzer remembers, so questions of
+// made-up words cannot grow it without end.
+const maxCachedTerms = 1 << 18
+
+// termAnalyzer tokenizes with wordTokenizer and runs each word through the
+// token filters once. The index's filters (possessives, lower case, stop
+// words, Porter) each look at one token alone, so a word's result does not
+// depend on its neighbours. Safe for concurrent use.
+type termAnalyzer struct {
+	filters []analysis.TokenFilter
+	mu      sync.RWMutex
+	terms   map[string]analysedTerm
+}
+
+// analysedTerm is what the filters make of a word: its term, or dropped.
+type analysedTerm struct {
+	term    []byte
+	str     string // term, for tokens
+	dropped bool
+}
+
+// tokens analyses text as Analyze does, straight into tokens: re-ranking
+// analyses thousands of passages a question, and most of their words are
+// already known.
+func (a *termAnalyzer) tokens(text string) []token {
+	out := make([]token, 0, len(text)/6)
+	pos := 0
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		var end int
+		switch {
+		case isWordRune(r):
+			end = scanWord(text, i)
+		case unicode.IsNumber(r):
+			end = scanNumber(text, i)
+		default:
+			i += size
+			continue
+		}
+		pos++
+		a.mu.RLock()
+		at, ok := a.terms[text[i:end]]
+		a.mu.RUnlock()
+		if !ok {
+			term := []byte(text[i:end])
+			at = a.filter(&analysis.Token{Term: term, Start: i, End: end, Position: pos, Type: tokenType(term)})
+		}
+		if !at.dropped {
+			out = append(out, token{term: at.str, pos: pos, start: i, end: end})
+		}
+		i = end
+	}
+	return out
+}
+
+func (a *termAnalyzer) Analyze(input []byte) analysis.TokenStream {
+	ts := wordTokenizer{}.Tokenize(input)
+	out := ts[:0]
+	for _, t := range ts {
+		at := a.filter(t)
+		if at.dropped {
+			continue
+		}
+		t.Term = at.term
+		out = append(out, t)
+	}
+	return out
+}
+
+func (a *termAnalyzer) filter(t *analysis.Token) analysedTerm {
+	a.mu.RLock()
+	at, ok := a.terms[string(t.Term)]
+	a.mu.RUnlock()
+	if ok {
+		return at
+	}
+	word := string(t.Term)
+	one := analysis.TokenStream{&analysis.Token{Term: []byte(word), Start: t.Start, End: t.End, Position: t.Position, Type: t.Type}}
+	for _, f := range a.filters {
+		one = f.Filter(one)
+	}
+	at = analysedTerm{dropped: len(one) == 0}
+	if !at.dropped {
+		at.term, at.str = one[0].Term, string(one[0].Term)
+	}
+	a.mu.Lock()
+	if len(a.terms) < maxCachedTerms {
+		a.terms[word] = at
+	}
+	a.mu.Unlock()
+	return at
+}

@@ -114,7 +114,7 @@ func (ix *Index) Rank(ctx context.Context, question string, n int) ([]DocScore, 
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	// Documents have several passages; ask for enough to fill n documents.
-	cands, q, err := ix.candidates(ctx, text, 3*n, true)
+	cands, q, err := ix.candidates(ctx, text, 2*n, true)
 	if err != nil {
 		return nil, err
 	}

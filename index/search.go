@@ -157,7 +157,7 @@ func (ix *Index) stats() stats {
 // concepts may walk, and orHits the passages it adds: its best few are
 // what the conjunctions miss, and each costs re-ranking.
 const (
-	orPostings = 20000
+	orPostings = 5000
 	orHits     = 20
 )
 

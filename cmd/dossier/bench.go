@@ -1,18 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io/fs"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
 	"slices"
-	"strconv"
-	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/dossier-bot/dossier/corpus"
@@ -22,34 +18,26 @@ import (
 const benchAbout = `Measures Dossier at one scale: index build time and passages per second,
 index size on disk, peak memory while building and while answering, time
 from opening a built index to the first answer, and question latency (p50,
-p99) over typical 5-12 word questions drawn from the corpus's own sentences.
+p99, max) over typical 5-12 word questions drawn from the corpus's own
+sentences. Each figure is measured --runs times and printed as its min,
+median and max.
 
 The corpus is the built-in one, --corpus DIR, a BEIR benchmark (--beir DIR),
 or --synthetic N passages generated deterministically from the sentences of
-the BEIR corpus given by --beir. The index is built on disk in --data DIR,
-or in a temporary folder removed afterwards.`
-
-type benchReport struct {
-	Corpus        string
-	Documents     int
-	Passages      int
-	Build         time.Duration
-	IndexBytes    int64
-	BuildPeakRSS  int64
-	Ready         time.Duration
-	QueryPeakRSS  int64
-	Questions     int
-	P50, P99, Max time.Duration
-}
+the BEIR corpus given by --beir. The index is built on disk in --data DIR
+(replacing the index there: every run is a whole build), or in a temporary
+folder removed afterwards. With --query-only, each run opens the index in
+--data afresh and times the questions again.`
 
 func runBench(ctx context.Context, args []string, loadEnv envLoader, sio stdio) error {
-	fs := newFlagSet("bench", "dossier bench [--corpus DIR | --beir DIR [--synthetic N]] [--data DIR] [--questions N]", benchAbout)
+	fs := newFlagSet("bench", "dossier bench [--corpus DIR | --beir DIR [--synthetic N]] [--data DIR [--query-only]] [--questions N] [--runs N]", benchAbout)
 	src := sourceFlags(fs)
 	beir := fs.String("beir", "", "BEIR benchmark `folder` (corpus.jsonl) to index, or to draw synthetic passages from")
 	synth := fs.Int("synthetic", 0, "generate this many `passages` from the --beir corpus's sentences")
-	nq := fs.Int("questions", 1000, "how many `questions` to time")
+	nq := fs.Int("questions", 1000, "how many `questions` to time in each run")
+	runs := fs.Int("runs", 3, "measure this many `times`, printing each figure's min, median and max")
 	slow := fs.Duration("slow", 0, "also list the questions slower than this `duration`")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the questions to `file`")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the last run's questions to `file`")
 	queryOnly := fs.Bool("query-only", false, "time questions on the index already in --data, without building")
 	rest, cfg, helped, err := fs.start(args, loadEnv, sio.out)
 	if err != nil || helped {
@@ -61,44 +49,36 @@ func runBench(ctx context.Context, args []string, loadEnv envLoader, sio stdio) 
 	if *synth > 0 && *beir == "" {
 		return &usageError{msg: "--synthetic needs --beir DIR to draw sentences from", help: fs.usage()}
 	}
+	if *runs < 1 {
+		return &usageError{msg: fmt.Sprintf("--runs must be at least 1, got %d", *runs), help: fs.usage()}
+	}
+	if *nq < 1 {
+		return &usageError{msg: fmt.Sprintf("--questions must be at least 1, got %d", *nq), help: fs.usage()}
+	}
 	src.resolve(fs, cfg)
-
-	rep := benchReport{Corpus: "built-in"}
-	var c *corpus.Corpus
-	switch {
-	case *beir != "":
-		c, _, _, err = readBEIRCorpus(filepath.Join(*beir, "corpus.jsonl"))
-		rep.Corpus = filepath.Base(filepath.Clean(*beir))
-	default:
-		c, err = loadCorpus(src, sio.errOut)
-		if src.corpus != "" {
-			rep.Corpus = src.corpus
-		}
-	}
-	if err != nil {
-		return err
-	}
-	pool := sentencePool(c)
-	var build index.Source = c
-	synonyms := c.Synonyms
-	rep.Documents = len(c.Documents)
-	for _, d := range c.Documents {
-		rep.Passages += len(d.Passages)
-	}
-	if *synth > 0 && !*queryOnly {
-		build, synonyms = synthesize(pool, *synth, synthSeed), nil
-		rep.Corpus = fmt.Sprintf("synthetic %d from %s", *synth, rep.Corpus)
-		rep.Documents, rep.Passages = build.Len(), *synth
-	}
-	qs := questions(pool, *nq, synthSeed)
-	// Past the pool, the corpus is needed only when it is what gets
-	// indexed: a synthetic build must not hold it.
-	c = nil
-
 	dir := src.data
 	if *queryOnly && dir == "" {
 		return &usageError{msg: "--query-only needs the --data folder of a built index", help: fs.usage()}
 	}
+
+	bs := benchSource{src: src, beir: *beir}
+	if !*queryOnly {
+		bs.synth = *synth
+	}
+	build, synonyms, pool, err := bs.load(sio.errOut)
+	if err != nil {
+		return err
+	}
+	rep := benchReport{Corpus: bs.name(), Built: !*queryOnly}
+	rep.Documents, rep.Passages = build.Len(), bs.passages(build)
+	qs := questions(pool, *nq, synthSeed)
+	// Past the questions, the corpus is needed only when it is what gets
+	// indexed, and then only until the first build is done.
+	pool = nil
+	if *queryOnly {
+		build, synonyms = nil, nil
+	}
+
 	if dir == "" {
 		if dir, err = os.MkdirTemp("", "dossier-bench-"); err != nil {
 			return fmt.Errorf("bench: %w", err)
@@ -107,37 +87,151 @@ func runBench(ctx context.Context, args []string, loadEnv envLoader, sio stdio) 
 	}
 	dir = indexDir(dir)
 
-	if *queryOnly {
-		return rep.query(ctx, dir, qs, *slow, *cpuProfile, sio)
+	for i := range *runs {
+		var r benchRun
+		o := queryOpts{slow: *slow, run: i + 1, runs: *runs}
+		if i == *runs-1 {
+			o.profile = *cpuProfile
+		}
+		if !*queryOnly {
+			if build == nil {
+				// Read afresh for each run rather than held from the
+				// first, so that no corpus sits in memory while a run's
+				// answering is measured; warnings were shown once.
+				if build, synonyms, _, err = bs.load(io.Discard); err != nil {
+					return err
+				}
+			}
+			label := "indexing"
+			if *runs > 1 {
+				label = fmt.Sprintf("indexing (run %d of %d)", i+1, *runs)
+			}
+			err = r.build(ctx, dir, build, synonyms, newProgress(sio.errOut, label))
+			build, synonyms = nil, nil
+			if err != nil {
+				return err
+			}
+		}
+		if err := rep.query(ctx, dir, qs, &r, o, sio); err != nil {
+			return err
+		}
+		rep.Runs = append(rep.Runs, r)
 	}
-	ix, err := openDisk(dir)
+	return rep.write(sio)
+}
+
+// benchSource is what bench indexes and draws its questions from.
+type benchSource struct {
+	src   *sources
+	beir  string
+	synth int
+}
+
+func (b benchSource) name() string {
+	name := "built-in"
+	switch {
+	case b.beir != "":
+		name = filepath.Base(filepath.Clean(b.beir))
+	case b.src.corpus != "":
+		name = b.src.corpus
+	}
+	if b.synth > 0 {
+		return fmt.Sprintf("synthetic %d from %s", b.synth, name)
+	}
+	return name
+}
+
+// load reads the corpus and returns what a run indexes, with its synonyms
+// and the pool of sentences that questions are drawn from.
+func (b benchSource) load(warn io.Writer) (index.Source, [][]string, []string, error) {
+	var c *corpus.Corpus
+	var err error
+	if b.beir != "" {
+		c, _, _, err = readBEIRCorpus(filepath.Join(b.beir, "corpus.jsonl"))
+	} else {
+		c, err = loadCorpus(b.src, warn)
+	}
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	pool := sentencePool(c)
+	if b.synth > 0 {
+		// The synthetic corpus is made as the index asks for it: the
+		// real one is let go here.
+		return synthesize(pool, b.synth, synthSeed), nil, pool, nil
+	}
+	return c, c.Synonyms, pool, nil
+}
+
+func (b benchSource) passages(s index.Source) int {
+	c, ok := s.(*corpus.Corpus)
+	if !ok {
+		return b.synth
+	}
+	n := 0
+	for _, d := range c.Documents {
+		n += len(d.Passages)
+	}
+	return n
+}
+
+// build times one whole build of the index in dir from nothing.
+func (r *benchRun) build(ctx context.Context, dir string, src index.Source, synonyms [][]string, bar *progress) error {
+	ix, err := emptyIndex(dir)
 	if err != nil {
 		return err
 	}
-	bar := newProgress(sio.errOut, "indexing")
+	debug.FreeOSMemory()
+	if resetPeakRSS() != nil {
+		r.PeakSinceStart = true
+	}
 	start := time.Now()
-	_, err = ix.SyncFrom(ctx, build, synonyms, bar.update)
+	_, err = ix.SyncFrom(ctx, src, synonyms, bar.update)
 	bar.finish()
-	rep.Build = time.Since(start)
+	r.Build = time.Since(start)
 	if cerr := ix.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		return fmt.Errorf("bench: build index: %w", err)
 	}
-	rep.BuildPeakRSS = peakRSS()
-	build = nil // let the corpus go before measuring the answering side
-	if rep.IndexBytes, err = dirSize(dir); err != nil {
+	r.BuildPeakRSS = peakRSS()
+	if r.IndexBytes, err = dirSize(dir); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
+	return nil
+}
 
-	return rep.query(ctx, dir, qs, *slow, *cpuProfile, sio)
+// emptyIndex opens the index in dir with nothing in it, so that a run
+// times a whole build rather than a sync that finds nothing changed.
+// Opening before removing refuses an index another process is using.
+func emptyIndex(dir string) (*index.Index, error) {
+	ix, err := openDisk(dir)
+	if err != nil || len(ix.Documents()) == 0 {
+		return ix, err
+	}
+	if err := ix.Close(); err != nil {
+		return nil, fmt.Errorf("bench: close index %q: %w", dir, err)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return nil, fmt.Errorf("bench: remove the previous index: %w", err)
+	}
+	return openDisk(dir)
+}
+
+// queryOpts say how one run's questions are timed and reported.
+type queryOpts struct {
+	slow      time.Duration
+	profile   string
+	run, runs int
 }
 
 // query opens the built index afresh and times questions on it.
-func (rep benchReport) query(ctx context.Context, dir string, qs []string, slow time.Duration, profile string, sio stdio) error {
+func (rep *benchReport) query(ctx context.Context, dir string, qs []string, r *benchRun, o queryOpts, sio stdio) error {
 	debug.FreeOSMemory()
-	resetPeakRSS()
+	if resetPeakRSS() != nil {
+		r.PeakSinceStart = true
+	}
 	start := time.Now()
 	ix, err := openDisk(dir)
 	if err != nil {
@@ -147,7 +241,7 @@ func (rep benchReport) query(ctx context.Context, dir string, qs []string, slow 
 	if _, err := ix.Ask(ctx, qs[0], 3); err != nil {
 		return fmt.Errorf("bench: first question: %w", err)
 	}
-	rep.Ready = time.Since(start)
+	r.Ready = time.Since(start)
 	if docs := ix.Documents(); rep.Documents == 0 || rep.Passages == 0 || len(docs) != rep.Documents {
 		rep.Documents, rep.Passages = len(docs), 0
 		for _, d := range docs {
@@ -155,8 +249,8 @@ func (rep benchReport) query(ctx context.Context, dir string, qs []string, slow 
 		}
 	}
 
-	if profile != "" {
-		f, err := os.Create(profile)
+	if o.profile != "" {
+		f, err := os.Create(o.profile)
 		if err != nil {
 			return fmt.Errorf("bench: %w", err)
 		}
@@ -174,75 +268,17 @@ func (rep benchReport) query(ctx context.Context, dir string, qs []string, slow 
 		}
 		d := time.Since(t)
 		lat = append(lat, d)
-		if slow > 0 && d > slow {
-			fmt.Fprintf(sio.out, "slow: %s %q\n", ms(d), q)
+		if o.slow > 0 && d > o.slow {
+			if o.runs > 1 {
+				fmt.Fprintf(sio.out, "slow (run %d): %s %q\n", o.run, ms(d), q)
+			} else {
+				fmt.Fprintf(sio.out, "slow: %s %q\n", ms(d), q)
+			}
 		}
 	}
 	slices.Sort(lat)
 	rep.Questions = len(lat)
-	rep.P50, rep.P99, rep.Max = lat[len(lat)/2], lat[len(lat)*99/100], lat[len(lat)-1]
-	rep.QueryPeakRSS = peakRSS()
-	return rep.write(sio)
-}
-
-func (r benchReport) write(sio stdio) error {
-	tw := tabwriter.NewWriter(sio.out, 0, 4, 2, ' ', 0)
-	rate := float64(r.Passages) / r.Build.Seconds()
-	fmt.Fprintf(tw, "corpus\t%s\n", r.Corpus)
-	fmt.Fprintf(tw, "documents / passages\t%d / %d\n", r.Documents, r.Passages)
-	fmt.Fprintf(tw, "index build\t%s (%.0f passages/s)\n", r.Build.Round(time.Millisecond), rate)
-	fmt.Fprintf(tw, "index size on disk\t%s\n", mib(r.IndexBytes))
-	fmt.Fprintf(tw, "peak memory, building\t%s\n", mib(r.BuildPeakRSS))
-	fmt.Fprintf(tw, "open to first answer\t%s\n", r.Ready.Round(time.Millisecond))
-	fmt.Fprintf(tw, "questions timed\t%d\n", r.Questions)
-	fmt.Fprintf(tw, "latency p50 / p99 / max\t%s / %s / %s\n", ms(r.P50), ms(r.P99), ms(r.Max))
-	fmt.Fprintf(tw, "peak memory, answering\t%s\n", mib(r.QueryPeakRSS))
-	return tw.Flush()
-}
-
-func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
-
-func mib(b int64) string {
-	if b <= 0 {
-		return "unknown"
-	}
-	return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20))
-}
-
-func dirSize(dir string) (int64, error) {
-	var n int64
-	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if info, err := d.Info(); err == nil && !d.IsDir() {
-			n += info.Size()
-		}
-		return nil
-	})
-	return n, err
-}
-
-// peakRSS is the process's resident-set high-water mark (Linux's VmHWM),
-// or 0 where the kernel does not say.
-func peakRSS() int64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
-}
-
-// resetPeakRSS restarts the high-water mark so that answering is measured
-// apart from building (Linux 4.0 and later).
-func resetPeakRSS() {
-	os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+	r.P50, r.P99, r.Max = lat[len(lat)/2], lat[len(lat)*99/100], lat[len(lat)-1]
+	r.QueryPeakRSS = peakRSS()
+	return nil
 }

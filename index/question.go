@@ -306,6 +306,19 @@ func parseQuestion(a analysis.Analyzer, synonyms [][]string, lex relatedWords, d
 	return q
 }
 
+// postings is how many passages a search for c walks: those of its
+// alternatives as typed or from the synonyms, which are what it is
+// searched for.
+func (c concept) postings() int {
+	n := 0
+	for _, a := range c.alts {
+		if a.from == fromAsker || a.from == fromSynonyms {
+			n += a.df
+		}
+	}
+	return n
+}
+
 // isAcronym reports whether s is written like an acronym: two to six
 // letters or dots, all capitals.
 func isAcronym(s string) bool {

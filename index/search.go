@@ -314,7 +314,12 @@ func (ix *Index) search(ctx context.Context, q question, size int, exhaustive bo
 	}
 	// A rare word that the answer lacks was required all along: require
 	// each of the next rarest alone instead.
+	// A concept in a good share of the passages narrows nothing and costs
+	// a walk through all of them.
 	for k := 1; k < min(len(order), maxFallbackConcepts) && len(hits) < enough; k++ {
+		if q.concepts[order[k]].postings() > orPostings {
+			break
+		}
 		if err := pass(k, k+1); err != nil {
 			return nil, err
 		}

@@ -22,7 +22,8 @@ import (
 
 // An on-disk index is a folder holding:
 //
-//	LOCK      held (flock) by the one process that owns the index
+//	LOCK      flock held exclusively by the one process that may write the
+//	          index, or shared by those that only read it (OpenReadOnly)
 //	CURRENT   the name of the live generation, replaced atomically
 //	gen-N/    Bleve index folders; only the one CURRENT names is live
 //
@@ -49,8 +50,9 @@ var (
 // Index is a searchable index of passages. It is safe for concurrent use;
 // questions are answered while a Sync runs.
 type Index struct {
-	dir  string   // "" for an in-memory index
-	lock *os.File // flock held while open
+	dir      string   // "" for an in-memory index
+	lock     *os.File // flock held while open
+	readOnly bool     // opened by OpenReadOnly: nothing under dir is written
 
 	syncMu sync.Mutex // one Sync at a time
 
@@ -85,51 +87,14 @@ func NewMemory() (*Index, error) {
 	return &Index{bi: bi, registry: map[string]docRecord{}, stale: true, analyzer: newAnalyzer(), lexicon: lex}, nil
 }
 
-// Open opens the on-disk index in dir, creating dir if needed. It fails at
-// once with an error wrapping ErrLocked when another process has it open.
+// Open opens the on-disk index in dir for reading and writing, creating
+// dir if needed. It fails at once with an error wrapping ErrLocked when
+// another process has it open.
 func Open(dir string) (*Index, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("open index %q: %w", dir, err)
 	}
-	lex, err := lexicon.Load()
-	if err != nil {
-		return nil, fmt.Errorf("open index %q: %w", dir, err)
-	}
-	lock, err := acquireLock(dir)
-	if err != nil {
-		return nil, err
-	}
-	ix := &Index{dir: dir, lock: lock, registry: map[string]docRecord{}, stale: true, analyzer: newAnalyzer(), lexicon: lex}
-	if err := ix.openCurrent(); err != nil {
-		ix.releaseLock()
-		return nil, err
-	}
-	return ix, nil
-}
-
-func acquireLock(dir string) (*os.File, error) {
-	path := filepath.Join(dir, lockFile)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("open index %q: %w", dir, err)
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		pid, _ := os.ReadFile(path)
-		f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			owner := strings.TrimSpace(string(pid))
-			if owner != "" {
-				return nil, fmt.Errorf("open index %q: %w (pid %s)", dir, ErrLocked, owner)
-			}
-			return nil, fmt.Errorf("open index %q: %w", dir, ErrLocked)
-		}
-		return nil, fmt.Errorf("lock index %q: %w", dir, err)
-	}
-	// The pid is only a hint for the error message above.
-	if err := f.Truncate(0); err == nil {
-		f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
-	}
-	return f, nil
+	return open(dir, false)
 }
 
 func (ix *Index) releaseLock() {
@@ -140,23 +105,31 @@ func (ix *Index) releaseLock() {
 	}
 }
 
-// openCurrent opens the live generation, if any, and removes generations a
-// crashed build left behind.
+// openCurrent opens the live generation, if any, and, unless the index is
+// read-only, removes generations a crashed build left behind.
 func (ix *Index) openCurrent() error {
 	cur, err := os.ReadFile(filepath.Join(ix.dir, currentFile))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("open index %q: %w", ix.dir, err)
 	}
 	gen := strings.TrimSpace(string(cur))
-	if err := ix.removeGenerationsExcept(gen); err != nil {
-		return err
+	if !ix.readOnly {
+		if err := ix.removeGenerationsExcept(gen); err != nil {
+			return err
+		}
 	}
 	if gen == "" {
+		if ix.readOnly {
+			return fmt.Errorf("open index %q: %w", ix.dir, ErrNotBuilt)
+		}
 		return nil
 	}
 	bi, err := bleve.OpenUsing(filepath.Join(ix.dir, gen), map[string]interface{}{
-		// Never wait on another opener: our own flock already excludes them.
+		// Never wait on another opener: our own lock already excludes
+		// every one Bolt's lock of root.bolt would wait for.
 		"bolt_timeout": "1s",
+		// No persister or merger, and root.bolt opened read-only.
+		"read_only": ix.readOnly,
 	})
 	if err != nil {
 		return fmt.Errorf("open index %q: %w", ix.dir, err)
@@ -186,7 +159,7 @@ func (ix *Index) loadInternal(bi bleve.Index) error {
 	}
 	registry := map[string]docRecord{}
 	if len(reg) > 0 {
-		if err := json.Unmarshal(reg, &registry); err != nil {
+		if registry, err = decodeRegistry(reg); err != nil {
 			return fmt.Errorf("read document registry: %w", err)
 		}
 	}

@@ -165,22 +165,10 @@ func (e *inUseError) Unwrap() error { return e.err }
 // does, telling an index held by another process by an *inUseError.
 func digestIndex(ctx context.Context, src *sources, stderr io.Writer, log *slog.Logger) (*index.Index, error) {
 	ix, err := answerIndex(ctx, src, stderr, log)
-	if err == nil || src.data == "" {
-		return ix, err
+	if errors.Is(err, index.ErrLocked) {
+		return nil, &inUseError{what: "index", path: indexDir(src.data), err: err}
 	}
-	// answerIndex says why in words; whether it is the lock takes a try,
-	// of an index that is there (trying creates one that is not).
-	if _, serr := os.Stat(indexDir(src.data)); serr != nil {
-		return nil, err
-	}
-	probe, perr := index.Open(indexDir(src.data))
-	if perr == nil {
-		probe.Close()
-	}
-	if errors.Is(perr, index.ErrLocked) {
-		return nil, &inUseError{what: "index", path: indexDir(src.data), err: perr}
-	}
-	return nil, err
+	return ix, err
 }
 
 // serverDigestTimeout bounds asking a running server for its digest:

@@ -133,24 +133,58 @@ func openDisk(dir string) (*index.Index, error) {
 	return ix, nil
 }
 
+// openReader opens the on-disk index in dir for a command that only reads
+// it. It writes nothing there, and may share the index with other readers
+// but not with a process that writes it.
+func openReader(dir string) (*index.Index, error) {
+	ix, err := index.OpenReadOnly(dir)
+	if errors.Is(err, index.ErrLocked) {
+		return nil, &lockedIndexError{dir: dir, err: err}
+	}
+	return ix, err
+}
+
+// lockedIndexError is an index held by another dossier process, told as
+// what to do about it.
+type lockedIndexError struct {
+	dir string
+	err error
+}
+
+func (e *lockedIndexError) Error() string {
+	return fmt.Sprintf("the index in %s is in use by another dossier process (stop it or use another --data folder)", e.dir)
+}
+
+func (e *lockedIndexError) Unwrap() error { return e.err }
+
 // answerIndex returns the index that ask and eval answer from: the on-disk
-// index of the data folder as it is, when there is one, or else a fresh
-// in-memory index of the corpus.
+// index of the data folder as it is, when one has been built there, or
+// else a fresh in-memory index of the corpus.
 func answerIndex(ctx context.Context, src *sources, stderr io.Writer, log *slog.Logger) (*index.Index, error) {
 	if src.data != "" {
 		if err := checkData(src); err != nil {
 			return nil, err
 		}
-		_, err := os.Stat(indexDir(src.data))
-		if err == nil {
-			if src.corpus != "" && src.corpusFrom == "--corpus" {
-				fmt.Fprintf(stderr, "dossier: answering from the index in %s as it is; run dossier index to bring %s into it\n", indexDir(src.data), src.corpus)
-			}
-			log.Debug("answering from the on-disk index", "dir", indexDir(src.data))
-			return openDisk(indexDir(src.data))
+		dir := indexDir(src.data)
+		_, err := os.Stat(dir)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("open index %q: %w", dir, err)
 		}
-		if !errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("open index %q: %w", indexDir(src.data), err)
+		if err == nil {
+			ix, err := openReader(dir)
+			if err == nil {
+				if src.corpus != "" && src.corpusFrom == "--corpus" {
+					fmt.Fprintf(stderr, "dossier: answering from the index in %s as it is; run dossier index to bring %s into it\n", dir, src.corpus)
+				}
+				if ix.NeedsBuild() {
+					fmt.Fprintf(stderr, "dossier: the index in %s was built by another version of dossier; run dossier index --data %s to rebuild it\n", dir, src.data)
+				}
+				log.Debug("answering from the on-disk index", "dir", dir)
+				return ix, nil
+			}
+			if !errors.Is(err, index.ErrNotBuilt) {
+				return nil, err
+			}
 		}
 		fmt.Fprintf(stderr, "dossier: no index in %s yet (build one with: dossier index --data %s); indexing in memory for now\n", src.data, src.data)
 	}

@@ -5,9 +5,11 @@ import (
 	"io/fs"
 	"maps"
 	"path"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Folder is a corpus folder that has been listed but whose documents are
@@ -100,25 +102,78 @@ func (f *Folder) Len() int { return len(f.files) }
 // added to Skipped and passed over. A document whose ID an earlier one
 // took is given a numbered suffix that no other file's ID has, so adding
 // a file never renames another whose ID is unique.
+//
+// Files are read and parsed a few ahead of fn, on every core: reading
+// and cleaning was half the time of indexing a folder.
 func (f *Folder) Each(fn func(*Document) error) error {
 	f.Skipped = slices.Clone(f.listed)
 	first := map[string]bool{}
 	taken := maps.Clone(f.natural)
-	for _, l := range f.files {
-		raw, err := readFile(f.fsys, l.path, l.d)
-		var doc Document
-		if err == nil {
-			doc, err = Parse(l.path, raw)
-		}
+	return f.parseAhead(func(l listed, doc Document, err error) error {
 		if err != nil {
 			f.Skipped = append(f.Skipped, FileError{Path: l.path, Err: err})
-			continue
+			return nil
 		}
 		if first[doc.ID] {
 			doc.setID(unusedID(taken, doc.ID))
 		}
 		first[doc.ID] = true
-		if err := fn(&doc); err != nil {
+		return fn(&doc)
+	})
+}
+
+// parsed is one file read and parsed ahead of its turn.
+type parsed struct {
+	l     listed
+	doc   Document
+	err   error
+	ready chan struct{}
+}
+
+// parseAhead reads and parses the listed files on one goroutine a core
+// and passes each to fn in listing order, stopping at fn's first error.
+// At most ahead files are held beyond the one fn has, so memory does not
+// grow with the folder.
+func (f *Folder) parseAhead(fn func(listed, Document, error) error) error {
+	workers := runtime.GOMAXPROCS(0)
+	ahead := 4 * workers
+	order := make(chan *parsed, ahead)
+	jobs := make(chan *parsed)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(workers + 1)
+	go func() {
+		defer wg.Done()
+		defer close(order)
+		defer close(jobs)
+		for _, l := range f.files {
+			p := &parsed{l: l, ready: make(chan struct{})}
+			select {
+			case order <- p:
+			case <-stop:
+				return
+			}
+			jobs <- p
+		}
+	}()
+	for range workers {
+		go func() {
+			defer wg.Done()
+			for p := range jobs {
+				var raw []byte
+				raw, p.err = readFile(f.fsys, p.l.path, p.l.d)
+				if p.err == nil {
+					p.doc, p.err = Parse(p.l.path, raw)
+				}
+				close(p.ready)
+			}
+		}()
+	}
+	defer wg.Wait()
+	defer close(stop)
+	for p := range order {
+		<-p.ready
+		if err := fn(p.l, p.doc, p.err); err != nil {
 			return err
 		}
 	}

@@ -6,17 +6,28 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
 
 	"github.com/dossier-bot/dossier/corpus"
 )
 
 // batchPassages bounds the memory one Bleve batch holds.
 const batchPassages = 2000
+
+// The offline builder writes a segment every builderBatch passages and
+// merges them builderMergeMax at a time when it closes, holding that many
+// open. At 500,000 passages, segments of 5,000 merged all at once took
+// 5 s, against 13 s for segments of 2,000 merged ten at a time.
+const (
+	builderBatch    = 5000
+	builderMergeMax = 100
+)
 
 // sink is where a sync writes the documents it (re)indexes.
 type sink interface {
@@ -38,11 +49,17 @@ type generation struct {
 	gen           string
 	path, scratch string
 	b             bleve.Builder
-	registry      map[string]docRecord
-	passages      int
+	pipe          *pipeline // nil when the builder analyses
+	// Written by the pipeline's writer until it stops.
+	registry map[string]docRecord
+	passages int
 }
 
-func (ix *Index) newGeneration() (*generation, error) {
+// newGeneration starts a build that analyses passages on workers
+// goroutines (see pipeline), or, when workers is 0, in the builder as it
+// is written, as Bleve does: the serial build the parallel one is tested
+// against.
+func (ix *Index) newGeneration(workers int) (*generation, error) {
 	gen := genPrefix + strconv.FormatInt(time.Now().UnixNano(), 10)
 	g := &generation{ix: ix, gen: gen, path: filepath.Join(ix.dir, gen), registry: map[string]docRecord{}}
 	// The builder's scratch folder carries the generation prefix, so a
@@ -51,16 +68,29 @@ func (ix *Index) newGeneration() (*generation, error) {
 	if err := os.MkdirAll(g.scratch, 0o755); err != nil {
 		return nil, fmt.Errorf("build index generation %q: %w", gen, err)
 	}
-	b, err := bleve.NewBuilder(g.path, newMapping(), map[string]interface{}{"buildPathPrefix": g.scratch, "batchSize": batchPassages})
+	m := newMapping()
+	var bm mapping.IndexMapping = m
+	if workers > 0 {
+		bm = preMapped{m}
+	}
+	b, err := bleve.NewBuilder(g.path, bm, map[string]interface{}{
+		"buildPathPrefix": g.scratch, "batchSize": builderBatch, "mergeMax": builderMergeMax,
+	})
 	if err != nil {
 		os.RemoveAll(g.scratch)
 		return nil, fmt.Errorf("build index generation %q: %w", gen, err)
 	}
 	g.b = b
+	if workers > 0 {
+		g.pipe = startPipeline(workers, mapper{m: m, slow: m.AnalyzerNamed(analyzerName)}, g.write)
+	}
 	return g, nil
 }
 
 func (g *generation) add(d *corpus.Document) error {
+	if g.pipe != nil {
+		return g.pipe.add(d)
+	}
 	for _, p := range d.Passages {
 		if err := g.b.Index(p.ID, toPassageDoc(d, p)); err != nil {
 			return fmt.Errorf("index passage %q: %w", p.ID, err)
@@ -71,18 +101,41 @@ func (g *generation) add(d *corpus.Document) error {
 	return nil
 }
 
-func (g *generation) abort() {
-	// Bleve's builder panics closing with nothing built; unclosed, it
-	// holds nothing but the scratch files removed here.
-	if g.passages > 0 {
-		g.b.Close()
+// write gives the builder a document the pipeline has analysed.
+func (g *generation) write(j *buildJob) error {
+	for _, doc := range j.mapped {
+		if err := g.b.Index(doc.ID(), doc); err != nil {
+			return fmt.Errorf("index passage %q: %w", doc.ID(), err)
+		}
 	}
+	g.passages += len(j.mapped)
+	g.registry[j.doc.ID] = newRecord(&j.doc)
+	return nil
+}
+
+func (g *generation) abort() {
+	if g.pipe != nil {
+		g.pipe.abandon()
+	}
+	// Unclosed, Bleve's builder holds nothing but the scratch files
+	// removed here; closing it would merge them first.
 	os.RemoveAll(g.path)
 	os.RemoveAll(g.scratch)
 }
 
 func (g *generation) finish(_ []string, synonyms [][]string, avgLen float64) error {
+	if g.pipe != nil {
+		if err := g.pipe.stop(); err != nil {
+			g.abort()
+			return err
+		}
+	}
 	defer os.RemoveAll(g.scratch)
+	// Closing merges the segments, mapping every one into memory: what
+	// the build left for the collector would otherwise stay resident
+	// beside them (peak 822 rather than 630 MB building 500,000
+	// passages from a folder).
+	debug.FreeOSMemory()
 	if err := g.b.Close(); err != nil {
 		os.RemoveAll(g.path)
 		return fmt.Errorf("build index generation %q: %w", g.gen, err)

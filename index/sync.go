@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -29,12 +30,18 @@ func (ix *Index) Sync(ctx context.Context, c *corpus.Corpus, progress Progress) 
 
 // SyncFrom brings the index in line with src and its synonym groups: it
 // indexes new documents, re-indexes changed ones (by content hash), and
-// removes deleted ones, holding no more than one batch of documents in
-// memory. An index that is empty or was built by another version is
-// rebuilt aside and swapped in. When ctx is cancelled SyncFrom stops
-// between documents and the index stays consistent; the next sync
-// finishes the work.
+// removes deleted ones, holding no more than a batch or two of documents
+// in memory. An index that is empty or was built by another version is
+// rebuilt aside, analysing on every core, and swapped in. When ctx is
+// cancelled SyncFrom stops between documents and the index stays
+// consistent; the next sync finishes the work.
 func (ix *Index) SyncFrom(ctx context.Context, src Source, synonyms [][]string, progress Progress) (Changes, error) {
+	return ix.syncFrom(ctx, src, synonyms, progress, runtime.GOMAXPROCS(0))
+}
+
+// syncFrom is SyncFrom with a full build analysing on workers goroutines,
+// or, when workers is 0, serially in Bleve's builder.
+func (ix *Index) syncFrom(ctx context.Context, src Source, synonyms [][]string, progress Progress, workers int) (Changes, error) {
 	start := time.Now()
 	ix.syncMu.Lock()
 	defer ix.syncMu.Unlock()
@@ -48,7 +55,7 @@ func (ix *Index) SyncFrom(ctx context.Context, src Source, synonyms [][]string, 
 	full := ix.stale
 	ix.mu.RUnlock()
 
-	ch, err := ix.sync(ctx, src, synonyms, old, full, progress)
+	ch, err := ix.sync(ctx, src, synonyms, old, full, progress, workers)
 	ix.mu.RLock()
 	for _, r := range ix.registry {
 		ch.Total += r.Passages
@@ -61,7 +68,7 @@ func (ix *Index) SyncFrom(ctx context.Context, src Source, synonyms [][]string, 
 	return ch, nil
 }
 
-func (ix *Index) sync(ctx context.Context, src Source, synonyms [][]string, old map[string]docRecord, full bool, progress Progress) (Changes, error) {
+func (ix *Index) sync(ctx context.Context, src Source, synonyms [][]string, old map[string]docRecord, full bool, progress Progress, workers int) (Changes, error) {
 	var ch Changes
 	var out sink
 	var err error
@@ -69,7 +76,7 @@ func (ix *Index) sync(ctx context.Context, src Source, synonyms [][]string, old 
 	case !full:
 		out = ix.inPlace()
 	case ix.dir != "":
-		out, err = ix.newGeneration()
+		out, err = ix.newGeneration(workers)
 	default:
 		out, err = ix.newMemGeneration()
 	}

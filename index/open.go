@@ -13,6 +13,10 @@ import (
 	"github.com/dossier-bot/dossier/index/lexicon"
 )
 
+// ErrReadOnly is returned by Sync and SyncFrom on an index opened with
+// OpenReadOnly.
+var ErrReadOnly = errors.New("the index was opened read-only")
+
 // ErrNotBuilt is returned by OpenReadOnly for a folder no index has been
 // built in yet: a reader cannot build one.
 var ErrNotBuilt = errors.New("no index has been built there yet")

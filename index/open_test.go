@@ -233,3 +233,25 @@ func TestOpenReadOnlyWithoutLockFile(t *testing.T) {
 		t.Errorf("files changed by a read-only open (-before +after):\n%s", diff)
 	}
 }
+
+func TestSyncRefusesReadOnlyIndex(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	w, err := Open(dir)
+	if err != nil {
+		t.Fatalf("Open(%q) = %v", dir, err)
+	}
+	c := loadMap(t, map[string]string{"a.md": article("Alpha", "The aqueduct of Segovia carried water for two thousand years.")})
+	if _, err := w.Sync(context.Background(), c, nil); err != nil {
+		t.Fatalf("Sync() = %v", err)
+	}
+	w.Close()
+	ro, err := OpenReadOnly(dir)
+	if err != nil {
+		t.Fatalf("OpenReadOnly(%q) = %v", dir, err)
+	}
+	defer ro.Close()
+	if _, err := ro.Sync(context.Background(), c, nil); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("Sync() on a read-only index = %v, want %v", err, ErrReadOnly)
+	}
+}

@@ -42,6 +42,11 @@ func (ix *Index) SyncFrom(ctx context.Context, src Source, synonyms [][]string, 
 // syncFrom is SyncFrom with a full build analysing on workers goroutines,
 // or, when workers is 0, serially in Bleve's builder.
 func (ix *Index) syncFrom(ctx context.Context, src Source, synonyms [][]string, progress Progress, workers int) (Changes, error) {
+	if ix.readOnly {
+		// Bleve opened read-only has no writer; a sync would hang in it or
+		// build a generation beside a reader that promised to write nothing.
+		return Changes{}, fmt.Errorf("sync index %q: %w", ix.dir, ErrReadOnly)
+	}
 	start := time.Now()
 	ix.syncMu.Lock()
 	defer ix.syncMu.Unlock()

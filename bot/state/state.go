@@ -1,7 +1,8 @@
 // Package state keeps what the bot must remember across restarts in one
 // bbolt file: digest subscriptions and the history of digests posted, the
-// question log, watches (saved searches), and the registry of documents
-// seen in the corpus, which tells what is new and what changed.
+// question log, watches (saved searches), the registry of documents
+// seen in the corpus, which tells what is new and what changed, and every
+// passage the bot has shown, so that its citation resolves for good.
 //
 // bbolt writes copy-on-write pages and switches to them with an fsynced
 // meta page, so a crash at any point leaves either the old or the new
@@ -102,6 +103,15 @@ func migrations() []func(tx *bolt.Tx) error {
 			for _, d := range recs {
 				d.Passages, d.PassagesUnknown = nil, true
 				if err := put(b, []byte(d.ID), d); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		// 2 → 3: kept citations, and where and to whom they were shown.
+		func(tx *bolt.Tx) error {
+			for _, name := range [][]byte{bucketCitations, bucketCitationPosts, bucketCitationUsers} {
+				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 					return err
 				}
 			}

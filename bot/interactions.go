@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"encoding/json"
 	"errors"
@@ -23,9 +24,27 @@ const (
 	// maxSignatureAge is how old a request's timestamp may be (either
 	// way, for clock skew): a captured request cannot be replayed later.
 	maxSignatureAge = 5 * time.Minute
-	// maxInteractionBody bounds a request body; Discord's are a few KiB,
-	// more with resolved messages.
-	maxInteractionBody = 1 << 20
+	// maxInteractionBody bounds a request body, which must be read whole
+	// before its signature can be checked. Discord documents no limit on
+	// an interaction's size; its largest is a "Find sources" on a long
+	// message, which carries the message: up to 4,000 characters of
+	// content (Nitro) and 6,000 of embed text, 10 attachments, 25 buttons
+	// and the mentioned users. Even with every character 4 bytes of UTF-8
+	// that is about 70 KiB (TestInteractionsEndpointTakesTheLargestMessage
+	// builds one); 128 KiB leaves room for a quoted reply's message too.
+	// Only a message mentioning a hundred or more users, quoting another
+	// as long, would go over, and is refused with 413.
+	maxInteractionBody = 128 << 10
+	// maxBodyReads bounds the bodies read at once, so that unsigned
+	// requests hold at most maxBodyReads*maxInteractionBody (4 MiB) of
+	// memory, however many arrive: a request that finds no slot within
+	// bodyReadWait is answered 503. Discord sends a body in one go, so a
+	// slot is held for milliseconds; bodyReadTime frees one held by a
+	// client that trickles its body, and is Discord's own 3-second window
+	// for the whole interaction, after which the body is of no use.
+	maxBodyReads = 32
+	bodyReadWait = 250 * time.Millisecond
+	bodyReadTime = 3 * time.Second
 	// initialWait is how long a request waits for its initial response;
 	// Discord gives up after 3 seconds.
 	initialWait = 2900 * time.Millisecond
@@ -52,14 +71,27 @@ type pendingResponse struct {
 // answers 401. It answers PING with PONG and every other interaction with
 // the same handlers as the gateway. Use it with RunInteractions.
 func (b *Bot) InteractionsHandler(publicKey ed25519.PublicKey) http.Handler {
+	reads := make(chan struct{}, maxBodyReads)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
 			http.Error(w, "interactions are POSTed", http.StatusMethodNotAllowed)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxInteractionBody)
+		body, status := readBody(w, r, reads)
+		if status != 0 {
+			if status == http.StatusServiceUnavailable {
+				w.Header().Set("Retry-After", "1")
+			}
+			// Else the server would read what is left of the body, up
+			// to 256 KiB, before answering: the very reading refused.
+			w.Header().Set("Connection", "close")
+			b.log.Debug("interaction refused: body not read", "remote", r.RemoteAddr, "status", status)
+			http.Error(w, http.StatusText(status), status)
+			return
+		}
 		// VerifyInteraction reads the body and puts it back for us.
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		if !discordgo.VerifyInteraction(r, publicKey) {
 			b.log.Debug("interaction refused: bad or missing signature", "remote", r.RemoteAddr)
 			http.Error(w, "invalid request signature", http.StatusUnauthorized)
@@ -71,12 +103,8 @@ func (b *Bot) InteractionsHandler(publicKey ed25519.PublicKey) http.Handler {
 			http.Error(w, "stale request timestamp", http.StatusUnauthorized)
 			return
 		}
-		body, err := io.ReadAll(r.Body)
 		var i discordgo.Interaction
-		if err == nil {
-			err = json.Unmarshal(body, &i)
-		}
-		if err != nil {
+		if err := json.Unmarshal(body, &i); err != nil {
 			b.log.Warn("interaction refused: unreadable body", "err", err)
 			http.Error(w, "the body is not an interaction", http.StatusBadRequest)
 			return
@@ -93,6 +121,44 @@ func (b *Bot) InteractionsHandler(publicKey ed25519.PublicKey) http.Handler {
 			b.serveInteraction(w, r, &i, signed)
 		}
 	})
+}
+
+// readBody reads a request's body, at most maxInteractionBody of it, while
+// holding one of the slots in reads. It returns a status other than 0 when
+// it cannot: 413 for a body too large, 503 when no slot frees up in time,
+// 400 for one cut off or not sent within bodyReadTime.
+func readBody(w http.ResponseWriter, r *http.Request, reads chan struct{}) ([]byte, int) {
+	if r.ContentLength > maxInteractionBody {
+		return nil, http.StatusRequestEntityTooLarge
+	}
+	timer := time.NewTimer(bodyReadWait)
+	defer timer.Stop()
+	select {
+	case reads <- struct{}{}:
+	case <-timer.C:
+		return nil, http.StatusServiceUnavailable
+	case <-r.Context().Done():
+		return nil, http.StatusServiceUnavailable
+	}
+	defer func() { <-reads }()
+	// Not every ResponseWriter has a connection to put a deadline on
+	// (httptest's recorder); the server's own ReadTimeout still holds.
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Now().Add(bodyReadTime))
+	buf := bytes.NewBuffer(make([]byte, 0, min(max(r.ContentLength, 0), maxInteractionBody)+bytes.MinRead))
+	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, maxInteractionBody))
+	// Lifted once the body is in: the server's watch for the client
+	// going away reads on, and a deadline passing there would cancel the
+	// request while its answer is being prepared.
+	_ = rc.SetReadDeadline(time.Time{})
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return nil, http.StatusRequestEntityTooLarge
+	case err != nil:
+		return nil, http.StatusBadRequest
+	}
+	return buf.Bytes(), 0
 }
 
 // fresh reports whether a signature timestamp, Unix seconds, is recent.

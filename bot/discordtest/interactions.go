@@ -1,6 +1,7 @@
 package discordtest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -192,6 +193,12 @@ func (s *Server) commandIDLocked(guildID, name string, typ discordgo.Application
 		}
 	}
 	return s.newIDLocked()
+}
+
+// Wire returns the interaction as it went to the bot, in JSON, e.g. to
+// replay it or weigh it.
+func (in *Interaction) Wire() []byte {
+	return bytes.Clone(in.wire)
 }
 
 // Response returns what the bot has answered so far, without waiting.

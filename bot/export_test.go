@@ -1,0 +1,7 @@
+package bot
+
+// Limits the tests of package bot_test check at the wire.
+const (
+	MaxInteractionBody = maxInteractionBody
+	MaxBodyReads       = maxBodyReads
+)

@@ -2,6 +2,7 @@ package index
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -35,8 +36,9 @@ type sink interface {
 	// finish removes the documents gone from the corpus, records the
 	// synonyms and mean passage length, and makes the result live.
 	finish(removed []string, synonyms [][]string, avgLen float64) error
-	// abort gives up, leaving the live index consistent.
-	abort()
+	// abort gives up, leaving the live index consistent; its error says
+	// what could not be kept or cleaned up.
+	abort() error
 }
 
 // generation is a new on-disk index built with Bleve's offline builder,
@@ -113,21 +115,19 @@ func (g *generation) write(j *buildJob) error {
 	return nil
 }
 
-func (g *generation) abort() {
+func (g *generation) abort() error {
 	if g.pipe != nil {
 		g.pipe.abandon()
 	}
 	// Unclosed, Bleve's builder holds nothing but the scratch files
 	// removed here; closing it would merge them first.
-	os.RemoveAll(g.path)
-	os.RemoveAll(g.scratch)
+	return errors.Join(os.RemoveAll(g.path), os.RemoveAll(g.scratch))
 }
 
 func (g *generation) finish(_ []string, synonyms [][]string, avgLen float64) error {
 	if g.pipe != nil {
 		if err := g.pipe.stop(); err != nil {
-			g.abort()
-			return err
+			return errors.Join(err, g.abort())
 		}
 	}
 	defer os.RemoveAll(g.scratch)
@@ -188,13 +188,17 @@ func (ix *Index) inPlace() *liveSink {
 
 func (s *liveSink) add(d *corpus.Document) error { return s.w.add(d) }
 
-func (s *liveSink) abort() {
+func (s *liveSink) abort() error {
 	if s.fresh {
-		s.w.bi.Close()
-		return
+		return s.w.bi.Close()
 	}
-	// What was written stays: every batch ended on a whole document.
-	s.w.flush()
+	// What was read before the failure is kept: every batch ends on a
+	// whole document. If that write fails too, the caller must hear it,
+	// or it would report the work up to the failure as saved.
+	if err := s.w.flush(); err != nil {
+		return fmt.Errorf("keep the documents indexed so far: %w", err)
+	}
+	return nil
 }
 
 func (s *liveSink) finish(removed []string, synonyms [][]string, avgLen float64) error {
@@ -203,11 +207,13 @@ func (s *liveSink) finish(removed []string, synonyms [][]string, avgLen float64)
 	}
 	s.w.avgLen = avgLen
 	if err := s.w.setSynonyms(synonyms); err != nil {
-		s.abort()
-		return err
+		return errors.Join(err, s.abort())
 	}
 	if err := s.w.flush(); err != nil {
-		s.abort()
+		if s.fresh {
+			return errors.Join(err, s.abort())
+		}
+		// Flushing again would fail the same way.
 		return err
 	}
 	if s.fresh {

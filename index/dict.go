@@ -1,6 +1,7 @@
 package index
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -8,15 +9,30 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 )
 
-// readerDict looks terms up in one Bleve field.
+// readerDict looks terms up in one Bleve field. A failed read is not an
+// absent word: that would weigh the word as the rarest of all and guess
+// other spellings for it, so the first error is kept in err for the
+// caller to return instead of an answer.
 type readerDict struct {
 	r     index.IndexReader
 	field string
+	err   *error
+}
+
+func newReaderDict(r index.IndexReader, field string) readerDict {
+	return readerDict{r: r, field: field, err: new(error)}
+}
+
+func (d readerDict) fail(err error) {
+	if *d.err == nil {
+		*d.err = err
+	}
 }
 
 func (d readerDict) docFreq(term string) int {
 	tfr, err := d.r.TermFieldReader(nil, []byte(term), d.field, false, false, false)
 	if err != nil {
+		d.fail(fmt.Errorf("read dictionary term %q: %w", term, err))
 		return 0
 	}
 	defer tfr.Close()
@@ -39,10 +55,19 @@ func (d readerDict) similar(term string, name bool) []string {
 	var cands []cand
 	add := func(fd index.FieldDict, err error) {
 		if err != nil {
+			d.fail(fmt.Errorf("read dictionary near %q: %w", term, err))
 			return
 		}
 		defer fd.Close()
-		for e, err := fd.Next(); err == nil && e != nil; e, err = fd.Next() {
+		for {
+			e, err := fd.Next()
+			if err != nil {
+				d.fail(fmt.Errorf("read dictionary near %q: %w", term, err))
+				return
+			}
+			if e == nil {
+				return
+			}
 			if e.Term != term && !slices.ContainsFunc(cands, func(c cand) bool { return c.term == e.Term }) {
 				cands = append(cands, cand{e.Term, int(e.Count)})
 			}

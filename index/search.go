@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -188,7 +189,11 @@ func (ix *Index) candidates(ctx context.Context, text string, size int, exhausti
 	if err != nil {
 		return nil, question{}, fmt.Errorf("search: %w", err)
 	}
-	q := parseQuestion(ix.analyzer, ix.synonyms, ix.lexicon, readerDict{r, fieldText}, int(total), text)
+	d := newReaderDict(r, fieldText)
+	q := parseQuestion(ix.analyzer, ix.synonyms, ix.lexicon, d, int(total), text)
+	if *d.err != nil {
+		return nil, q, fmt.Errorf("search %q: %w", text, *d.err)
+	}
 	if len(q.concepts) == 0 {
 		return nil, q, nil
 	}
@@ -211,7 +216,8 @@ func (ix *Index) candidates(ctx context.Context, text string, size int, exhausti
 	return cands, q, nil
 }
 
-// load fills in a candidate's stored fields.
+// load fills in a candidate's stored fields. A numeric field that cannot
+// be read is an error, not 0: offsets build the link to the quote.
 func (ix *Index) load(c *candidate) error {
 	d, err := ix.bi.Document(c.id)
 	if err != nil {
@@ -220,6 +226,7 @@ func (ix *Index) load(c *candidate) error {
 	if d == nil {
 		return fmt.Errorf("load passage %q: not found", c.id)
 	}
+	var ferr error
 	d.VisitFields(func(f index.Field) {
 		switch f.Name() {
 		case fieldText:
@@ -229,25 +236,35 @@ func (ix *Index) load(c *candidate) error {
 		case fieldDoc:
 			c.doc = string(f.Value())
 		case fieldOrd, fieldStart, fieldEnd:
-			nf, ok := f.(index.NumericField)
-			if !ok {
-				return
-			}
-			n, err := nf.Number()
+			n, err := number(f)
 			if err != nil {
+				ferr = cmp.Or(ferr, fmt.Errorf("load passage %q: field %q: %w", c.id, f.Name(), err))
 				return
 			}
 			switch f.Name() {
 			case fieldOrd:
-				c.ord = int(n)
+				c.ord = n
 			case fieldStart:
-				c.start = int(n)
+				c.start = n
 			case fieldEnd:
-				c.end = int(n)
+				c.end = n
 			}
 		}
 	})
-	return nil
+	return ferr
+}
+
+// number reads a stored numeric field as an int.
+func number(f index.Field) (int, error) {
+	nf, ok := f.(index.NumericField)
+	if !ok {
+		return 0, fmt.Errorf("not a number (%T)", f)
+	}
+	n, err := nf.Number()
+	if err != nil {
+		return 0, err
+	}
+	return int(n), nil
 }
 
 // search finds up to size passages for q. An exhaustive search ORs every

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -177,9 +178,29 @@ func (ix *Index) loadInternal(bi bleve.Index) error {
 	if err != nil {
 		return err
 	}
-	ix.registry, ix.synonyms = registry, synonyms
-	ix.avgLen, _ = strconv.ParseFloat(string(avg), 64)
+	avgLen, err := parseAvgLen(avg, len(registry))
+	if err != nil {
+		return err
+	}
+	ix.registry, ix.synonyms, ix.avgLen = registry, synonyms, avgLen
 	return nil
+}
+
+// parseAvgLen reads the stored mean passage length. Read as 0, a corrupt
+// value would score every passage as if it were enormous, silently, so
+// it is an error; only an index holding no documents may lack it.
+func parseAvgLen(b []byte, docs int) (float64, error) {
+	if len(b) == 0 && docs == 0 {
+		return 0, nil
+	}
+	v, err := strconv.ParseFloat(string(b), 64)
+	if err == nil && (math.IsNaN(v) || math.IsInf(v, 0) || v < 0) {
+		err = errors.New("not a length")
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read mean passage length %q: %w", b, err)
+	}
+	return v, nil
 }
 
 func (ix *Index) removeGenerationsExcept(keep string) error {

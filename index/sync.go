@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"runtime"
@@ -125,8 +126,7 @@ func (ix *Index) sync(ctx context.Context, src Source, synonyms [][]string, old 
 		err = ErrNoDocuments
 	}
 	if err != nil {
-		out.abort()
-		return ch, err
+		return ch, errors.Join(err, out.abort())
 	}
 	for id := range old {
 		if !seen[id] {

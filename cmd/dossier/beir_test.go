@@ -2,56 +2,26 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/dossier-bot/dossier/index/eval"
 )
 
-// writeBEIR lays out a BEIR benchmark folder named "tiny" and returns it.
-func writeBEIR(tb testing.TB, corpusJSONL, queriesJSONL, qrels string) string {
-	tb.Helper()
-	dir := filepath.Join(tb.TempDir(), "tiny")
-	if err := os.MkdirAll(filepath.Join(dir, "qrels"), 0o755); err != nil {
-		tb.Fatal(err)
-	}
-	for name, content := range map[string]string{
-		"corpus.jsonl":   corpusJSONL,
-		"queries.jsonl":  queriesJSONL,
-		"qrels/test.tsv": qrels,
-	} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	return dir
-}
-
-const (
-	tinyCorpus = `{"_id": "10", "title": "Volcanic eruptions", "text": "Lava flows from the volcano after the eruption buried the village."}
-{"_id": "20", "title": "Penguin colonies", "text": "Emperor penguins breed in large colonies on the Antarctic ice."}
-{"_id": "30", "title": "Quantum optics", "text": "Entangled photons violate Bell inequalities in the laboratory."}
-{"_id": "40", "title": "", "text": ""}
-{"_id": "A-b", "title": "Bread \"baking\"", "text": "Sourdough bread rises slowly with wild yeast.", "metadata": {}}
-`
-	tinyQueries = `{"_id": "1", "text": "volcano lava eruption", "metadata": {}}
-{"_id": "2", "text": "penguins breeding on Antarctic ice"}
-{"_id": "3", "text": "medieval castle architecture"}
-{"_id": "4", "text": "photons"}
-{"_id": "5", "text": "sourdough yeast"}
-`
-	// Query 3's relevant document shares no word with it; query 4 is not
-	// judged in this split.
-	tinyQrels = "query-id\tcorpus-id\tscore\n1\t10\t1\n2\t20\t1\n3\t30\t1\n5\tA-b\t1\n"
-)
+// tiny is a BEIR benchmark of five documents, one of them empty, and
+// five queries, four of them judged; the eval package tests its figures.
+const tiny = "testdata/tiny"
 
 func TestEvalBEIR(t *testing.T) {
 	t.Parallel()
-	dir := writeBEIR(t, tinyCorpus, tinyQueries, tinyQrels)
+	dir := tiny
 	runFile := filepath.Join(t.TempDir(), "run.txt")
 	stdout, stderr := mustDossier(t, Config{}, "", "eval", "--beir", dir, "--run", runFile, "--json")
-	var got beirReport
+	var got eval.BEIRReport
 	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
 		t.Fatalf("eval --beir --json: %v\n%s", err, stdout)
 	}
@@ -103,11 +73,11 @@ func TestEvalBEIR(t *testing.T) {
 
 func TestEvalBEIROnDisk(t *testing.T) {
 	t.Parallel()
-	dir := writeBEIR(t, tinyCorpus, tinyQueries, tinyQrels)
+	dir := tiny
 	data := t.TempDir()
 	for range 2 {
 		stdout, _ := mustDossier(t, Config{}, "", "eval", "--beir", dir, "--data", data, "--json")
-		var got beirReport
+		var got eval.BEIRReport
 		if err := json.Unmarshal([]byte(stdout), &got); err != nil || !near(got.NDCG10, 0.75) {
 			t.Errorf("eval --beir --data = %s (%v), want nDCG@10 0.75", stdout, err)
 		}
@@ -122,32 +92,11 @@ func TestEvalBEIROnDisk(t *testing.T) {
 
 func TestEvalBEIRMalformed(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name                   string
-		corpus, queries, qrels string
-		want                   string
-	}{
-		{"bad qrels line", tinyCorpus, tinyQueries, "query-id\tcorpus-id\tscore\n1\t10\n", "test.tsv:2: want 3 fields"},
-		{"bad grade", tinyCorpus, tinyQueries, "1\t10\thigh\n", `test.tsv:1: score "high" is not a whole number`},
-		{"no judgements", tinyCorpus, tinyQueries, "query-id\tcorpus-id\tscore\n", "judges no queries"},
-		{"judged query missing", tinyCorpus, tinyQueries, "9\t10\t1\n", `the judgements name query "9"`},
-		{"bad query line", tinyCorpus, "{nope\n", tinyQrels, "queries.jsonl:1: not a query object"},
-		{"bad document line", tinyCorpus + "[1]\n", tinyQueries, tinyQrels, "corpus.jsonl:6: not a document object"},
-		{"document without id", `{"title":"t","text":"words"}`, tinyQueries, tinyQrels, `corpus.jsonl:1: document without "_id"`},
-		{"ids that collide", `{"_id":"a b","text":"The first document has words."}` + "\n" + `{"_id":"a-b","text":"The second document has words."}`, tinyQueries, tinyQrels, `_id "a b" and _id "a-b" both become document id "a-b"`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			dir := writeBEIR(t, tt.corpus, tt.queries, tt.qrels)
-			_, _, err := dossier(t, Config{}, "", "eval", "--beir", dir)
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("eval --beir (%s) = %v, want an error with %q", tt.name, err, tt.want)
-			}
-		})
-	}
 	_, _, err := dossier(t, Config{}, "", "eval", "--beir", t.TempDir(), "--split", "dev")
 	if err == nil || !strings.Contains(err.Error(), "dev.tsv") {
 		t.Errorf("eval --beir with a missing split = %v, want an error naming dev.tsv", err)
 	}
 }
+
+// near reports whether two figures are equal but for rounding.
+func near(a, b float64) bool { return math.Abs(a-b) < 1e-12 }

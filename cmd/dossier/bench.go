@@ -6,13 +6,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
-	"runtime/pprof"
-	"slices"
-	"time"
 
 	"github.com/dossier-bot/dossier/corpus"
 	"github.com/dossier-bot/dossier/index"
+	"github.com/dossier-bot/dossier/index/eval"
 )
 
 const benchAbout = `Measures Dossier at one scale: index build time and passages per second,
@@ -69,9 +66,9 @@ func runBench(ctx context.Context, args []string, loadEnv envLoader, sio stdio) 
 	if err != nil {
 		return err
 	}
-	rep := benchReport{Corpus: bs.name(), Built: !*queryOnly}
+	rep := eval.BenchReport{Corpus: bs.name(), Built: !*queryOnly}
 	rep.Documents, rep.Passages = build.Len(), bs.passages(build)
-	qs := questions(pool, *nq, synthSeed)
+	qs := eval.SampleQuestions(pool, *nq, eval.SynthSeed)
 	// Past the questions, the corpus is needed only when it is what gets
 	// indexed, and then only until the first build is done.
 	pool = nil
@@ -88,10 +85,10 @@ func runBench(ctx context.Context, args []string, loadEnv envLoader, sio stdio) 
 	dir = indexDir(dir)
 
 	for i := range *runs {
-		var r benchRun
-		o := queryOpts{slow: *slow, run: i + 1, runs: *runs}
+		var r eval.BenchRun
+		o := eval.QueryOptions{Slow: *slow, Run: i + 1, Runs: *runs}
 		if i == *runs-1 {
-			o.profile = *cpuProfile
+			o.Profile = *cpuProfile
 		}
 		if !*queryOnly {
 			if build == nil {
@@ -106,18 +103,27 @@ func runBench(ctx context.Context, args []string, loadEnv envLoader, sio stdio) 
 			if *runs > 1 {
 				label = fmt.Sprintf("indexing (run %d of %d)", i+1, *runs)
 			}
-			err = r.build(ctx, dir, build, synonyms, newProgress(sio.errOut, label))
+			ix, err := emptyIndex(dir)
+			if err != nil {
+				return err
+			}
+			bar := newProgress(sio.errOut, label)
+			err = r.TimeBuild(ctx, ix, dir, build, synonyms, bar.update)
+			bar.finish()
 			build, synonyms = nil, nil
 			if err != nil {
 				return err
 			}
 		}
-		if err := rep.query(ctx, dir, qs, &r, o, sio); err != nil {
+		// Read-only, as ask and eval open it: the time to the first answer
+		// is what a reader waits, and the timing leaves the index as it was.
+		open := func() (*index.Index, error) { return openReader(dir) }
+		if err := rep.TimeQuestions(ctx, open, qs, &r, o, sio.out); err != nil {
 			return err
 		}
 		rep.Runs = append(rep.Runs, r)
 	}
-	return rep.write(sio)
+	return rep.Write(sio.out)
 }
 
 // benchSource is what bench indexes and draws its questions from.
@@ -147,18 +153,18 @@ func (b benchSource) load(warn io.Writer) (index.Source, [][]string, []string, e
 	var c *corpus.Corpus
 	var err error
 	if b.beir != "" {
-		c, _, _, err = readBEIRCorpus(filepath.Join(b.beir, "corpus.jsonl"))
+		c, _, _, err = eval.ReadBEIRCorpus(filepath.Join(b.beir, "corpus.jsonl"))
 	} else {
 		c, err = loadCorpus(b.src, warn)
 	}
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	pool := sentencePool(c)
+	pool := eval.SentencePool(c)
 	if b.synth > 0 {
 		// The synthetic corpus is made as the index asks for it: the
 		// real one is let go here.
-		return synthesize(pool, b.synth, synthSeed), nil, pool, nil
+		return eval.Synthesize(pool, b.synth, eval.SynthSeed), nil, pool, nil
 	}
 	return c, c.Synonyms, pool, nil
 }
@@ -173,33 +179,6 @@ func (b benchSource) passages(s index.Source) int {
 		n += len(d.Passages)
 	}
 	return n
-}
-
-// build times one whole build of the index in dir from nothing.
-func (r *benchRun) build(ctx context.Context, dir string, src index.Source, synonyms [][]string, bar *progress) error {
-	ix, err := emptyIndex(dir)
-	if err != nil {
-		return err
-	}
-	debug.FreeOSMemory()
-	if resetPeakRSS() != nil {
-		r.PeakSinceStart = true
-	}
-	start := time.Now()
-	_, err = ix.SyncFrom(ctx, src, synonyms, bar.update)
-	bar.finish()
-	r.Build = time.Since(start)
-	if cerr := ix.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("bench: build index: %w", err)
-	}
-	r.BuildPeakRSS = peakRSS()
-	if r.IndexBytes, err = dirSize(dir); err != nil {
-		return fmt.Errorf("bench: %w", err)
-	}
-	return nil
 }
 
 // emptyIndex opens the index in dir with nothing in it, so that a run
@@ -217,70 +196,4 @@ func emptyIndex(dir string) (*index.Index, error) {
 		return nil, fmt.Errorf("bench: remove the previous index: %w", err)
 	}
 	return openDisk(dir)
-}
-
-// queryOpts say how one run's questions are timed and reported.
-type queryOpts struct {
-	slow      time.Duration
-	profile   string
-	run, runs int
-}
-
-// query opens the built index afresh and times questions on it.
-func (rep *benchReport) query(ctx context.Context, dir string, qs []string, r *benchRun, o queryOpts, sio stdio) error {
-	debug.FreeOSMemory()
-	if resetPeakRSS() != nil {
-		r.PeakSinceStart = true
-	}
-	start := time.Now()
-	// Read-only, as ask and eval open it: the time to the first answer is
-	// what a reader waits, and the timing leaves the index as it was.
-	ix, err := openReader(dir)
-	if err != nil {
-		return err
-	}
-	defer ix.Close()
-	if _, err := ix.Ask(ctx, qs[0], 3); err != nil {
-		return fmt.Errorf("bench: first question: %w", err)
-	}
-	r.Ready = time.Since(start)
-	if docs := ix.Documents(); rep.Documents == 0 || rep.Passages == 0 || len(docs) != rep.Documents {
-		rep.Documents, rep.Passages = len(docs), 0
-		for _, d := range docs {
-			rep.Passages += d.Passages
-		}
-	}
-
-	if o.profile != "" {
-		f, err := os.Create(o.profile)
-		if err != nil {
-			return fmt.Errorf("bench: %w", err)
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return fmt.Errorf("bench: %w", err)
-		}
-		defer pprof.StopCPUProfile()
-	}
-	lat := make([]time.Duration, 0, len(qs))
-	for _, q := range qs {
-		t := time.Now()
-		if _, err := ix.Ask(ctx, q, 3); err != nil {
-			return fmt.Errorf("bench: ask %q: %w", q, err)
-		}
-		d := time.Since(t)
-		lat = append(lat, d)
-		if o.slow > 0 && d > o.slow {
-			if o.runs > 1 {
-				fmt.Fprintf(sio.out, "slow (run %d): %s %q\n", o.run, ms(d), q)
-			} else {
-				fmt.Fprintf(sio.out, "slow: %s %q\n", ms(d), q)
-			}
-		}
-	}
-	slices.Sort(lat)
-	rep.Questions = len(lat)
-	r.P50, r.P99, r.Max = lat[len(lat)/2], lat[len(lat)*99/100], lat[len(lat)-1]
-	r.QueryPeakRSS = peakRSS()
-	return nil
 }

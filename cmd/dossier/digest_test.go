@@ -21,6 +21,8 @@ import (
 	"github.com/dossier-bot/dossier/bot/state"
 	"github.com/dossier-bot/dossier/corpus"
 	"github.com/dossier-bot/dossier/index"
+
+	"github.com/dossier-bot/dossier/corpus/golden"
 )
 
 // digestSettings is an envLoader of fixed settings for digest, with the
@@ -60,7 +62,7 @@ func TestDigestWithoutData(t *testing.T) {
 	if got := strings.Count(stdout, "· new\n"); got != 4 {
 		t.Errorf("digest of the built-in corpus lists %d new documents, want 4:\n%s", got, stdout)
 	}
-	golden(t, "digest-builtin", dated(stdout))
+	golden.Check(t, "digest-builtin", dated(stdout))
 }
 
 // seedState writes a state as the bot would have left it: the built-in
@@ -124,7 +126,7 @@ func TestDigestFromState(t *testing.T) {
 			t.Errorf("digest --guild 111 shows %q:\n%s", unwanted, stdout)
 		}
 	}
-	golden(t, "digest-state", dated(stdout))
+	golden.Check(t, "digest-state", dated(stdout))
 
 	// Without --guild, every guild's questions; with a short --since, none
 	// of them, and the document seen a moment ago only.

@@ -4,18 +4,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/kelseyhightower/envconfig"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+	"github.com/dossier-bot/dossier/corpus/golden"
+)
 
 // settings is an envLoader of fixed settings, so that tests neither read
 // nor touch the process environment.
@@ -52,25 +49,6 @@ func exitStatus(err error) (int, string) {
 	return code, b.String()
 }
 
-// golden compares got with testdata/NAME.golden, or rewrites it with -update.
-func golden(tb testing.TB, name, got string) {
-	tb.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			tb.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatalf("%v (run go test ./cmd/dossier -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		tb.Errorf("%s differs (-want +got):\n%s\nIf the change is right: go test ./cmd/dossier -update", path, diff)
-	}
-}
-
 func TestHelp(t *testing.T) {
 	t.Parallel()
 	for _, args := range [][]string{
@@ -97,10 +75,10 @@ func TestHelpGolden(t *testing.T) {
 	t.Parallel()
 	for _, name := range []string{"ask", "index", "eval"} {
 		stdout, _ := mustDossier(t, Config{}, "", name, "--help")
-		golden(t, "help-"+name, stdout)
+		golden.Check(t, "help-"+name, stdout)
 	}
 	stdout, _ := mustDossier(t, Config{}, "", "help")
-	golden(t, "help", stdout)
+	golden.Check(t, "help", stdout)
 }
 
 func TestUsageErrors(t *testing.T) {

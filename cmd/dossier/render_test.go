@@ -8,6 +8,8 @@ import (
 
 	"github.com/dossier-bot/dossier/corpus"
 	"github.com/dossier-bot/dossier/index"
+
+	"github.com/dossier-bot/dossier/corpus/golden"
 )
 
 // stars marks matched words as ask does in files and pipes.
@@ -84,7 +86,7 @@ func TestPrinterGolden(t *testing.T) {
 			case !tt.headers:
 				checkRendering(t, tt.answers[0], b.String())
 			}
-			golden(t, tt.name, b.String())
+			golden.Check(t, tt.name, b.String())
 		})
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package eval
 
 import (
 	"fmt"
@@ -26,10 +26,10 @@ type curvePoint struct {
 
 // tradeoff is the trade-off at every step from 0 to 1 and at the
 // threshold in force, which it marks, in increasing order. It needs each
-// record's ranked list, whatever its kind (evaluate with curve). The
+// record's ranked list, whatever its kind (Answers with Curve). The
 // threshold in force is a parameter rather than index.AnswerThreshold so
 // that a test can put it between steps.
-func tradeoff(recs []evalRecord, inForce float64) []curvePoint {
+func tradeoff(recs []record, inForce float64) []curvePoint {
 	ts := make([]float64, 0, curveSteps+2)
 	for i := range curveSteps + 1 {
 		// A quotient, not a running sum, so that a threshold in force on a

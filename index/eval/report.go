@@ -1,16 +1,17 @@
-package main
+package eval
 
 import (
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/dossier-bot/dossier/index"
 )
 
-// evalReport is what eval measured on a question file. hit@1, hit@3,
+// Report is what eval measured on a question file. hit@1, hit@3,
 // excerpt@1 and MRR count direct answers only; AnyHit3 counts related
 // passages too, for a reader who is shown them.
-type evalReport struct {
+type Report struct {
 	File      string  `json:"file"`
 	Corpus    string  `json:"corpus"`
 	K         int     `json:"k"`
@@ -22,10 +23,10 @@ type evalReport struct {
 	MRR       float64 `json:"mrr"`
 	// Negatives counts expect_none questions declined: not answered
 	// directly, whether related passages were shown or nothing was.
-	Negatives share      `json:"negatives_rejected"`
-	Replies   replies    `json:"replies"`
-	MedianMS  float64    `json:"median_took_ms"`
-	Misses    []evalMiss `json:"misses"`
+	Negatives share   `json:"negatives_rejected"`
+	Replies   replies `json:"replies"`
+	MedianMS  float64 `json:"median_took_ms"`
+	Misses    []Miss  `json:"misses"`
 	// InForce is the decision threshold Ask answers at,
 	// index.AnswerThreshold; nil without --curve, which alone needs it.
 	InForce *float64     `json:"threshold_in_force,omitempty"`
@@ -75,10 +76,10 @@ func (c *kindCounts) add(k index.Kind) {
 	}
 }
 
-// evalMiss is a question whose reply was not a direct answer with the
+// Miss is a question whose reply was not a direct answer with the
 // expected passage first, or that the corpus answered when it should not
 // have.
-type evalMiss struct {
+type Miss struct {
 	ID       string `json:"id"`
 	Question string `json:"question"`
 	// Want says what should have come first.
@@ -96,7 +97,7 @@ type evalMiss struct {
 
 // score fills in the report's figures from the records, apart from
 // asking, so that its arithmetic can be checked on records built by hand.
-func (r *evalReport) score(recs []evalRecord) {
+func (r *Report) score(recs []record) {
 	var rr float64
 	for _, rec := range recs {
 		if rec.expectNone {
@@ -136,7 +137,8 @@ func (r *evalReport) score(recs []evalRecord) {
 	}
 }
 
-func (r *evalReport) text() string {
+// Text is the report for people.
+func (r *Report) Text() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d questions from %s, answered from %s, top %d:\n", r.Questions, r.File, r.Corpus, r.K)
 	rows := []struct{ name, value string }{
@@ -204,79 +206,14 @@ func replyText(kind string) string {
 	return "none: nothing came near"
 }
 
-// evalGate holds one of the report's figures to a minimum, so that CI
-// fails when answers get worse; 0, the default, holds it to nothing.
-type evalGate struct {
-	flag, figure string
-	min          float64
-	// measure is the figure and how many questions it is over.
-	measure func(*evalReport) (rate float64, of int)
-}
-
-type evalGates []*evalGate
-
-// gateFlags registers a --min-FIGURE flag on fs for each figure a gate can
-// hold.
-func gateFlags(fs *flagSet) evalGates {
-	of := func(s func(*evalReport) share) func(*evalReport) (float64, int) {
-		return func(r *evalReport) (float64, int) { return s(r).Rate, s(r).Of }
-	}
-	gates := evalGates{
-		{flag: "min-hit1", figure: "hit@1", measure: of(func(r *evalReport) share { return r.Hit1 })},
-		{flag: "min-hit3", figure: "hit@3", measure: of(func(r *evalReport) share { return r.Hit3 })},
-		{flag: "min-any-hit3", figure: "any-kind hit@3", measure: of(func(r *evalReport) share { return r.AnyHit3 })},
-		{flag: "min-excerpt1", figure: "excerpt@1", measure: of(func(r *evalReport) share { return r.Excerpt1 })},
-		{flag: "min-mrr", figure: "MRR", measure: func(r *evalReport) (float64, int) { return r.MRR, r.Hit1.Of }},
-		{flag: "min-declined", figure: "declined", measure: of(func(r *evalReport) share { return r.Negatives })},
-	}
-	for _, g := range gates {
-		fs.Float64Var(&g.min, g.flag, 0, fmt.Sprintf("fail, after the report, when %s is below `RATE`, 0 to 1", g.figure))
-	}
-	return gates
-}
-
-func (gs evalGates) anySet(fs *flagSet) bool {
-	for _, g := range gs {
-		if fs.isSet(g.flag) {
-			return true
+// printable replaces control characters with spaces, so that a question
+// file or a document cannot send escape sequences to the reader's
+// terminal.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
 		}
-	}
-	return false
-}
-
-// check refuses a minimum no figure can be held to.
-func (gs evalGates) check() error {
-	for _, g := range gs {
-		if !(g.min >= 0 && g.min <= 1) {
-			return fmt.Errorf("--%s %g is out of range: use 0 to 1", g.flag, g.min)
-		}
-	}
-	return nil
-}
-
-// hold fails, naming every figure below its minimum, its value and the
-// minimum. A figure held to a minimum but not measured, for want of
-// questions of its sort, fails too: CI must not pass on a file that
-// cannot show what it is asked to.
-func (gs evalGates) hold(r *evalReport) error {
-	var low []string
-	for _, g := range gs {
-		if g.min == 0 {
-			continue
-		}
-		rate, of := g.measure(r)
-		switch {
-		case of == 0:
-			low = append(low, fmt.Sprintf("%s was not measured (no questions of its sort), its minimum is %g (--%s)", g.figure, g.min, g.flag))
-		case rate < g.min:
-			low = append(low, fmt.Sprintf("%s is %.4f, its minimum %g (--%s)", g.figure, rate, g.min, g.flag))
-		}
-	}
-	switch len(low) {
-	case 0:
-		return nil
-	case 1:
-		return fmt.Errorf("a figure is below its minimum: %s", low[0])
-	}
-	return fmt.Errorf("%d figures are below their minimum: %s", len(low), strings.Join(low, "; "))
+		return r
+	}, s)
 }

@@ -1,4 +1,4 @@
-package main
+package eval
 
 import (
 	"math"
@@ -6,14 +6,15 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/dossier-bot/dossier/corpus/golden"
 	"github.com/dossier-bot/dossier/index"
 )
 
 // curveRecords are questions whose trade-off is worked out by hand in
 // TestTradeoff: four answerable, with the expected passage first, third,
 // first and nowhere, and two expect_none.
-func curveRecords() []evalRecord {
-	return []evalRecord{
+func curveRecords() []record {
+	return []record{
 		{confidence: 0.9, rankedAt: 1, kind: index.Answered},
 		{confidence: 0.6, rankedAt: 3, kind: index.Answered},
 		{confidence: 0.3, rankedAt: 1, kind: index.Related},
@@ -26,7 +27,7 @@ func curveRecords() []evalRecord {
 // checkCurve checks what holds of every trade-off table: a row at each
 // step, shares that move one way as the threshold rises, and at the
 // threshold in force the figures Ask itself scored.
-func checkCurve(tb testing.TB, rep evalReport) {
+func checkCurve(tb testing.TB, rep Report) {
 	tb.Helper()
 	steps := 0
 	for i, p := range rep.Curve {
@@ -153,7 +154,7 @@ func TestTradeoffInForceOnStep(t *testing.T) {
 // cannot carry.
 func TestTradeoffEmpty(t *testing.T) {
 	t.Parallel()
-	for _, p := range tradeoff([]evalRecord{{confidence: 0.5}}, index.AnswerThreshold) {
+	for _, p := range tradeoff([]record{{confidence: 0.5}}, index.AnswerThreshold) {
 		if math.IsNaN(p.Declined) || p.Declined != 0 {
 			t.Errorf("tradeoff of no expect_none questions at %v: declined = %v, want 0", p.Threshold, p.Declined)
 		}
@@ -174,16 +175,16 @@ func deref(f *float64) any {
 // figures: misses of every kind and the trade-off table.
 func TestEvalReportGolden(t *testing.T) {
 	t.Parallel()
-	rep := &evalReport{File: "questions.jsonl", Corpus: "testdata/corpus", K: 10, Questions: 9, MedianMS: 2.5}
+	rep := &Report{File: "questions.jsonl", Corpus: "testdata/corpus", K: 10, Questions: 9, MedianMS: 2.5}
 	rep.score(scoreRecords())
 	rep.InForce = ptr(0.61)
 	rep.Curve = tradeoff(curveRecords(), *rep.InForce)
-	rep.Misses = []evalMiss{
+	rep.Misses = []Miss{
 		{ID: "a2", Question: "Who led the restoration?", Want: `one of "Tomas Varga"`, Kind: "answered", First: "Harbor Lighthouse: The harbor lighthouse was built in 1887.", FoundAt: 2},
 		{ID: "a3", Question: "Who repainted the lantern room?", Want: `one of "crew"`, Kind: "related", First: "Harbor Lighthouse: His crew repainted the lantern room.", FoundAt: 1},
 		{ID: "a5", Question: "How tall is it?", Want: `one of "40 metres"`, Kind: "none"},
 		{ID: "a6", Question: "When was it lit?", Want: `one of "1888"`, Kind: "answered", First: "Harbor Lighthouse: Its lamp was first lit on a winter evening."},
 		{ID: "n1", Question: "Who built the ferry?", Want: "no answer", ExpectNone: true, Kind: "answered", First: "Ferry Timetable Notes: The morning ferry leaves at seven."},
 	}
-	golden(t, "eval-report", rep.text())
+	golden.Check(t, "eval-report", rep.Text())
 }

@@ -1,4 +1,4 @@
-package main
+package eval
 
 import (
 	"crypto/sha256"
@@ -13,14 +13,16 @@ import (
 // Synthetic corpora are built from the sentences of a real one so that
 // word frequencies, lengths and vocabulary stay realistic at any size.
 const (
-	synthSeed           = 20261123
+	// SynthSeed is the seed bench makes its corpora and questions with,
+	// so that runs on different days measure the same thing.
+	SynthSeed           = 20261123
 	synthPassagesPerDoc = 5
 	synthMinWords       = 60
 	synthMaxWords       = 150
 )
 
-// sentencePool returns every sentence of c's passages.
-func sentencePool(c *corpus.Corpus) []string {
+// SentencePool returns every sentence of c's passages.
+func SentencePool(c *corpus.Corpus) []string {
 	var pool []string
 	for _, d := range c.Documents {
 		for _, p := range d.Passages {
@@ -34,12 +36,12 @@ func sentencePool(c *corpus.Corpus) []string {
 	return pool
 }
 
-// synthetic is a corpus of n passages made from the sentences in pool,
+// Synthetic is a corpus of n passages made from the sentences in pool,
 // the same for the same pool, n and seed. Each document is made as Each
 // reaches it and dropped after, so half a million passages are indexed
 // without being held; document text is left empty, as the index reads
 // passages only.
-type synthetic struct {
+type Synthetic struct {
 	pool []string
 	// words counts each sentence's words once: counting them each time
 	// one was drawn was a third of the time spent making a document.
@@ -48,19 +50,20 @@ type synthetic struct {
 	seed  uint64
 }
 
-func synthesize(pool []string, n int, seed uint64) synthetic {
+// Synthesize makes a Synthetic corpus of n passages from pool.
+func Synthesize(pool []string, n int, seed uint64) Synthetic {
 	words := make([]int, len(pool))
 	for i, s := range pool {
 		words[i] = len(strings.Fields(s))
 	}
-	return synthetic{pool: pool, words: words, n: n, seed: seed}
+	return Synthetic{pool: pool, words: words, n: n, seed: seed}
 }
 
 // Len is the number of documents.
-func (s synthetic) Len() int { return (s.n + synthPassagesPerDoc - 1) / synthPassagesPerDoc }
+func (s Synthetic) Len() int { return (s.n + synthPassagesPerDoc - 1) / synthPassagesPerDoc }
 
 // Each makes every document in turn and passes it to fn.
-func (s synthetic) Each(fn func(*corpus.Document) error) error {
+func (s Synthetic) Each(fn func(*corpus.Document) error) error {
 	rng := rand.New(rand.NewPCG(s.seed, s.seed^0x9e3779b97f4a7c15))
 	for i := range s.Len() {
 		d := s.document(rng, i)
@@ -71,7 +74,7 @@ func (s synthetic) Each(fn func(*corpus.Document) error) error {
 	return nil
 }
 
-func (s synthetic) document(rng *rand.Rand, i int) corpus.Document {
+func (s Synthetic) document(rng *rand.Rand, i int) corpus.Document {
 	pool := s.pool
 	id := fmt.Sprintf("synth-%07d", i)
 	title := strings.Join(firstWords(pool[rng.IntN(len(pool))], 8), " ")
@@ -105,9 +108,9 @@ func (s synthetic) document(rng *rand.Rand, i int) corpus.Document {
 	return d
 }
 
-// questions draws n typical questions of 5 to 12 consecutive words from
+// SampleQuestions draws n typical questions of 5 to 12 consecutive words from
 // pool, the same for the same pool, n and seed.
-func questions(pool []string, n int, seed uint64) []string {
+func SampleQuestions(pool []string, n int, seed uint64) []string {
 	rng := rand.New(rand.NewPCG(seed, seed+1))
 	out := make([]string, 0, n)
 	for len(out) < n {

@@ -1,8 +1,9 @@
-package main
+package eval
 
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,9 +14,9 @@ import (
 	"time"
 )
 
-// benchRun is what one run of bench measured. The build figures are zero
+// BenchRun is what one run of bench measured. The build figures are zero
 // with --query-only.
-type benchRun struct {
+type BenchRun struct {
 	Build          time.Duration
 	IndexBytes     int64
 	BuildPeakRSS   int64
@@ -25,46 +26,48 @@ type benchRun struct {
 	PeakSinceStart bool // the kernel would not restart the high-water mark
 }
 
-type benchReport struct {
+// BenchReport is what bench measured over its runs.
+type BenchReport struct {
 	Corpus    string
 	Documents int
 	Passages  int
 	Questions int // in each run
 	Built     bool
-	Runs      []benchRun
+	Runs      []BenchRun
 }
 
 // benchFigure is one row of the report: a figure's value in each run.
 type benchFigure struct {
 	label  string
 	format string // for one value
-	value  func(benchRun) float64
+	value  func(BenchRun) float64
 	memory bool // 0 means the kernel did not say
 }
 
-func (r benchReport) figures() []benchFigure {
+func (r BenchReport) figures() []benchFigure {
 	seconds := func(d time.Duration) float64 { return d.Seconds() }
 	millis := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	var fs []benchFigure
 	if r.Built {
 		fs = append(fs,
-			benchFigure{"index build, s", "%.3f", func(b benchRun) float64 { return seconds(b.Build) }, false},
-			benchFigure{"passages per second", "%.0f", func(b benchRun) float64 { return float64(r.Passages) / b.Build.Seconds() }, false},
-			benchFigure{"index size on disk, MiB", "%.1f", func(b benchRun) float64 { return float64(b.IndexBytes) / (1 << 20) }, false},
-			benchFigure{"peak memory building, MiB", "%.1f", func(b benchRun) float64 { return float64(b.BuildPeakRSS) / (1 << 20) }, true},
+			benchFigure{"index build, s", "%.3f", func(b BenchRun) float64 { return seconds(b.Build) }, false},
+			benchFigure{"passages per second", "%.0f", func(b BenchRun) float64 { return float64(r.Passages) / b.Build.Seconds() }, false},
+			benchFigure{"index size on disk, MiB", "%.1f", func(b BenchRun) float64 { return float64(b.IndexBytes) / (1 << 20) }, false},
+			benchFigure{"peak memory building, MiB", "%.1f", func(b BenchRun) float64 { return float64(b.BuildPeakRSS) / (1 << 20) }, true},
 		)
 	}
 	return append(fs,
-		benchFigure{"open to first answer, ms", "%.1f", func(b benchRun) float64 { return millis(b.Ready) }, false},
-		benchFigure{"latency p50, ms", "%.2f", func(b benchRun) float64 { return millis(b.P50) }, false},
-		benchFigure{"latency p99, ms", "%.2f", func(b benchRun) float64 { return millis(b.P99) }, false},
-		benchFigure{"latency max, ms", "%.2f", func(b benchRun) float64 { return millis(b.Max) }, false},
-		benchFigure{"peak memory answering, MiB", "%.1f", func(b benchRun) float64 { return float64(b.QueryPeakRSS) / (1 << 20) }, true},
+		benchFigure{"open to first answer, ms", "%.1f", func(b BenchRun) float64 { return millis(b.Ready) }, false},
+		benchFigure{"latency p50, ms", "%.2f", func(b BenchRun) float64 { return millis(b.P50) }, false},
+		benchFigure{"latency p99, ms", "%.2f", func(b BenchRun) float64 { return millis(b.P99) }, false},
+		benchFigure{"latency max, ms", "%.2f", func(b BenchRun) float64 { return millis(b.Max) }, false},
+		benchFigure{"peak memory answering, MiB", "%.1f", func(b BenchRun) float64 { return float64(b.QueryPeakRSS) / (1 << 20) }, true},
 	)
 }
 
-func (r benchReport) write(sio stdio) error {
-	tw := tabwriter.NewWriter(sio.out, 0, 4, 2, ' ', 0)
+// Write prints the report for people on w.
+func (r BenchReport) Write(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "corpus\t%s\n", r.Corpus)
 	fmt.Fprintf(tw, "documents / passages\t%d / %d\n", r.Documents, r.Passages)
 	fmt.Fprintf(tw, "questions timed\t%d a run\n", r.Questions)
@@ -87,7 +90,7 @@ func (r benchReport) write(sio stdio) error {
 		}
 		fmt.Fprintf(tw, "%s\t"+f.format+"\t"+f.format+"\t"+f.format+"\n", f.label, lo, mid, hi)
 	}
-	if slices.ContainsFunc(r.Runs, func(b benchRun) bool { return b.PeakSinceStart }) {
+	if slices.ContainsFunc(r.Runs, func(b BenchRun) bool { return b.PeakSinceStart }) {
 		fmt.Fprintf(tw, "\nThe kernel would not restart the peak-memory mark, so peak memory is\n"+
 			"the process's highest since it started, whatever the run or phase.\n")
 	}

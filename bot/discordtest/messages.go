@@ -163,7 +163,7 @@ func (s *Server) checkMessageLocked(w http.ResponseWriter, r *restRequest, prefi
 		writeError(w, http.StatusBadRequest, codeEmptyMessage, "Cannot send an empty message", nil)
 		return false
 	}
-	return true
+	return s.checkUploadsLocked(w, r, prefix, body)
 }
 
 // rejectLocked records field errors and answers 400 Invalid Form Body.

@@ -42,6 +42,8 @@ type restRequest struct {
 	path  string          // after the /api/vN prefix
 	body  json.RawMessage // JSON body, or payload_json of a multipart body
 	files int             // files attached to a multipart body
+	// uploads are those files, in the order of their files[n] parts.
+	uploads []upload
 }
 
 type restHandler func(w http.ResponseWriter, r *restRequest)
@@ -113,7 +115,8 @@ func (s *Server) restHandler() http.Handler {
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		rr := &restRequest{Request: r, path: path}
 		var err error
-		rr.body, rr.files, err = readBody(r)
+		rr.body, rr.uploads, err = readBody(r)
+		rr.files = len(rr.uploads)
 
 		s.mu.Lock()
 		s.requests = append(s.requests, Request{Method: r.Method, Path: path, Query: r.URL.RawQuery, Body: decode(rr.body), Time: s.nowLocked()})
@@ -175,17 +178,17 @@ func cutVersion(p string) (version, path string, ok bool) {
 
 // readBody returns the JSON body, taking payload_json from multipart bodies
 // (discordgo sends those when a message carries files).
-func readBody(r *http.Request) (body json.RawMessage, files int, err error) {
+func readBody(r *http.Request) (body json.RawMessage, files []upload, err error) {
 	b, err := io.ReadAll(r.Body)
 	if err != nil || len(b) == 0 {
-		return nil, 0, err
+		return nil, nil, err
 	}
 	mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt != "multipart/form-data" {
 		if !json.Valid(b) {
-			return nil, 0, fmt.Errorf("body is not JSON")
+			return nil, nil, fmt.Errorf("body is not JSON")
 		}
-		return b, 0, nil
+		return b, nil, nil
 	}
 	mr := multipart.NewReader(bytes.NewReader(b), params["boundary"])
 	for {
@@ -194,19 +197,23 @@ func readBody(r *http.Request) (body json.RawMessage, files int, err error) {
 			break
 		}
 		if err != nil {
-			return nil, 0, fmt.Errorf("read multipart body: %w", err)
+			return nil, nil, fmt.Errorf("read multipart body: %w", err)
 		}
 		switch name := part.FormName(); {
 		case name == "payload_json":
 			if body, err = io.ReadAll(part); err != nil {
-				return nil, 0, err
+				return nil, nil, err
 			}
 		case strings.HasPrefix(name, "files["):
-			files++
+			u, err := readUpload(part)
+			if err != nil {
+				return nil, nil, err
+			}
+			files = append(files, u)
 		}
 	}
 	if !json.Valid(body) {
-		return nil, 0, fmt.Errorf("multipart body without JSON payload_json")
+		return nil, nil, fmt.Errorf("multipart body without JSON payload_json")
 	}
 	return body, files, nil
 }
@@ -327,6 +334,7 @@ func (s *Server) postChannelMessage(w http.ResponseWriter, r *restRequest) {
 		}
 	}
 	m := s.storeMessageLocked(ch.ID, discordgo.MessageTypeDefault, r.body)
+	s.attachLocked(m, nil, r.body, r.uploads)
 	m.nonce = nonce
 	writeJSON(w, http.StatusOK, m.fields)
 }

@@ -43,6 +43,10 @@
 // them per member and channel. A channel's
 // history pages as Discord's does, newest first; a message sent with a
 // nonce and enforce_nonce is not created twice within a few minutes.
+// Files sent with a message (multipart/form-data, files[n] beside
+// payload_json) become its attachments, served at their URLs on the fake
+// and returned by Server.AttachmentData; the fake refuses more than 10
+// files, a file over 10 MiB (413) and attachments metadata naming no file.
 //
 // Close the discordgo session before the Server (register its cleanup
 // after NewServer), and not before its first heartbeat (WaitConnected):
@@ -109,6 +113,7 @@ type Server struct {
 	sessions map[string]*session
 	current  *session // the session Interact dispatches to
 	conns    map[*gatewayConn]bool
+	files    map[string]*storedFile // uploaded attachments, by attachment ID
 	stats    GatewayStats
 
 	requests   []Request
@@ -160,6 +165,7 @@ func NewServer(tb testing.TB) *Server {
 	mux.HandleFunc("/gateway", s.serveGateway)
 	mux.HandleFunc("/gateway/", s.serveGateway)
 	mux.Handle("/api/", s.restHandler())
+	mux.HandleFunc("GET /attachments/{channel}/{id}/{name}", s.serveAttachment)
 	s.http = httptest.NewServer(mux)
 	tb.Cleanup(s.close)
 	return s

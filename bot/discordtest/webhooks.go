@@ -85,13 +85,16 @@ func (s *Server) postCallback(w http.ResponseWriter, r *restRequest) {
 			return
 		}
 		in.original = s.storeMessageLocked(in.ChannelID, discordgo.MessageTypeChatInputCommand, cb.Data)
+		s.attachLocked(in.original, nil, cb.Data, r.uploads)
 	case discordgo.InteractionResponseUpdateMessage:
 		if !s.checkMessageLocked(w, r, "data.", cb.Data, false) {
 			return
 		}
 		in.original = in.source
 		if in.source != nil {
+			prev := in.source.fields["attachments"]
 			*in.source = *in.source.edited(cb.Data, s.nowLocked())
+			s.attachLocked(in.source, prev, cb.Data, r.uploads)
 		}
 	case discordgo.InteractionResponseDeferredChannelMessageWithSource:
 		// The "thinking" message; its flags carry the requested ephemerality.
@@ -172,6 +175,7 @@ func (s *Server) postFollowup(w http.ResponseWriter, r *restRequest) {
 		return
 	}
 	m := s.storeMessageLocked(in.ChannelID, discordgo.MessageTypeDefault, r.body)
+	s.attachLocked(m, nil, r.body, r.uploads)
 	in.resp.Followups = append(in.resp.Followups, m.export())
 	s.notifyLocked()
 	if r.URL.Query().Get("wait") != "true" {
@@ -203,6 +207,7 @@ func (s *Server) patchWebhookMessage(w http.ResponseWriter, r *restRequest) {
 		return
 	}
 	next := m.edited(r.body, s.nowLocked())
+	s.attachLocked(next, m.fields["attachments"], r.body, r.uploads)
 	if flags := next.wire().Flags; flags&discordgo.MessageFlagsLoading != 0 {
 		raw, _ := json.Marshal(flags &^ discordgo.MessageFlagsLoading)
 		next.fields["flags"] = raw

@@ -68,6 +68,10 @@ type Options struct {
 	Digests   *Digests
 	DigestURL string
 	NoDigests string
+	// Seen remembers the interactions that came over HTTP, so that one
+	// sent again is not answered again (replay.go); share one between
+	// instances. Nil means this process's memory.
+	Seen InteractionLog
 }
 
 // replyTimeout bounds the work for one interaction. It is not tied to
@@ -132,6 +136,9 @@ func New(session *discordgo.Session, search Searcher, opts Options) *Bot {
 	}
 	if opts.NoDigests == "" {
 		opts.NoDigests = msgNoDigests
+	}
+	if opts.Seen == nil {
+		opts.Seen = &seenIDs{}
 	}
 	return &Bot{
 		session: session,

@@ -117,6 +117,9 @@ func (b *Bot) InteractionsHandler(publicKey ed25519.PublicKey) http.Handler {
 			b.acceptRelay(w, &i)
 		case b.forwards(&i):
 			b.forward(w, r, &i, signed)
+		case !b.firstSeen(r.Context(), i.ID):
+			b.log.Warn("interaction received again; acknowledged, not answered", "interaction", i.ID, "remote", r.RemoteAddr)
+			ackRepeat(w, &i)
 		default:
 			b.serveInteraction(w, r, &i, signed)
 		}

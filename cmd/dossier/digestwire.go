@@ -148,6 +148,7 @@ func (d *digests) options(opts bot.Options, digestURL string, log *slog.Logger) 
 		log.Warn("this instance keeps the daily digests; "+envPrefix+"_DIGEST_URL is not used", "url", digestURL)
 	}
 	opts.Digests = &bot.Digests{Store: d.store, Preview: d.scheduler}
+	opts.Seen = d.store
 	return opts
 }
 

@@ -103,7 +103,11 @@ func (w *Watcher) Poll(ctx context.Context) (state.Changes, error) {
 	// searchable. After a crash between the two, the registry catches up
 	// at the next Poll.
 	ich, err := w.cfg.Index.SyncFrom(ctx, f, f.Synonyms, nil)
-	for _, sk := range f.Skipped {
+	for i, sk := range f.Skipped {
+		if i == loggedIDs {
+			w.cfg.Log.Warn("more corpus files skipped", "corpus", w.cfg.Name, "files", len(f.Skipped)-i)
+			break
+		}
 		w.cfg.Log.Warn("corpus file skipped", "corpus", w.cfg.Name, "path", sk.Path, "err", sk.Err)
 	}
 	if errors.Is(err, index.ErrNoDocuments) {
@@ -120,10 +124,27 @@ func (w *Watcher) Poll(ctx context.Context) (state.Changes, error) {
 	}
 	w.seen = fp
 	if !ch.Empty() {
-		w.cfg.Log.Info("corpus changed", "corpus", w.cfg.Name, "added", ch.Added, "changed", ch.Changed, "removed", ch.Removed,
+		w.cfg.Log.Info("corpus changed", "corpus", w.cfg.Name, "added", idSample(ch.Added), "changed", idSample(ch.Changed), "removed", idSample(ch.Removed),
 			"passages", ich.Passages, "took", ich.Took)
 	}
 	return ch, nil
+}
+
+// loggedIDs is how many document ids or files a log line names: a first
+// index of a large corpus adds every document, and a line listing them
+// all (186,762 characters for 10,000) breaks journald and Docker's logs.
+const loggedIDs = 3
+
+// idSample shows document ids in a log as their number and the first
+// few: added.n=10000 added.first="[a b c]".
+type idSample []string
+
+func (s idSample) LogValue() slog.Value {
+	attrs := []slog.Attr{slog.Int("n", len(s))}
+	if len(s) > 0 {
+		attrs = append(attrs, slog.Any("first", []string(s[:min(len(s), loggedIDs)])))
+	}
+	return slog.GroupValue(attrs...)
 }
 
 // fingerprint sums the path, size and modification time of every file in

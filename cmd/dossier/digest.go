@@ -141,7 +141,7 @@ func localDigest(ctx context.Context, src *sources, q digestQuery, stderr io.Wri
 		fmt.Fprintf(stderr, "dossier: no digest state in %s yet: started the document registry with the %d documents of %s, all new\n",
 			src.data, len(ch.Added), corpusName(src))
 	}
-	log.Debug("document registry updated", "added", ch.Added, "changed", ch.Changed, "removed", ch.Removed)
+	log.Debug("document registry updated", "added", len(ch.Added), "changed", len(ch.Changed), "removed", len(ch.Removed))
 
 	ix := &lazyIndex{open: func() (*index.Index, error) { return digestIndex(ctx, src, stderr, log) }}
 	defer ix.close()

@@ -17,6 +17,12 @@ type Document struct {
 	// Published is the publication date as the front matter gives it
 	// ("2023-11", "2024-04-24"); empty when unknown.
 	Published string
+	// AddedBy and AddedAt say who added the document with dossier add or
+	// Discord's /add, and when (RFC 3339), as its front matter gives them;
+	// empty for documents put in the folder by hand. The index's registry
+	// does not keep them, and omitempty keeps its JSON as it was.
+	AddedBy string `json:",omitempty"`
+	AddedAt string `json:",omitempty"`
 	// Hash is the hex SHA-256 of the raw file, used to detect changes.
 	Hash string
 	// Text is the cleaned text: page furniture removed, paragraphs

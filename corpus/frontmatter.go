@@ -11,6 +11,7 @@ var errUnterminatedFrontMatter = errors.New("front matter opened with --- is nev
 // frontMatter is the metadata block that may open a document.
 type frontMatter struct {
 	title, url, publisher, published, author string
+	addedBy, addedAt                         string
 }
 
 // splitFrontMatter separates a leading "---" block of "key: value" lines
@@ -44,6 +45,10 @@ func splitFrontMatter(text string) (frontMatter, string, error) {
 			fm.published = value
 		case "author", "authors":
 			fm.author = value
+		case "added_by":
+			fm.addedBy = value
+		case "added_at":
+			fm.addedAt = value
 		}
 	}
 	return fm, "", errUnterminatedFrontMatter

@@ -89,6 +89,8 @@ func Parse(path string, raw []byte) (Document, error) {
 		Publisher: fm.publisher,
 		Author:    fm.author,
 		Published: fm.published,
+		AddedBy:   fm.addedBy,
+		AddedAt:   fm.addedAt,
 		Hash:      hex.EncodeToString(sum[:]),
 	}
 	doc.Title, doc.Text = clean(body, fm.title, fm.author)

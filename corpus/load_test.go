@@ -106,6 +106,11 @@ func TestParse(t *testing.T) {
 			raw:  "---\npublisher: X\n---\nLine Title\n" + article,
 			want: Document{Title: "Line Title", Publisher: "X"},
 		},
+		{
+			name: "who added it",
+			raw:  "---\ntitle: Added\nadded_by: \"Ana <@123>\"\nadded_at: 2026-12-04T15:00:00Z\n---\n" + article,
+			want: Document{Title: "Added", AddedBy: "Ana <@123>", AddedAt: "2026-12-04T15:00:00Z"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

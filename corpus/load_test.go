@@ -221,3 +221,27 @@ func TestFileError(t *testing.T) {
 		t.Errorf("FileError = %q, want it to wrap %v with the path", err, errEmpty)
 	}
 }
+
+func TestFrontMatterRoundTrip(t *testing.T) {
+	t.Parallel()
+	want := Document{
+		Title: `A "quoted" title: with # and \ in it`, Publisher: "Example\nNews", Published: "2024-04-24",
+		Author: "Jane Doe", URL: "https://example.org/a?b=1#c", AddedBy: "Ana — <@123>", AddedAt: "2026-12-04T15:00:00Z",
+	}
+	raw := FrontMatter(want) + "\n" + article
+	got, err := Parse("x.md", []byte(raw))
+	if err != nil {
+		t.Fatalf("Parse(FrontMatter(%+v)) error: %v", want, err)
+	}
+	want.Publisher = "Example News" // one line
+	got.ID, got.Path, got.Hash, got.Text, got.Passages = "", "", "", "", nil
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Parse(FrontMatter()) mismatch (-want +got):\n%s", diff)
+	}
+	if body := Body(raw); body != "\n"+article {
+		t.Errorf("Body() = %q, want the article", body)
+	}
+	if body := Body(article); body != article {
+		t.Errorf("Body(no front matter) = %q, want it all", body)
+	}
+}

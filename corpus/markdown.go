@@ -1,0 +1,45 @@
+package corpus
+
+import (
+	"strconv"
+	"strings"
+)
+
+// FrontMatter renders d's metadata as the front matter block Parse reads
+// (title, publisher, published, author, url, added_by, added_at), leaving
+// out empty fields. Values are quoted, on one line each, so that any
+// title reads back as it was.
+func FrontMatter(d Document) string {
+	var b strings.Builder
+	b.WriteString("---\n")
+	for _, f := range []struct{ key, value string }{
+		{"title", d.Title},
+		{"publisher", d.Publisher},
+		{"published", d.Published},
+		{"author", d.Author},
+		{"url", d.URL},
+		{"added_by", d.AddedBy},
+		{"added_at", d.AddedAt},
+	} {
+		if v := strings.Join(strings.Fields(f.value), " "); v != "" {
+			b.WriteString(f.key + ": " + strconv.Quote(v) + "\n")
+		}
+	}
+	b.WriteString("---\n")
+	return b.String()
+}
+
+// Body is text without the front matter block that may open it; an
+// unterminated block is left in, as Parse would refuse it.
+func Body(text string) string {
+	text = strings.TrimPrefix(text, "\uFEFF")
+	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
+	if _, body, err := splitFrontMatter(text); err == nil {
+		return body
+	}
+	return text
+}
+
+// IDOf is the document ID a file at path (slash-separated, within the
+// corpus folder) gets, unless another file took it first.
+func IDOf(path string) string { return slug(path) }

@@ -70,6 +70,7 @@ func commands() []command {
 	return []command{
 		{"ask", "answer questions from the corpus with quoted, linked excerpts", runAsk},
 		{"index", "build or update the on-disk index of a corpus", runIndex},
+		{"add", "add links and files to the corpus folder, once each, and index them", runAdd},
 		{"eval", "measure answer quality on a question file or a BEIR benchmark", runEval},
 		{"bench", "measure index build, size, memory and question latency at one scale", runBench},
 		{"serve", "answer questions on Discord: /ask, /sources and Find sources", runServe},

@@ -17,6 +17,7 @@ const (
 	maxQuestion = 200
 	maxExcerpt  = 300
 	maxURL      = 1000 // a longer link is left out rather than cut
+	maxAddedBy  = 100
 )
 
 // unit is one piece of a digest's layout: a heading with the first item
@@ -119,6 +120,10 @@ func documentItem(c DocumentChange) string {
 		}
 	}
 	parts = append(parts, c.Change.String())
+	if by := oneLine(c.AddedBy); by != "" && c.Change == Added {
+		// A display name, escaped: it can neither format nor ping.
+		parts = append(parts, "added by "+escape(trimText(by, maxAddedBy)))
+	}
 	item := strings.Join(parts, " · ")
 	if lead := oneLine(c.Lead); lead != "" && c.Change != Removed {
 		item += "\n> " + escape(trimText(lead, maxLead))

@@ -21,6 +21,9 @@ type Document struct {
 	Publisher string
 	Published string
 	URL       string
+	// AddedBy names who added the document with dossier add or /add, as
+	// its front matter says; empty for a file put in the folder by hand.
+	AddedBy string `json:",omitempty"`
 	// Hash is the hex SHA-256 of the file, as corpus.Document.Hash.
 	Hash string
 	// Lead is the document's one or two most representative sentences,
@@ -126,7 +129,7 @@ func (s *Store) RecordDocuments(src Source, at time.Time, lead func(corpus.Docum
 			}
 			rec := Document{
 				ID: doc.ID, Path: doc.Path, Title: doc.Title, Publisher: doc.Publisher,
-				Published: doc.Published, URL: doc.URL, Hash: doc.Hash,
+				Published: doc.Published, URL: doc.URL, AddedBy: doc.AddedBy, Hash: doc.Hash,
 				Lead: old.Lead, FirstSeen: old.FirstSeen, Changed: old.Changed,
 			}
 			present := ok && old.Removed.IsZero()
@@ -233,5 +236,5 @@ func (s *Store) Documents() ([]Document, error) {
 // metadata the digest shows.
 func sameShown(a, b Document) bool {
 	return a.Hash == b.Hash && a.Path == b.Path && a.Title == b.Title && a.Publisher == b.Publisher &&
-		a.Published == b.Published && a.URL == b.URL
+		a.Published == b.Published && a.URL == b.URL && a.AddedBy == b.AddedBy
 }

@@ -2,8 +2,6 @@ package digest
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -45,9 +43,14 @@ type WatcherConfig struct {
 // appear in the next digest.
 type Watcher struct {
 	cfg WatcherConfig
-	// seen fingerprints the folder as last indexed; "" before the first
-	// successful Poll.
-	seen string
+	// indexed is the folder as last indexed, nil before the first
+	// successful Poll; last is the latest look at it (settle.go).
+	indexed, last look
+	// waiting is whether a file has not settled yet, so that Run looks
+	// again soon; holding is since when a rewritten file has held back
+	// the sync, zero if none has.
+	waiting bool
+	holding time.Time
 }
 
 // NewWatcher returns a watcher; Run starts it.
@@ -69,10 +72,14 @@ func (w *Watcher) Run(ctx context.Context) error {
 		if _, err := w.Poll(ctx); err != nil && ctx.Err() == nil {
 			w.cfg.Log.Error("corpus watch", "err", err)
 		}
+		next := w.cfg.Interval
+		if w.waiting {
+			next = min(next, settleTime)
+		}
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-w.cfg.Clock.After(w.cfg.Interval):
+		case <-w.cfg.Clock.After(next):
 		}
 	}
 }
@@ -80,22 +87,43 @@ func (w *Watcher) Run(ctx context.Context) error {
 // Poll looks at the folder once. When any file's size or modification
 // time changed since the last successful Poll, it reads the corpus, syncs
 // the index and records the changes in the registry, and returns them
-// (without a registry, the index's changes).
+// (without a registry, the index's changes). Files still being written
+// wait until they settle (settle.go).
 // A folder with no readable document is refused, leaving the index and
 // the registry as they are: an emptied folder is far more likely a
 // mistake, or a mount gone away, than a wish to forget everything.
 // Poll must not run concurrently with itself.
 func (w *Watcher) Poll(ctx context.Context) (state.Changes, error) {
-	fp, err := fingerprint(w.cfg.Corpus)
+	cur, err := lookAt(w.cfg.Corpus)
 	if err != nil {
 		return state.Changes{}, fmt.Errorf("look at %s: %w", w.cfg.Name, err)
 	}
-	if fp == w.seen {
+	prev := w.last
+	w.last, w.waiting = cur, false
+	if w.indexed != nil && cur.same(w.indexed) {
+		w.holding = time.Time{}
 		return state.Changes{}, nil
 	}
+	now := w.cfg.Clock.Now()
+	fresh, rewritten := unsettled(cur, prev, w.indexed, now)
+	if len(rewritten) > 0 {
+		if w.holding.IsZero() {
+			w.holding = now
+		}
+		if now.Sub(w.holding) < maxHold {
+			w.cfg.Log.Debug("corpus files still being written; indexing them once they settle", "corpus", w.cfg.Name,
+				"files", len(rewritten), "first", rewritten[0])
+			w.waiting = true
+			return state.Changes{}, nil
+		}
+		w.cfg.Log.Warn("corpus files keep changing; indexing them as they are", "corpus", w.cfg.Name,
+			"files", len(rewritten), "first", rewritten[0], "for", now.Sub(w.holding))
+		fresh = nil
+	}
+	w.holding = time.Time{}
 	// The folder is read as the sync and the registry go, twice rather
 	// than held: a corpus need not fit in memory.
-	f, err := corpus.OpenFolder(w.cfg.Corpus)
+	f, err := corpus.OpenFolder(hide(w.cfg.Corpus, fresh))
 	if err != nil {
 		return state.Changes{}, fmt.Errorf("load %s: %w", w.cfg.Name, err)
 	}
@@ -122,7 +150,8 @@ func (w *Watcher) Poll(ctx context.Context) (state.Changes, error) {
 			return state.Changes{}, fmt.Errorf("record the documents of %s: %w", w.cfg.Name, err)
 		}
 	}
-	w.seen = fp
+	w.indexed = cur.without(fresh)
+	w.waiting = len(fresh) > 0
 	if !ch.Empty() {
 		w.cfg.Log.Info("corpus changed", "corpus", w.cfg.Name, "added", idSample(ch.Added), "changed", idSample(ch.Changed), "removed", idSample(ch.Removed),
 			"passages", ich.Passages, "took", ich.Took)
@@ -145,33 +174,4 @@ func (s idSample) LogValue() slog.Value {
 		attrs = append(attrs, slog.Any("first", []string(s[:min(len(s), loggedIDs)])))
 	}
 	return slog.GroupValue(attrs...)
-}
-
-// fingerprint sums the path, size and modification time of every file in
-// fsys: cheap to take every few seconds, and different after any edit.
-func fingerprint(fsys fs.FS) (string, error) {
-	h := sha256.New()
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err == nil && d.IsDir() {
-			return nil
-		}
-		var info fs.FileInfo
-		if err == nil {
-			info, err = d.Info()
-		}
-		if err != nil {
-			if p == "." {
-				return err
-			}
-			// corpus.Load skips what it cannot read; so does this, noting it.
-			fmt.Fprintf(h, "%q %v\n", p, err)
-			return nil
-		}
-		fmt.Fprintf(h, "%q %d %d %v\n", p, info.Size(), info.ModTime().UnixNano(), info.Mode())
-		return nil
-	})
-	if err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }

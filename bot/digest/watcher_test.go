@@ -120,7 +120,7 @@ func TestWatcherKeepsIndexWhenFolderEmptied(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
-	writeDoc(t, dir, "orchard.md", "Orchard Report", "The orchard cooperative harvested nine tonnes of quinces this autumn.", time.Now())
+	writeDoc(t, dir, "orchard.md", "Orchard Report", "The orchard cooperative harvested nine tonnes of quinces this autumn.", time.Now().Add(-time.Minute))
 	w, ix, st := newWatcher(t, dir, nil)
 	if _, err := w.Poll(ctx); err != nil {
 		t.Fatal(err)

@@ -220,7 +220,7 @@ func resultEmbed(res index.Result, budget, color int) *discordgo.MessageEmbed {
 			return "> " + highlight(s, highlights, kept)
 		}),
 		Color:  color,
-		Footer: footer(res.Doc),
+		Footer: footer(res.Doc, res.Passage),
 	}
 }
 
@@ -233,11 +233,11 @@ func title(d corpus.Document) string {
 	return fit(t, maxEmbedTitle, escape)
 }
 
-// footer names the publisher and date. Footers show no markdown, so the
-// text goes in as it is.
-func footer(d corpus.Document) *discordgo.MessageEmbedFooter {
+// footer names the publisher, date and page. Footers show no markdown,
+// so the text goes in as it is.
+func footer(d corpus.Document, ps corpus.Passage) *discordgo.MessageEmbedFooter {
 	var parts []string
-	for _, p := range []string{d.Publisher, d.Published} {
+	for _, p := range []string{d.Publisher, d.Published, ps.PageLabel()} {
 		if p = oneLine(p); p != "" {
 			parts = append(parts, p)
 		}

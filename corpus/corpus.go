@@ -44,6 +44,9 @@ type Passage struct {
 	// Start and End are byte offsets into Document.Text:
 	// Document.Text[Start:End] == Text.
 	Start, End int
+	// Page is the page of the source (a PDF) the passage starts on, from
+	// the file's "<!-- page N -->" markers; 0 when unknown.
+	Page int
 }
 
 // Corpus is everything loaded from a corpus folder.

@@ -29,6 +29,8 @@ type Folder struct {
 	// natural holds every document's ID before clashes are settled, so a
 	// suffix given to a clashing ID never takes another file's.
 	natural map[string]bool
+	conv    Converter
+	convExt map[string]bool
 }
 
 type listed struct {
@@ -36,11 +38,15 @@ type listed struct {
 	d    fs.DirEntry
 }
 
-// OpenFolder lists the .txt and .md documents of fsys and reads its
-// synonyms.txt. Hidden files and folders and files of other types are
-// ignored. It fails only when the folder itself cannot be walked.
-func OpenFolder(fsys fs.FS) (*Folder, error) {
+// OpenFolder lists the .txt and .md documents of fsys, and those a
+// Convert option takes, and reads its synonyms.txt. Hidden files and
+// folders and files of other types are ignored. It fails only when the
+// folder itself cannot be walked.
+func OpenFolder(fsys fs.FS, opts ...Option) (*Folder, error) {
 	f := &Folder{fsys: fsys, natural: map[string]bool{}}
+	for _, o := range opts {
+		o(f)
+	}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == "." {
@@ -62,7 +68,7 @@ func OpenFolder(fsys fs.FS) (*Folder, error) {
 			f.readSynonyms(p, d)
 			return nil
 		}
-		if ext := strings.ToLower(path.Ext(p)); ext != ".txt" && ext != ".md" {
+		if ext := strings.ToLower(path.Ext(p)); ext != ".txt" && ext != ".md" && !f.convExt[ext] {
 			return nil
 		}
 		f.files = append(f.files, listed{path: p, d: d})
@@ -78,7 +84,7 @@ func OpenFolder(fsys fs.FS) (*Folder, error) {
 }
 
 func (f *Folder) readSynonyms(p string, d fs.DirEntry) {
-	raw, err := readFile(f.fsys, p, d)
+	raw, err := readFile(f.fsys, p, d, maxFileSize)
 	if err == nil {
 		err = checkText(raw)
 	}
@@ -160,11 +166,7 @@ func (f *Folder) parseAhead(fn func(listed, Document, error) error) error {
 		go func() {
 			defer wg.Done()
 			for p := range jobs {
-				var raw []byte
-				raw, p.err = readFile(f.fsys, p.l.path, p.l.d)
-				if p.err == nil {
-					p.doc, p.err = Parse(p.l.path, raw)
-				}
+				p.doc, p.err = f.read(p.l)
 				close(p.ready)
 			}
 		}()

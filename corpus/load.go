@@ -21,14 +21,15 @@ var (
 	errEmpty  = errors.New("no text left after removing page furniture")
 )
 
-// Load reads every .txt and .md document of fsys, plus synonyms.txt,
+// Load reads every .txt and .md document of fsys (and those opts
+// convert), plus synonyms.txt,
 // into memory; OpenFolder reads them one at a time instead.
 //
 // Documents are sorted by path. Hidden files and folders and files of other
 // types are ignored. Files that cannot be read or parsed land in
 // Corpus.Skipped; Load fails only when the folder itself cannot be walked.
-func Load(fsys fs.FS) (*Corpus, error) {
-	f, err := OpenFolder(fsys)
+func Load(fsys fs.FS, opts ...Option) (*Corpus, error) {
+	f, err := OpenFolder(fsys, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -39,19 +40,6 @@ func Load(fsys fs.FS) (*Corpus, error) {
 	})
 	c.Skipped = f.Skipped
 	return c, nil
-}
-
-// readFile reads a file after checking its size, so a huge file is never
-// loaded into memory.
-func readFile(fsys fs.FS, p string, d fs.DirEntry) ([]byte, error) {
-	info, err := d.Info()
-	if err != nil {
-		return nil, err
-	}
-	if info.Size() > maxFileSize {
-		return nil, fmt.Errorf("file is %d bytes, more than the %d allowed", info.Size(), maxFileSize)
-	}
-	return fs.ReadFile(fsys, p)
 }
 
 func (c *Corpus) addSynonyms(raw []byte) {
@@ -93,11 +81,18 @@ func Parse(path string, raw []byte) (Document, error) {
 		AddedAt:   fm.addedAt,
 		Hash:      hex.EncodeToString(sum[:]),
 	}
+	body, pages := cutPageMarks(body)
 	doc.Title, doc.Text = clean(body, fm.title, fm.author)
 	if doc.Text == "" {
 		return Document{}, errEmpty
 	}
-	doc.Passages = split(doc.ID, doc.Text)
+	pages = locatePages(doc.Text, pages)
+	var breaks []int
+	for _, p := range pages {
+		breaks = append(breaks, p.offset)
+	}
+	doc.Passages = split(doc.ID, doc.Text, breaks...)
+	setPages(doc.Passages, pages)
 	return doc, nil
 }
 

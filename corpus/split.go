@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -83,16 +84,18 @@ const minorWords = "a an the and or but nor of in on at to for with by from as v
 
 // split cuts a cleaned text into passages of whole sentences: paragraphs
 // too long are split into balanced runs of sentences, short neighbours in
-// one section are merged. Headings are not passages; they label the
-// passages of their section.
-func split(docID string, text string) []Passage {
+// one section are merged, but not across the start of a page (offsets
+// in breaks, ascending), so that a passage is cited with the page it is
+// on. Headings are not passages; they label the passages of their
+// section.
+func split(docID string, text string, breaks ...int) []Passage {
 	paras := paragraphs(text)
 	sentences := Sentences(text)
 	var passages []Passage
 	heading := ""
 	var units []span
 	flush := func() {
-		for _, g := range merge(units) {
+		for _, g := range merge(units, breaks) {
 			passages = append(passages, Passage{
 				ID:      PassageID(docID, len(passages)),
 				DocID:   docID,
@@ -197,14 +200,14 @@ func greedy(ss []span) []span {
 	return append(runs, join(ss[from:]))
 }
 
-// merge joins neighbouring units while one of them is short and the
-// result stays within maxWords.
-func merge(units []span) []span {
+// merge joins neighbouring units while one of them is short, the result
+// stays within maxWords and no page starts between them.
+func merge(units []span, breaks []int) []span {
 	var groups []span
 	for _, u := range units {
 		if n := len(groups); n > 0 {
 			g := &groups[n-1]
-			if (g.words < minWords || u.words < minWords) && g.words+u.words <= maxWords {
+			if (g.words < minWords || u.words < minWords) && g.words+u.words <= maxWords && !breakBetween(breaks, g.end, u.start) {
 				g.end, g.words = u.end, g.words+u.words
 				continue
 			}
@@ -220,4 +223,10 @@ func join(ss []span) span {
 		r.words += s.words
 	}
 	return r
+}
+
+// breakBetween reports whether a page starts in [from, to].
+func breakBetween(breaks []int, from, to int) bool {
+	i, _ := slices.BinarySearch(breaks, from)
+	return i < len(breaks) && breaks[i] <= to
 }

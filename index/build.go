@@ -233,6 +233,7 @@ func toPassageDoc(d *corpus.Document, p corpus.Passage) passageDoc {
 		Ord:     float64(p.Ordinal),
 		Start:   float64(p.Start),
 		End:     float64(p.End),
+		Page:    float64(p.Page),
 	}
 }
 

@@ -51,6 +51,7 @@ const (
 	fieldOrd     = "ord"
 	fieldStart   = "start"
 	fieldEnd     = "end"
+	fieldPage    = "page"
 )
 
 // passageDoc is what Bleve indexes for one passage.
@@ -61,6 +62,7 @@ type passageDoc struct {
 	Ord     float64 `json:"ord"`
 	Start   float64 `json:"start"`
 	End     float64 `json:"end"`
+	Page    float64 `json:"page,omitempty"`
 }
 
 func newMapping() mapping.IndexMapping {
@@ -97,6 +99,7 @@ func newMapping() mapping.IndexMapping {
 	dm.AddFieldMappingsAt(fieldOrd, stored())
 	dm.AddFieldMappingsAt(fieldStart, stored())
 	dm.AddFieldMappingsAt(fieldEnd, stored())
+	dm.AddFieldMappingsAt(fieldPage, stored())
 
 	im := bleve.NewIndexMapping()
 	im.DefaultMapping = dm

@@ -140,7 +140,7 @@ func (ix *Index) Rank(ctx context.Context, question string, n int) ([]DocScore, 
 // candidate is a passage Bleve found, with what re-ranking learns of it.
 type candidate struct {
 	id, doc, heading, text string
-	ord, start, end        int
+	ord, start, end, page  int
 	bm25                   float64
 	toks                   []token
 	matches                [][]int // per concept: indexes into toks
@@ -235,7 +235,7 @@ func (ix *Index) load(c *candidate) error {
 			c.heading = string(f.Value())
 		case fieldDoc:
 			c.doc = string(f.Value())
-		case fieldOrd, fieldStart, fieldEnd:
+		case fieldOrd, fieldStart, fieldEnd, fieldPage:
 			n, err := number(f)
 			if err != nil {
 				ferr = cmp.Or(ferr, fmt.Errorf("load passage %q: field %q: %w", c.id, f.Name(), err))
@@ -248,6 +248,8 @@ func (ix *Index) load(c *candidate) error {
 				c.start = n
 			case fieldEnd:
 				c.end = n
+			case fieldPage:
+				c.page = n
 			}
 		}
 	})
@@ -450,7 +452,7 @@ func (ix *Index) result(c *candidate, q question) Result {
 		Doc: doc,
 		Passage: corpus.Passage{
 			ID: c.id, DocID: c.doc, Ordinal: c.ord, Heading: c.heading,
-			Text: c.text, Start: c.start, End: c.end,
+			Text: c.text, Start: c.start, End: c.end, Page: c.page,
 		},
 		Score:      c.score,
 		Excerpt:    ex.text,

@@ -132,7 +132,11 @@ func documentItem(c DocumentChange) string {
 }
 
 func matchQuote(r index.Result) string {
-	return quote(r.Excerpt, r.Doc.Title, r.Doc.Publisher, r.Link)
+	source := r.Doc.Publisher
+	if pg := r.Passage.PageLabel(); pg != "" {
+		source = strings.TrimPrefix(source+", "+pg, ", ")
+	}
+	return quote(r.Excerpt, r.Doc.Title, source, r.Link)
 }
 
 // quote renders an excerpt with its source on one block-quote line.

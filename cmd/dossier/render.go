@@ -66,8 +66,10 @@ type jsonResult struct {
 	URL       string `json:"url"`
 	Link      string `json:"link"`
 	Heading   string `json:"heading"`
-	Passage   string `json:"passage"`
-	Excerpt   string `json:"excerpt"`
+	// Page is the page of a PDF the passage starts on, 0 when unknown.
+	Page    int    `json:"page,omitempty"`
+	Passage string `json:"passage"`
+	Excerpt string `json:"excerpt"`
 	// Highlights are [start, end) rune offsets into Excerpt.
 	Highlights [][2]int `json:"highlights"`
 	Score      float64  `json:"score"`
@@ -103,6 +105,7 @@ func jsonResults(rs []index.Result) []jsonResult {
 			URL:        r.Doc.URL,
 			Link:       r.Link,
 			Heading:    r.Passage.Heading,
+			Page:       r.Passage.Page,
 			Passage:    r.Passage.Text,
 			Excerpt:    r.Excerpt,
 			Highlights: hl,
@@ -154,7 +157,11 @@ func (p *printer) passages(b *strings.Builder, rs []index.Result) {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		fmt.Fprintf(b, "%d. %s\n", i+1, printable(r.Doc.Citation()))
+		cite := r.Doc.Citation()
+		if pg := r.Passage.PageLabel(); pg != "" {
+			cite += ", " + pg
+		}
+		fmt.Fprintf(b, "%d. %s\n", i+1, printable(cite))
 		if r.Passage.Heading != "" {
 			fmt.Fprintf(b, "   § %s\n", printable(r.Passage.Heading))
 		}

@@ -1,0 +1,238 @@
+package extract
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"runtime/metrics"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+// BenchPage is one page's score on the article-extraction benchmark.
+type BenchPage struct {
+	ID, URL           string
+	Precision, Recall float64
+	// Err is why nothing was extracted, if so.
+	Err error
+}
+
+// F1 is the page's harmonic mean of precision and recall.
+func (p BenchPage) F1() float64 { return f1(p.Precision, p.Recall) }
+
+// BenchReport is an extractor's score on the article-extraction
+// benchmark, by the benchmark's own metric, with its speed and memory.
+type BenchReport struct {
+	Pages int
+	// Precision and Recall are means over pages; F1 is theirs.
+	F1, Precision, Recall float64
+	// Accuracy is the share of pages whose words match exactly.
+	Accuracy float64
+	Failed   int
+	// PagesPerSecond counts extraction only, one page at a time, not
+	// reading or decompressing the files.
+	PagesPerSecond float64
+	// PeakBytes is the most memory the Go runtime held while extracting.
+	PeakBytes uint64
+	// ByPage is every page's score, worst F1 first.
+	ByPage []BenchPage
+}
+
+// ArticleText extracts a web page's article as the text Dossier indexes
+// (the Markdown body, without front matter): what the benchmark scores.
+func ArticleText(name string, page []byte) (string, error) {
+	md, err := Markdown(name, "text/html", page)
+	if err != nil {
+		return "", err
+	}
+	_, body, _ := strings.Cut(strings.TrimPrefix(string(md), "---\n"), "\n---\n")
+	return body, nil
+}
+
+// Bench scores extract on the article-extraction benchmark in dir
+// (html/ID.html.gz pages and ground-truth.json, as in
+// shared/bench/article-extraction). Each page is given by its URL.
+func Bench(ctx context.Context, dir string, extract func(name string, page []byte) (string, error)) (BenchReport, error) {
+	raw, err := os.ReadFile(filepath.Join(dir, "ground-truth.json"))
+	if err != nil {
+		return BenchReport{}, fmt.Errorf("read benchmark: %w", err)
+	}
+	var truth map[string]struct {
+		URL         string `json:"url"`
+		ArticleBody string `json:"articleBody"`
+	}
+	if err := json.Unmarshal(raw, &truth); err != nil {
+		return BenchReport{}, fmt.Errorf("read %s: %w", filepath.Join(dir, "ground-truth.json"), err)
+	}
+	ids := slices.Sorted(func(yield func(string) bool) {
+		for id := range truth {
+			if !yield(id) {
+				return
+			}
+		}
+	})
+	if len(ids) == 0 {
+		return BenchReport{}, fmt.Errorf("benchmark %s has no pages", dir)
+	}
+	peak := watchMemory()
+	var rep BenchReport
+	var took time.Duration
+	exact := 0
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return BenchReport{}, err
+		}
+		page, err := readGzip(filepath.Join(dir, "html", id+".html.gz"))
+		if err != nil {
+			return BenchReport{}, fmt.Errorf("read benchmark page %s: %w", id, err)
+		}
+		t := truth[id]
+		start := time.Now()
+		got, err := extract(t.URL, page)
+		took += time.Since(start)
+		bp := BenchPage{ID: id, URL: t.URL, Err: err}
+		if err != nil {
+			rep.Failed++
+		}
+		bp.Precision, bp.Recall = shingleScore(t.ArticleBody, got)
+		if slices.Equal(words(t.ArticleBody), words(got)) {
+			exact++
+		}
+		rep.ByPage = append(rep.ByPage, bp)
+		rep.Precision += bp.Precision
+		rep.Recall += bp.Recall
+	}
+	rep.PeakBytes = peak()
+	rep.Pages = len(ids)
+	n := float64(len(ids))
+	rep.Precision /= n
+	rep.Recall /= n
+	rep.F1 = f1(rep.Precision, rep.Recall)
+	rep.Accuracy = float64(exact) / n
+	rep.PagesPerSecond = n / took.Seconds()
+	sort.SliceStable(rep.ByPage, func(i, j int) bool { return rep.ByPage[i].F1() < rep.ByPage[j].F1() })
+	return rep, nil
+}
+
+func f1(p, r float64) float64 {
+	if p+r == 0 {
+		return 0
+	}
+	return 2 * p * r / (p + r)
+}
+
+func readGzip(p string) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(zr)
+}
+
+// wordRE is Python's \w in Unicode mode, which the benchmark's metric uses.
+var wordRE = regexp.MustCompile(`[\p{L}\p{N}_]+`)
+
+func words(s string) []string { return wordRE.FindAllString(s, -1) }
+
+// shingles counts the word 4-grams of s; a text of fewer words is one
+// shingle, as in the benchmark's code.
+func shingles(s string) map[string]int {
+	w := words(s)
+	out := map[string]int{}
+	for i := 0; i < max(1, len(w)-3); i++ {
+		if g := strings.Join(w[i:min(i+4, len(w))], " "); g != "" {
+			out[g]++
+		}
+	}
+	return out
+}
+
+// shingleScore is the benchmark's page score: the 4-gram multisets of the
+// truth and of the extracted text compared, counts normalised per page.
+func shingleScore(truth, got string) (precision, recall float64) {
+	ts, gs := shingles(truth), shingles(got)
+	var tp, fp, fn float64
+	for k, t := range ts {
+		g := gs[k]
+		tp += float64(min(t, g))
+		fn += float64(max(0, t-g))
+	}
+	for k, g := range gs {
+		fp += float64(max(0, g-ts[k]))
+	}
+	switch {
+	case fp == 0 && fn == 0:
+		return 1, 1
+	case tp == 0:
+		return 0, 0
+	}
+	return tp / (tp + fp), tp / (tp + fn)
+}
+
+// watchMemory samples the memory the Go runtime holds until the returned
+// function is called, and that returns the peak.
+func watchMemory() func() uint64 {
+	sample := []metrics.Sample{{Name: "/memory/classes/total:bytes"}}
+	read := func() uint64 {
+		metrics.Read(sample)
+		return sample[0].Value.Uint64()
+	}
+	runtime.GC()
+	stop := make(chan struct{})
+	done := make(chan uint64)
+	go func() {
+		peak := read()
+		t := time.NewTicker(2 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				peak = max(peak, read())
+			case <-stop:
+				done <- max(peak, read())
+				return
+			}
+		}
+	}()
+	return func() uint64 {
+		close(stop)
+		return <-done
+	}
+}
+
+// WriteBench prints a report: the totals and the worst pages.
+func WriteBench(w io.Writer, rep BenchReport, worst int) {
+	fmt.Fprintf(w, "article extraction: %d pages\n", rep.Pages)
+	fmt.Fprintf(w, "  F1 %.4f  precision %.4f  recall %.4f  accuracy %.3f  failed %d\n",
+		rep.F1, rep.Precision, rep.Recall, rep.Accuracy, rep.Failed)
+	fmt.Fprintf(w, "  %.1f pages/s (one at a time)  peak Go memory %.1f MiB\n",
+		rep.PagesPerSecond, float64(rep.PeakBytes)/(1<<20))
+	var b bytes.Buffer
+	for i, p := range rep.ByPage {
+		if i == worst {
+			break
+		}
+		fmt.Fprintf(&b, "  F1 %.3f  P %.3f  R %.3f  %s", p.F1(), p.Precision, p.Recall, p.URL)
+		if p.Err != nil {
+			fmt.Fprintf(&b, "  (%v)", p.Err)
+		}
+		b.WriteString("\n")
+	}
+	if b.Len() > 0 {
+		fmt.Fprintf(w, "worst pages:\n%s", b.String())
+	}
+}

@@ -1,0 +1,138 @@
+package extract
+
+import (
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// golden compares got with testdata/name, or rewrites it under -update.
+func golden(tb testing.TB, name string, got []byte) {
+	tb.Helper()
+	p := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(p, got, 0o644); err != nil {
+			tb.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(p)
+	if err != nil {
+		tb.Fatalf("read golden file (run with -update to create it): %v", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		tb.Errorf("%s mismatch (-want +got):\n%s", name, diff)
+	}
+}
+
+func TestMarkdownHTMLGolden(t *testing.T) {
+	t.Parallel()
+	pages, err := filepath.Glob("testdata/html/*.html")
+	if err != nil || len(pages) == 0 {
+		t.Fatalf("no fixture pages: %v", err)
+	}
+	for _, p := range pages {
+		t.Run(filepath.Base(p), func(t *testing.T) {
+			t.Parallel()
+			raw, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			md, err := Markdown(filepath.Base(p), "", raw)
+			if err != nil {
+				t.Fatalf("Markdown(%q) = %v", p, err)
+			}
+			golden(t, strings.TrimPrefix(strings.TrimSuffix(p, ".html")+".md", "testdata/"), md)
+		})
+	}
+}
+
+// The fixture page's article is kept and the page around it is not.
+func TestMarkdownHTMLDropsFurniture(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile("testdata/html/port-strike.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, err := Markdown("https://mirror.example/saved/port.html", "text/html; charset=utf-8", raw)
+	if err != nil {
+		t.Fatalf("Markdown() = %v", err)
+	}
+	got := string(md)
+	for _, want := range []string{
+		`url: "https://harbourgazette.example/news/2024/dockworkers-end-strike"`,
+		`title: "Dockworkers end strike after pay deal"`,
+		`publisher: "The Harbour Gazette"`,
+		`published: "2024-03-14"`,
+		`author: "Maria Lindqvist"`,
+		"## What the deal changes",
+		"- Night shifts keep a minimum crew of twelve.",
+		"> “We have won security",
+		"review the rules on port automation",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("Markdown() lacks %q:\n%s", want, got)
+		}
+	}
+	for _, gone := range []string{"cookies", "Accept all", "Share on", "Related stories", "Strike shuts three ports",
+		"About time they settled", "newsletter", "All rights reserved", "Advertisement"} {
+		if strings.Contains(got, gone) {
+			t.Errorf("Markdown() keeps %q:\n%s", gone, got)
+		}
+	}
+}
+
+func TestDetect(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name, ctype string
+		data        string
+		want        Kind
+		err         error
+	}{
+		{"a.html", "", "<p>x</p>", KindHTML, nil},
+		{"A.HTM", "", "x", KindHTML, nil},
+		{"report.pdf", "", "%PDF-1.4", KindPDF, nil},
+		{"notes.md", "", "# x", KindMarkdown, nil},
+		{"notes.txt", "", "x", KindText, nil},
+		{"https://example.org/a", "text/html; charset=utf-8", "x", KindHTML, nil},
+		{"https://example.org/a.md", "text/plain", "x", KindMarkdown, nil},
+		{"https://example.org/download", "application/octet-stream", "%PDF-1.7\n", KindPDF, nil},
+		{"noext", "", "<!DOCTYPE html><html><body>x</body></html>", KindHTML, nil},
+		{"image.png", "image/png", "\x89PNG", "", ErrUnsupported},
+		{"data.bin", "", "\x00\x01\x02\x03", "", ErrUnsupported},
+	} {
+		got, err := Detect(tt.name, tt.ctype, []byte(tt.data))
+		if got != tt.want || !errors.Is(err, tt.err) {
+			t.Errorf("Detect(%q, %q) = %q, %v, want %q, %v", tt.name, tt.ctype, got, err, tt.want, tt.err)
+		}
+	}
+}
+
+func TestMarkdownText(t *testing.T) {
+	t.Parallel()
+	md, err := Markdown("https://example.org/notes.txt", "", []byte("Plain notes\n\nSome text."))
+	if err != nil {
+		t.Fatalf("Markdown() = %v", err)
+	}
+	if want := "---\nurl: \"https://example.org/notes.txt\"\n---\n\nPlain notes\n\nSome text."; string(md) != want {
+		t.Errorf("Markdown() = %q, want %q", md, want)
+	}
+	withFM := "---\ntitle: Kept\n---\nBody"
+	if md, err := Markdown("kept.md", "", []byte(withFM)); err != nil || string(md) != withFM {
+		t.Errorf("Markdown(front matter) = %q, %v, want it unchanged", md, err)
+	}
+	if _, err := Markdown("empty.txt", "", []byte(" \n ")); !errors.Is(err, ErrNoText) || !strings.Contains(err.Error(), "empty.txt") {
+		t.Errorf("Markdown(empty) = %v, want ErrNoText naming the file", err)
+	}
+	if _, err := Markdown("pic.gif", "", []byte("GIF89a")); !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "pic.gif") {
+		t.Errorf("Markdown(gif) = %v, want ErrUnsupported naming the file", err)
+	}
+}

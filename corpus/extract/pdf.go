@@ -1,0 +1,5 @@
+package extract
+
+func pdfMarkdown(name string, data []byte) ([]byte, error) {
+	return nil, ErrUnsupported
+}

@@ -21,6 +21,11 @@ var ErrReadOnly = errors.New("the index was opened read-only")
 // built in yet: a reader cannot build one.
 var ErrNotBuilt = errors.New("no index has been built there yet")
 
+// ErrIncomplete is returned by OpenReadOnly for a folder whose first
+// build was started but did not finish (interrupted, or still running
+// elsewhere): there is nothing to answer from until one finishes.
+var ErrIncomplete = errors.New("the index's first build did not finish")
+
 // OpenReadOnly opens the on-disk index in dir for questions only, writing
 // nothing under dir: a writable open re-persists the live snapshot, and
 // with it the whole document registry, so root.bolt grew by the

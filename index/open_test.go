@@ -187,6 +187,16 @@ func TestOpenReadOnlyWithoutAnIndex(t *testing.T) {
 	}{
 		{"no folder", func(t *testing.T) string { return filepath.Join(t.TempDir(), "index") }, fs.ErrNotExist, nil},
 		{"empty folder", func(t *testing.T) string { return t.TempDir() }, ErrNotBuilt, []string{lockFile}},
+		// What a first build killed before its swap leaves.
+		{"first build unfinished", func(t *testing.T) string {
+			dir := t.TempDir()
+			for _, sub := range []string{"gen-1", "gen-1.build/store"} {
+				if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return dir
+		}, ErrIncomplete, []string{lockFile, "gen-1", "gen-1.build"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

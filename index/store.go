@@ -120,10 +120,13 @@ func (ix *Index) openCurrent() error {
 		}
 	}
 	if gen == "" {
-		if ix.readOnly {
-			return fmt.Errorf("open index %q: %w", ix.dir, ErrNotBuilt)
+		if !ix.readOnly {
+			return nil
 		}
-		return nil
+		if ix.buildStarted() {
+			return fmt.Errorf("open index %q: %w", ix.dir, ErrIncomplete)
+		}
+		return fmt.Errorf("open index %q: %w", ix.dir, ErrNotBuilt)
 	}
 	bi, err := bleve.OpenUsing(filepath.Join(ix.dir, gen), map[string]interface{}{
 		// Never wait on another opener: our own lock already excludes
@@ -201,6 +204,18 @@ func parseAvgLen(b []byte, docs int) (float64, error) {
 		return 0, fmt.Errorf("read mean passage length %q: %w", b, err)
 	}
 	return v, nil
+}
+
+// buildStarted reports whether a build left a generation behind in the
+// index's folder.
+func (ix *Index) buildStarted() bool {
+	entries, _ := os.ReadDir(ix.dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), genPrefix) {
+			return true
+		}
+	}
+	return false
 }
 
 func (ix *Index) removeGenerationsExcept(keep string) error {

@@ -182,6 +182,9 @@ func answerIndex(ctx context.Context, src *sources, stderr io.Writer, log *slog.
 				log.Debug("answering from the on-disk index", "dir", dir)
 				return ix, nil
 			}
+			if errors.Is(err, index.ErrIncomplete) {
+				return nil, fmt.Errorf("the index in %s is incomplete: its first build did not finish; run dossier index --data %s to build it", dir, src.data)
+			}
 			if !errors.Is(err, index.ErrNotBuilt) {
 				return nil, err
 			}

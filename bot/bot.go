@@ -72,6 +72,9 @@ type Options struct {
 	// sent again is not answered again (replay.go); share one between
 	// instances. Nil means this process's memory.
 	Seen InteractionLog
+	// Citations keeps the passages shown and serves /cite and
+	// /citations; nil keeps none, and those commands say so.
+	Citations *Citations
 }
 
 // replyTimeout bounds the work for one interaction. It is not tied to

@@ -15,6 +15,7 @@ import (
 	"github.com/dossier-bot/dossier/bot"
 	"github.com/dossier-bot/dossier/bot/discordtest"
 	"github.com/dossier-bot/dossier/corpus"
+	"github.com/dossier-bot/dossier/corpus/cite"
 	"github.com/dossier-bot/dossier/index"
 )
 
@@ -67,7 +68,9 @@ func TestAskAnswersFromTheBuiltinCorpus(t *testing.T) {
 		if e.Title != res.Doc.Title || e.URL != link {
 			t.Errorf("result %d = %q linked to %q, want %q linked to %q", i+1, e.Title, e.URL, res.Doc.Title, link)
 		}
-		if wantFooter := res.Doc.Publisher + " · " + res.Doc.Published; e.Footer == nil || e.Footer.Text != wantFooter {
+		// The footer ends with the passage's citation id.
+		wantFooter := res.Doc.Publisher + " · " + res.Doc.Published + " · cite " + cite.ID(res.Doc.ID, res.Passage.Text)
+		if e.Footer == nil || e.Footer.Text != wantFooter {
 			t.Errorf("result %d footer = %+v, want %q", i+1, e.Footer, wantFooter)
 		}
 		if strings.HasPrefix(e.URL, "https://") {

@@ -270,6 +270,7 @@ func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, p page, mode
 		a, err := b.ask(ctx, p.question, p.offset+p.k+1)
 		if err == nil {
 			p.answer = a
+			p.cited = b.cite(i, p.shown())
 			r = p.render()
 		}
 		return err
@@ -294,10 +295,14 @@ func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, p page, mode
 		// Asked is asked, even if Discord then fails to show the answer.
 		b.logQuestion(i, a)
 	}
-	if _, err := b.session.InteractionResponseEdit(i, r.edit()); err != nil {
+	m, err := b.session.InteractionResponseEdit(i, r.edit())
+	if err != nil {
 		b.fail("send the answer", i, err)
 		b.obs.Question(Failed, time.Since(start))
 		return
+	}
+	if publicReply(i, mode) {
+		b.posted(i, p.cited.kept, replyMessageID(i, m, mode))
 	}
 	b.obs.Question(outcomeOf(a.Kind()), time.Since(start))
 }

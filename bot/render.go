@@ -113,6 +113,8 @@ type page struct {
 	// answer was asked for offset+k+1 results: the extra one tells
 	// whether a More results button is worth showing.
 	answer index.Answer
+	// cited names the passages shown (citations.go).
+	cited cited
 }
 
 // Header lines of a page. A reply that quotes passages that do not answer
@@ -154,7 +156,7 @@ func (p page) render() reply {
 	}
 	budget := descriptionBudget(len(passages))
 	for _, res := range passages {
-		r.embeds = append(r.embeds, resultEmbed(res, budget, color))
+		r.embeds = append(r.embeds, resultEmbed(res, budget, color, p.cited.refs[res.Passage.ID]))
 	}
 	r.content = clampMarkdown(strings.Join(lines, "\n"), maxContent)
 
@@ -197,9 +199,10 @@ func descriptionBudget(n int) int {
 }
 
 // resultEmbed quotes one passage: the excerpt with matched terms in bold,
-// under the document's title linked to the passage, with publisher and
-// date below, in color.
-func resultEmbed(res index.Result, budget, color int) *discordgo.MessageEmbed {
+// under the document's title linked to the passage (or, for a document
+// without an address, to the citation's page), a link to the page "in
+// context", and publisher, date and citation id below, in color.
+func resultEmbed(res index.Result, budget, color int, ref citeRef) *discordgo.MessageEmbed {
 	excerpt, highlights := res.Excerpt, res.Highlights
 	if strings.TrimSpace(excerpt) == "" {
 		excerpt, highlights = res.Passage.Text, nil
@@ -208,19 +211,23 @@ func resultEmbed(res index.Result, budget, color int) *discordgo.MessageEmbed {
 	if link == "" {
 		link = safeURL(res.Doc.URL)
 	}
+	if link == "" {
+		link = ref.page
+	}
+	context := inContext(ref.page)
 	return &discordgo.MessageEmbed{
 		Title: title(res.Doc),
 		URL:   link,
-		Description: fit(excerpt, budget, func(s string) string {
+		Description: fit(excerpt, budget-runes(context), func(s string) string {
 			// Bold stops before the ellipsis of a trimmed excerpt.
 			kept := runes(strings.TrimRightFunc(strings.TrimSuffix(s, ellipsis), unicode.IsSpace))
 			if s == excerpt {
 				kept = runes(s)
 			}
 			return "> " + highlight(s, highlights, kept)
-		}),
+		}) + context,
 		Color:  color,
-		Footer: footer(res.Doc, res.Passage),
+		Footer: citedFooter(ref.id, res.Doc.Publisher, res.Doc.Published, res.Passage.PageLabel()),
 	}
 }
 
@@ -231,21 +238,6 @@ func title(d corpus.Document) string {
 		t = d.ID
 	}
 	return fit(t, maxEmbedTitle, escape)
-}
-
-// footer names the publisher, date and page. Footers show no markdown,
-// so the text goes in as it is.
-func footer(d corpus.Document, ps corpus.Passage) *discordgo.MessageEmbedFooter {
-	var parts []string
-	for _, p := range []string{d.Publisher, d.Published, ps.PageLabel()} {
-		if p = oneLine(p); p != "" {
-			parts = append(parts, p)
-		}
-	}
-	if len(parts) == 0 {
-		return nil
-	}
-	return &discordgo.MessageEmbedFooter{Text: trim(strings.Join(parts, " · "), maxFooterLen)}
 }
 
 // highlight escapes s on one line and puts the highlighted rune ranges in

@@ -37,9 +37,12 @@ func (b *Bot) onPost(i *discordgo.Interaction, data discordgo.MessageComponentIn
 		return
 	}
 	content := p.shared(i.GuildID, displayName(i))
-	if _, err := b.session.FollowupMessageCreate(i, true, reply{content: content, embeds: embeds}.followup(false)); err != nil {
+	m, err := b.session.FollowupMessageCreate(i, true, reply{content: content, embeds: embeds}.followup(false))
+	if err != nil {
 		b.fail("post sources to the channel", i, err)
+		return
 	}
+	b.postedIDs(i, footerIDs(embeds), m.ID)
 }
 
 // citation copies the parts of an embed Dossier renders, so nothing else a

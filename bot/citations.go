@@ -2,7 +2,6 @@ package bot
 
 import (
 	"strings"
-	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -210,6 +209,3 @@ func inContext(page string) string {
 	}
 	return "\n[In context](" + page + ")"
 }
-
-// day is the date of t in UTC, as notes give it.
-func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }

@@ -61,7 +61,7 @@ func commands() []*discordgo.ApplicationCommand {
 			}},
 		},
 	}
-	return append(cmds, digestCommands()...)
+	return append(append(cmds, digestCommands()...), citeCommands()...)
 }
 
 // option finds a command option by name, or nil.

@@ -80,7 +80,7 @@ func TestSearchFailureIsToldPrivately(t *testing.T) {
 
 func TestCommandsAreRegisteredInOneBulkOverwrite(t *testing.T) {
 	t.Parallel()
-	want := []string{"Find sources", "ask", "digest", "sources", "watch"}
+	want := []string{"Citations in this thread", "Find sources", "ask", "citations", "cite", "digest", "sources", "watch"}
 	for _, global := range []bool{false, true} {
 		t.Run(map[bool]string{false: "in the guild", true: "globally"}[global], func(t *testing.T) {
 			t.Parallel()

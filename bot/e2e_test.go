@@ -91,8 +91,8 @@ func TestAskAnswersFromTheBuiltinCorpus(t *testing.T) {
 			t.Errorf("result %d puts %q in bold, want the matched terms %q", i+1, got, matched)
 		}
 	}
-	if cmds := fake.Commands(fake.GuildID()); len(cmds) != 5 {
-		t.Errorf("Commands(guild) = %d commands, want ask, Find sources, sources, digest and watch", len(cmds))
+	if cmds := fake.Commands(fake.GuildID()); len(cmds) != 8 {
+		t.Errorf("Commands(guild) = %d commands, want ask, Find sources, sources, digest, watch, cite, citations and Citations in this thread", len(cmds))
 	}
 	if cmds := fake.Commands(""); len(cmds) != 0 {
 		t.Errorf("Commands(global) = %d commands, want none when a guild is set", len(cmds))

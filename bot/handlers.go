@@ -75,6 +75,10 @@ func (b *Bot) handle(i *discordgo.Interaction, raw []byte) {
 			b.onFindSources(ctx, i, data)
 		case data.Name == cmdSources:
 			b.onSources(i, data)
+		case data.Name == cmdCite:
+			b.onCite(i, data)
+		case data.Name == cmdCitations || data.Name == cmdThreadCitations:
+			b.onCitations(ctx, i)
 		case data.Name == cmdDigest || data.Name == cmdWatch:
 			b.onDigestCommand(ctx, i, data, raw)
 		default:
@@ -187,6 +191,8 @@ func (b *Bot) autocomplete(i *discordgo.Interaction, data discordgo.ApplicationC
 		choices = b.watchChoices(i, typed)
 	case data.Name == cmdSources:
 		choices = documentChoices(b.search.Documents(), typed)
+	case data.Name == cmdCite:
+		choices = b.citeChoices(i, typed)
 	default:
 		choices = []*discordgo.ApplicationCommandOptionChoice{}
 	}

@@ -94,8 +94,8 @@ func TestInteractionsEndpointAnswersAsk(t *testing.T) {
 	t.Parallel()
 	fake := discordtest.NewServer(t)
 	e := serveInteractions(t, fake)
-	if n := len(fake.Commands(fake.GuildID())); n != 5 {
-		t.Errorf("commands registered = %d, want 5", n)
+	if n := len(fake.Commands(fake.GuildID())); n != 8 {
+		t.Errorf("commands registered = %d, want 8", n)
 	}
 	in := fake.Post(t, e.url, e.key, ask(delegationQuestion, intOption("results", 1), boolOption("private", true)))
 	if r := in.Response(); r.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource {

@@ -57,6 +57,13 @@ func TestReadingLeavesTheIndexAlone(t *testing.T) {
 			t.Fatalf("dossier %q changed the index (-before +after):\n%s", run.args, diff)
 		}
 	}
+	// The digest reads the index too (its state is beside it).
+	if _, stderr, err := runDigestCmd(t, digestSettings(cfg, DigestSettings{})); err != nil {
+		t.Fatalf("digest: %v\n%s", err, stderr)
+	}
+	if diff := cmp.Diff(before, indexFiles(t, dir)); diff != "" {
+		t.Fatalf("dossier digest changed the index (-before +after):\n%s", diff)
+	}
 }
 
 // Readers share an index with each other, but not with a writer.

@@ -67,6 +67,8 @@ type Index struct {
 
 	analyzer analysis.Analyzer
 	lexicon  relatedWords
+
+	orScratch sync.Pool // of *orScratch, for rankOR
 }
 
 // docRecord is what the index remembers of a document.

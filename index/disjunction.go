@@ -1,0 +1,316 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+
+	"github.com/blevesearch/bleve/v2/search"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// rankOR runs the disjunction Rank asks of Bleve (buildQuery) straight
+// over the postings, scoring each passage exactly as Bleve's searchers
+// would (BM25 over Bleve's field-length estimate, each term weighted by
+// its boost, idf and the query norm, each disjunction scaled by the share
+// of its clauses matched) and returns the best size passages, ties in
+// index order, as Bleve's collector does. Bleve walks the same postings
+// through a searcher per clause, a heap of document matches and an
+// allocation per hit; summing term by term into arrays is several times
+// faster (issue 16). ok is false for a question with a phrase among its
+// alternatives, which is left to Bleve's phrase searcher.
+func (ix *Index) rankOR(ctx context.Context, r index.IndexReader, q question, size int) (hits []orHit, ok bool, err error) {
+	var concepts []orConcept
+	for _, c := range q.concepts {
+		var oc orConcept
+		for _, a := range c.alts {
+			if a.from == fromLexicon {
+				continue
+			}
+			if len(a.terms) != 1 {
+				return nil, false, nil
+			}
+			for _, f := range []struct {
+				name  string
+				boost float64
+			}{{fieldText, 1}, {fieldHeading, headingBoost}} {
+				oc.clauses = append(oc.clauses, &orClause{term: a.terms[0], field: f.name, boost: a.credit * f.boost})
+			}
+		}
+		concepts = append(concepts, oc)
+	}
+	defer func() {
+		for _, oc := range concepts {
+			for _, cl := range oc.clauses {
+				if cl.tfr != nil {
+					cl.tfr.Close()
+				}
+			}
+		}
+	}()
+	total, err := r.DocCount()
+	if err != nil {
+		return nil, false, err
+	}
+	if total == 0 || len(concepts) == 0 {
+		return nil, true, nil
+	}
+	avgLen := map[string]float64{}
+	for _, f := range []string{fieldText, fieldHeading} {
+		card := 0
+		if br, ok := r.(index.BM25Reader); ok {
+			if card, err = br.FieldCardinality(f); err != nil {
+				return nil, false, err
+			}
+		}
+		avgLen[f] = math.Ceil(float64(card) / float64(total))
+	}
+	for i := range concepts {
+		oc := &concepts[i]
+		for _, cl := range oc.clauses {
+			cl.tfr, err = r.TermFieldReader(ctx, []byte(cl.term), cl.field, true, true, false)
+			if err != nil {
+				return nil, false, fmt.Errorf("read postings of %q: %w", cl.term, err)
+			}
+			cl.avgLen = avgLen[cl.field]
+			cl.idf = termIDF(total, cl.tfr.Count(), cl.avgLen)
+			oc.count += cl.tfr.Count()
+		}
+		// Bleve's disjunction visits its clauses, and sums their scores,
+		// rarest first.
+		sort.Sort(byCount(oc.clauses))
+	}
+	order := make([]int, len(concepts))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Sort(conceptsByCount{order, concepts})
+	// The query norm, summed in Bleve's order so that scores round alike.
+	var sumSquares float64
+	for _, ci := range order {
+		var cw float64
+		for _, cl := range concepts[ci].clauses {
+			w := cl.boost * cl.idf
+			cw += w * w
+		}
+		sumSquares += cw
+	}
+	qnorm := 1 / math.Sqrt(sumSquares)
+
+	s, _ := ix.orScratch.Get().(*orScratch)
+	if s == nil {
+		s = &orScratch{}
+	}
+	defer ix.orScratch.Put(s)
+	s.touched = s.touched[:0]
+	var tfd index.TermFieldDoc
+	for _, ci := range order {
+		oc := concepts[ci]
+		s.inConcept = s.inConcept[:0]
+		for _, cl := range oc.clauses {
+			if err := ctx.Err(); err != nil {
+				return nil, false, err
+			}
+			queryWeight := cl.boost * cl.idf * qnorm
+			for {
+				p, err := cl.tfr.Next(&tfd)
+				if err != nil {
+					return nil, false, fmt.Errorf("read postings of %q: %w", cl.term, err)
+				}
+				if p == nil {
+					break
+				}
+				n := int(p.ID.Value())
+				s.grow(n)
+				if s.conceptHits[n] == 0 {
+					s.inConcept = append(s.inConcept, n)
+				}
+				s.conceptHits[n]++
+				s.concept[n] += cl.score(p, queryWeight)
+			}
+		}
+		coordN := float64(len(oc.clauses))
+		for _, n := range s.inConcept {
+			if s.hits[n] == 0 {
+				s.touched = append(s.touched, n)
+			}
+			s.hits[n]++
+			s.sum[n] += s.concept[n] * (float64(s.conceptHits[n]) / coordN)
+			s.concept[n], s.conceptHits[n] = 0, 0
+		}
+	}
+	all := make([]orHit, 0, len(s.touched))
+	coordN := float64(len(concepts))
+	for _, n := range s.touched {
+		all = append(all, orHit{num: uint64(n), score: s.sum[n] * (float64(s.hits[n]) / coordN)})
+		s.sum[n], s.hits[n] = 0, 0
+	}
+	better := func(a, b orHit) int {
+		if c := cmpFloat(b.score, a.score); c != 0 {
+			return c
+		}
+		return cmpUint(a.num, b.num)
+	}
+	all = bestOf(all, size, better)
+	slices.SortFunc(all, better)
+	var buf index.IndexInternalID
+	for i := range all {
+		buf = index.NewIndexInternalID(buf, all[i].num)
+		if all[i].id, err = r.ExternalID(buf); err != nil {
+			return nil, false, fmt.Errorf("read passage id: %w", err)
+		}
+	}
+	return all, true, nil
+}
+
+// orHit is a passage the disjunction found: its number in the reader,
+// its id and Bleve's score.
+type orHit struct {
+	num   uint64
+	id    string
+	score float64
+}
+
+// orConcept is one concept's clauses and their postings in all.
+type orConcept struct {
+	clauses []*orClause
+	count   uint64
+}
+
+// orClause is one term of the disjunction in one field.
+type orClause struct {
+	term, field string
+	boost       float64
+	tfr         index.TermFieldReader
+	idf, avgLen float64
+}
+
+// termIDF is Bleve's idf (scorer.TermQueryScorer): BM25's, or tf-idf's
+// for a field without terms, whose mean length Bleve takes as 0.
+func termIDF(total, df uint64, avgLen float64) float64 {
+	if avgLen > 0 {
+		return math.Log(1 + (float64(total)-float64(df)+0.5)/(float64(df)+0.5))
+	}
+	return 1 + math.Log(float64(total)/float64(df+1))
+}
+
+// score is Bleve's score for one posting (scorer.TermQueryScorer): BM25
+// with the field's length recovered from its norm and the frequency's
+// square root, or tf-idf where Bleve falls back to it.
+func (cl *orClause) score(p *index.TermFieldDoc, queryWeight float64) float64 {
+	tf := math.Sqrt(float64(p.Freq))
+	var s float64
+	if cl.avgLen > 0 {
+		fieldLength := 1 / (p.Norm * p.Norm)
+		s = cl.idf * (tf * search.BM25_k1) /
+			(tf + search.BM25_k1*(1-search.BM25_b+(search.BM25_b*fieldLength/cl.avgLen)))
+	} else {
+		s = tf * p.Norm * cl.idf
+	}
+	if queryWeight != 1 {
+		s *= queryWeight
+	}
+	return s
+}
+
+// byCount orders clauses as Bleve's OrderedSearcherList does, with the
+// same sort, so that ties fall the same way.
+type byCount []*orClause
+
+func (b byCount) Len() int           { return len(b) }
+func (b byCount) Less(i, j int) bool { return b[i].tfr.Count() < b[j].tfr.Count() }
+func (b byCount) Swap(i, j int)      { b[i], b[j] = b[j], b[i] }
+
+type conceptsByCount struct {
+	order    []int
+	concepts []orConcept
+}
+
+func (c conceptsByCount) Len() int { return len(c.order) }
+func (c conceptsByCount) Less(i, j int) bool {
+	return c.concepts[c.order[i]].count < c.concepts[c.order[j]].count
+}
+func (c conceptsByCount) Swap(i, j int) { c.order[i], c.order[j] = c.order[j], c.order[i] }
+
+// orScratch holds rankOR's per-passage sums between questions, so that a
+// question allocates nothing per posting; each is left zeroed.
+type orScratch struct {
+	sum, concept      []float64
+	hits, conceptHits []uint32
+	touched           []int
+	inConcept         []int
+}
+
+func (s *orScratch) grow(n int) {
+	if n < len(s.sum) {
+		return
+	}
+	size := max(n+1, 2*len(s.sum), 1024)
+	s.sum = slices.Grow(s.sum, size-len(s.sum))[:size]
+	s.concept = slices.Grow(s.concept, size-len(s.concept))[:size]
+	s.hits = slices.Grow(s.hits, size-len(s.hits))[:size]
+	s.conceptHits = slices.Grow(s.conceptHits, size-len(s.conceptHits))[:size]
+}
+
+func cmpUint(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// bestOf returns the k elements of s that cmp puts first, in no order,
+// reordering s: a selection in linear time, where sorting every passage
+// matched would cost n log n.
+func bestOf[T any](s []T, k int, cmp func(a, b T) int) []T {
+	if k >= len(s) {
+		return s
+	}
+	if k <= 0 {
+		return s[:0]
+	}
+	lo, hi := 0, len(s)-1
+	for lo < hi {
+		// Median of three as the pivot, so sorted input is not quadratic.
+		mid := lo + (hi-lo)/2
+		if cmp(s[mid], s[lo]) < 0 {
+			s[mid], s[lo] = s[lo], s[mid]
+		}
+		if cmp(s[hi], s[lo]) < 0 {
+			s[hi], s[lo] = s[lo], s[hi]
+		}
+		if cmp(s[hi], s[mid]) < 0 {
+			s[hi], s[mid] = s[mid], s[hi]
+		}
+		pivot := s[mid]
+		i, j := lo, hi
+		for i <= j {
+			for cmp(s[i], pivot) < 0 {
+				i++
+			}
+			for cmp(pivot, s[j]) < 0 {
+				j--
+			}
+			if i <= j {
+				s[i], s[j] = s[j], s[i]
+				i++
+				j--
+			}
+		}
+		// s[lo..j] <= pivot <= s[i..hi]
+		switch {
+		case k-1 <= j:
+			hi = j
+		case k-1 >= i:
+			lo = i
+		default:
+			return s[:k]
+		}
+	}
+	return s[:k]
+}

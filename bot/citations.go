@@ -5,6 +5,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/dossier-bot/dossier/bot/markdown"
 	"github.com/dossier-bot/dossier/bot/state"
 	"github.com/dossier-bot/dossier/corpus/cite"
 	"github.com/dossier-bot/dossier/index"
@@ -87,7 +88,7 @@ func (b *Bot) cite(i *discordgo.Interaction, results []index.Result) cited {
 // pageURL is the address of a citation's page, or "" when none is served.
 func (b *Bot) pageURL(id string) string {
 	if cs := b.opts.Citations; cs != nil && cs.PageURL != nil {
-		return safeURL(cs.PageURL(id))
+		return markdown.SafeURL(cs.PageURL(id))
 	}
 	return ""
 }
@@ -164,7 +165,7 @@ func (p page) shown() []index.Result {
 func citedFooter(id string, source ...string) *discordgo.MessageEmbedFooter {
 	var parts []string
 	for _, p := range source {
-		if p = oneLine(p); p != "" {
+		if p = markdown.OneLine(p); p != "" {
 			parts = append(parts, p)
 		}
 	}
@@ -181,7 +182,7 @@ func citedFooter(id string, source ...string) *discordgo.MessageEmbedFooter {
 	case tail == "":
 		return &discordgo.MessageEmbedFooter{Text: trim(head, maxFooterLen)}
 	}
-	head = trim(head, maxFooterLen-runes(tail)-runes(" · "))
+	head = trim(head, maxFooterLen-markdown.Len(tail)-markdown.Len(" · "))
 	return &discordgo.MessageEmbedFooter{Text: head + " · " + tail}
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/dossier-bot/dossier/bot/markdown"
 	"github.com/dossier-bot/dossier/bot/state"
 	"github.com/dossier-bot/dossier/corpus"
 	"github.com/dossier-bot/dossier/corpus/cite"
@@ -29,11 +30,11 @@ const (
 
 func msgNotAnID(s string) string {
 	return fmt.Sprintf("“%s” is not a citation id. Ids are 8 letters and digits, like c7k2mq9d, shown as “cite …” under each quote.",
-		escape(trim(oneLine(s), 40)))
+		markdown.Escape(trim(markdown.OneLine(s), 40)))
 }
 
 func msgUnknownCitation(id string) string {
-	return fmt.Sprintf("No citation %s: Dossier has not shown a passage with that id here.", escape(id))
+	return fmt.Sprintf("No citation %s: Dossier has not shown a passage with that id here.", markdown.Escape(id))
 }
 
 // maxRecent is how many of a member's recent citations /cite offers.
@@ -116,35 +117,35 @@ func (b *Bot) onCite(i *discordgo.Interaction, data discordgo.ApplicationCommand
 // source, with the note and the nearest current passage when the passage
 // has changed.
 func citationPost(kc state.KeptCitation, page, note, nearest, who string) reply {
-	link := safeURL(kc.URL)
+	link := markdown.SafeURL(kc.URL)
 	if link == "" {
 		link = page
 	}
 	context := inContext(page)
 	var noteLine string
-	if note = oneLine(note); note != "" {
-		noteLine = "\n*" + escape(note) + "*"
+	if note = markdown.OneLine(note); note != "" {
+		noteLine = "\n*" + markdown.Escape(note) + "*"
 	}
 	e := &discordgo.MessageEmbed{
-		Title: fit(oneLine(cmpOr(kc.Title, kc.DocID)), maxEmbedTitle, escape),
+		Title: fit(markdown.OneLine(cmpOr(kc.Title, kc.DocID)), maxEmbedTitle, markdown.Escape),
 		URL:   link,
-		Description: fit(oneLine(kc.Excerpt), maxDescription-runes(context)-runes(noteLine), func(s string) string {
-			return "> " + escape(s)
+		Description: fit(markdown.OneLine(kc.Excerpt), maxDescription-markdown.Len(context)-markdown.Len(noteLine), func(s string) string {
+			return "> " + markdown.Escape(s)
 		}) + noteLine + context,
 		Color:  colorResult,
 		Footer: citedFooter(kc.ID, kc.Publisher, kc.Published, corpus.Passage{Page: kc.Page}.PageLabel()),
 	}
-	if kc.Author = oneLine(kc.Author); kc.Author != "" {
+	if kc.Author = markdown.OneLine(kc.Author); kc.Author != "" {
 		e.Author = &discordgo.MessageEmbedAuthor{Name: trim(kc.Author, maxAuthorName)}
 	}
 	r := reply{
-		content: "Citation " + kc.ID + " — shared by " + escape(oneLine(who)),
+		content: "Citation " + kc.ID + " — shared by " + markdown.Escape(markdown.OneLine(who)),
 		embeds:  []*discordgo.MessageEmbed{e},
 	}
-	if nearest = oneLine(nearest); nearest != "" {
+	if nearest = markdown.OneLine(nearest); nearest != "" {
 		r.embeds = append(r.embeds, &discordgo.MessageEmbed{
 			Title:       "The nearest passage in the document now",
-			Description: fit(nearest, maxDescription, func(s string) string { return "> " + escape(s) }),
+			Description: fit(nearest, maxDescription, func(s string) string { return "> " + markdown.Escape(s) }),
 			Color:       colorRelated,
 		})
 	}
@@ -165,7 +166,7 @@ func (b *Bot) citeChoices(i *discordgo.Interaction, typed string) []*discordgo.A
 		b.log.Error("list a member's citations", "interaction", i.ID, "err", err)
 		return choices
 	}
-	q := strings.ToLower(oneLine(typed))
+	q := strings.ToLower(markdown.OneLine(typed))
 	var byID, byText []state.KeptCitation
 	for _, kc := range recent {
 		switch {
@@ -179,7 +180,7 @@ func (b *Bot) citeChoices(i *discordgo.Interaction, typed string) []*discordgo.A
 		if len(choices) == maxChoices {
 			break
 		}
-		name := kc.ID + " · " + oneLine(cmpOr(kc.Title, kc.DocID)) + " — “" + oneLine(kc.Excerpt) + "”"
+		name := kc.ID + " · " + markdown.OneLine(cmpOr(kc.Title, kc.DocID)) + " — “" + markdown.OneLine(kc.Excerpt) + "”"
 		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: trim(name, maxChoiceName), Value: kc.ID})
 	}
 	return choices

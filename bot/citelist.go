@@ -8,6 +8,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/dossier-bot/dossier/bot/markdown"
 	"github.com/dossier-bot/dossier/bot/state"
 	"github.com/dossier-bot/dossier/corpus/cite"
 )
@@ -75,8 +76,8 @@ func (l citationList) reply(included int) reply {
 // line is one citation of the list: its number, title linked to its
 // source, publisher and date, id, and a link to the message that posted it.
 func (l citationList) line(j int, pc state.PostedCitation) string {
-	t := fit(oneLine(cmpOr(pc.Title, pc.DocID)), maxEmbedTitle, escape)
-	link := safeURL(pc.URL)
+	t := fit(markdown.OneLine(cmpOr(pc.Title, pc.DocID)), maxEmbedTitle, markdown.Escape)
+	link := markdown.SafeURL(pc.URL)
 	if link == "" {
 		link = l.page(pc.ID)
 	}
@@ -85,11 +86,11 @@ func (l citationList) line(j int, pc state.PostedCitation) string {
 	}
 	line := strconv.Itoa(j+1) + "\\. **" + t + "**"
 	for _, p := range []string{pc.Publisher, pc.Published} {
-		if p = oneLine(p); p != "" {
-			line += " — " + fit(p, maxEmbedTitle, escape)
+		if p = markdown.OneLine(p); p != "" {
+			line += " — " + fit(p, maxEmbedTitle, markdown.Escape)
 		}
 	}
-	line += " · cite " + escape(pc.ID)
+	line += " · cite " + markdown.Escape(pc.ID)
 	if snowflake(pc.MessageID) && snowflake(l.channelID) {
 		line += " · [message](" + messageRef{channelID: l.channelID, messageID: pc.MessageID}.link(l.guildID) + ")"
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/dossier-bot/dossier/bot/markdown"
 )
 
 // Buttons carry their whole state in their custom_id, so a click works
@@ -28,7 +30,7 @@ type more struct {
 
 func (m more) customID() string {
 	id := fmt.Sprintf("%s:%d:%d:", moreID, m.offset, m.k)
-	if runes(id)+runes(m.question) <= maxCustomID {
+	if markdown.Len(id)+markdown.Len(m.question) <= maxCustomID {
 		return id + m.question
 	}
 	return id
@@ -113,7 +115,7 @@ func snowflake(s string) bool {
 func questionIn(content string) string {
 	for _, line := range strings.Split(content, "\n") {
 		if q, ok := strings.CutPrefix(line, questionLabel); ok {
-			return unescape(q)
+			return markdown.Unescape(q)
 		}
 	}
 	return ""

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/dossier-bot/dossier/bot/markdown"
 )
 
 func TestMoreCustomID(t *testing.T) {
@@ -23,8 +25,8 @@ func TestMoreCustomID(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			id := tt.in.customID()
-			if runes(id) > maxCustomID {
-				t.Errorf("customID() = %q has %d runes, limit %d", id, runes(id), maxCustomID)
+			if markdown.Len(id) > maxCustomID {
+				t.Errorf("customID() = %q has %d runes, limit %d", id, markdown.Len(id), maxCustomID)
 			}
 			got, err := parseMore(id)
 			if err != nil || got != tt.want {
@@ -55,7 +57,7 @@ func TestPostCustomID(t *testing.T) {
 	for _, p := range []post{{source: ref}, {source: ref, related: true}} {
 		id := p.customID()
 		got, err := parsePost(id)
-		if err != nil || got != p || runes(id) > maxCustomID {
+		if err != nil || got != p || markdown.Len(id) > maxCustomID {
 			t.Errorf("parsePost(%q) = %+v, %v; want %+v", id, got, err, p)
 		}
 	}

@@ -188,7 +188,7 @@ func TestNobodyIsPinged(t *testing.T) {
 			t.Errorf("answer content %q holds %q as is", content, raw)
 		}
 	}
-	for _, want := range []string{"@\u200beveryone", "@\u200bhere", `\<@123>`} {
+	for _, want := range []string{"@\u200beveryone", "@\u200bhere", `\<@123\>`} {
 		if !strings.Contains(content, want) {
 			t.Errorf("answer content %q lacks the neutralised %q", content, want)
 		}

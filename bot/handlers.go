@@ -11,6 +11,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/dossier-bot/dossier/bot/markdown"
 	"github.com/dossier-bot/dossier/index"
 )
 
@@ -101,7 +102,7 @@ func (b *Bot) handle(i *discordgo.Interaction, raw []byte) {
 }
 
 func (b *Bot) onAsk(ctx context.Context, i *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData) {
-	q := oneLine(stringOption(data, optQuestion))
+	q := markdown.OneLine(stringOption(data, optQuestion))
 	k := min(max(intOption(data, optResults, defaultResults), 1), maxResults)
 	private := boolOption(data, optPrivate)
 	if !b.admit(i, q) {
@@ -167,14 +168,14 @@ func (b *Bot) onMore(ctx context.Context, i *discordgo.Interaction, data discord
 
 func (b *Bot) onSources(i *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData) {
 	docs := b.search.Documents()
-	q := oneLine(stringOption(data, optDocument))
+	q := markdown.OneLine(stringOption(data, optDocument))
 	if q == "" {
 		b.respond(i, renderDocuments(docs), true)
 		return
 	}
 	switch found := findDocuments(docs, q); len(found) {
 	case 0:
-		b.respond(i, text(fmt.Sprintf("No document matches “%s”. Use /sources alone to list them all.", escape(trim(q, maxQuestion)))), true)
+		b.respond(i, text(fmt.Sprintf("No document matches “%s”. Use /sources alone to list them all.", markdown.Escape(trim(q, maxQuestion)))), true)
 	case 1:
 		b.respond(i, renderDocument(found[0]), true)
 	default:
@@ -228,7 +229,7 @@ func focused(opts []*discordgo.ApplicationCommandInteractionDataOption) (name, t
 func (b *Bot) admit(i *discordgo.Interaction, q string) bool {
 	var refusal string
 	outcome := Refused
-	switch n := runes(q); {
+	switch n := markdown.Len(q); {
 	case strings.IndexFunc(q, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) < 0:
 		refusal = msgEmpty
 	case n > maxQuestion:

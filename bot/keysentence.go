@@ -7,6 +7,8 @@ import (
 	"unicode"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/dossier-bot/dossier/bot/markdown"
 )
 
 // Chat furniture that says nothing about a message's subject: links,
@@ -60,7 +62,7 @@ func messageText(m *discordgo.Message) string {
 // characters.
 func questionFromMessage(msg string) string {
 	msg = decoration.Replace(blockMark.ReplaceAllString(chatNoise.ReplaceAllString(msg, " "), ""))
-	if clean := oneLine(msg); runes(clean) <= maxQuestion {
+	if clean := markdown.OneLine(msg); markdown.Len(clean) <= maxQuestion {
 		return clean
 	}
 	type sentence struct {
@@ -78,7 +80,7 @@ func questionFromMessage(msg string) string {
 	var picked []sentence
 	used := -1 // the separating space before the first sentence is not needed
 	for _, s := range ss {
-		if n := runes(s.text) + 1; used+n <= maxQuestion && s.score >= ss[0].score/2 {
+		if n := markdown.Len(s.text) + 1; used+n <= maxQuestion && s.score >= ss[0].score/2 {
 			picked = append(picked, s)
 			used += n
 		}
@@ -101,7 +103,7 @@ func chatSentences(msg string) []string {
 	var out []string
 	start := 0
 	for _, end := range chatSentenceEnd.FindAllStringIndex(msg, -1) {
-		if t := oneLine(msg[start:end[1]]); t != "" {
+		if t := markdown.OneLine(msg[start:end[1]]); t != "" {
 			out = append(out, t)
 		}
 		start = end[1]

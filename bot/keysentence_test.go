@@ -3,6 +3,8 @@ package bot
 import (
 	"strings"
 	"testing"
+
+	"github.com/dossier-bot/dossier/bot/markdown"
 )
 
 func TestQuestionFromMessage(t *testing.T) {
@@ -27,8 +29,8 @@ func TestQuestionFromMessage(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			got := questionFromMessage(tt.msg)
-			if runes(got) > maxQuestion {
-				t.Errorf("questionFromMessage(%q) has %d runes, limit %d", tt.msg, runes(got), maxQuestion)
+			if markdown.Len(got) > maxQuestion {
+				t.Errorf("questionFromMessage(%q) has %d runes, limit %d", tt.msg, markdown.Len(got), maxQuestion)
 			}
 			if tt.contains && !strings.Contains(got, tt.want) || !tt.contains && got != tt.want {
 				t.Errorf("questionFromMessage(%q) = %q, want %q", tt.msg, got, tt.want)
@@ -41,7 +43,7 @@ func TestQuestionFromOneLongSentence(t *testing.T) {
 	t.Parallel()
 	msg := "so the thing is that " + strings.Repeat("the North Korean delegation and Iranian officials ", 20)
 	got := questionFromMessage(msg)
-	if got == "" || runes(got) > maxQuestion || strings.HasPrefix(got, "so the") {
+	if got == "" || markdown.Len(got) > maxQuestion || strings.HasPrefix(got, "so the") {
 		t.Errorf("questionFromMessage(one long sentence) = %q, want its content words within %d runes", got, maxQuestion)
 	}
 }

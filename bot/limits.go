@@ -3,16 +3,17 @@ package bot
 import (
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/dossier-bot/dossier/bot/markdown"
 )
 
 // Discord's message limits, counted in characters (runes).
 // https://discord.com/developers/docs/resources/message#create-message
 // https://discord.com/developers/docs/resources/message#embed-object-embed-limits
 const (
-	maxContent     = 2000
+	maxContent     = markdown.MaxContent
 	maxEmbedTitle  = 256
 	maxDescription = 4096
 	maxFieldName   = 256
@@ -31,13 +32,13 @@ const (
 
 const ellipsis = "…"
 
-// runes counts s the way Discord does.
-func runes(s string) int { return utf8.RuneCountInString(s) }
-
 // trim shortens plain text s to at most max runes, cutting after a
 // sentence when one ends in the second half, otherwise at a word, and
-// marking the cut with "…".
+// marking the cut with "…". It removes bidirectional controls too.
 func trim(s string, max int) string {
+	// Plain text goes where Discord renders no markdown, and so no
+	// escaping: the bidirectional controls are removed here instead.
+	s = markdown.Plain(s)
 	rs := []rune(s)
 	if len(rs) <= max {
 		return s
@@ -69,20 +70,20 @@ func isTrailingJunk(r rune) bool {
 // rendering longer than s by an amount that depends on where s is cut, so
 // the cut is searched for rather than computed.
 func fit(s string, max int, render func(string) string) string {
-	if out := render(s); runes(out) <= max {
+	if out := render(s); markdown.Len(out) <= max {
 		return out
 	}
-	lo, hi := 0, runes(s)-1
+	lo, hi := 0, markdown.Len(s)-1
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
-		if runes(render(trim(s, mid))) <= max {
+		if markdown.Len(render(trim(s, mid))) <= max {
 			lo = mid
 		} else {
 			hi = mid - 1
 		}
 	}
 	out := render(trim(s, lo))
-	if runes(out) > max {
+	if markdown.Len(out) > max {
 		return ""
 	}
 	return out
@@ -92,11 +93,11 @@ func fit(s string, max int, render func(string) string) string {
 // leaving a dangling escape or an unclosed bold run. It is the safety net
 // for text that was not built within a budget.
 func clampMarkdown(s string, max int) string {
-	if runes(s) <= max {
+	if markdown.Len(s) <= max {
 		return s
 	}
 	const closing = "**" + ellipsis
-	cut := []rune(trim(s, max-runes(closing)+runes(ellipsis)))
+	cut := []rune(trim(s, max-markdown.Len(closing)+markdown.Len(ellipsis)))
 	cut = []rune(strings.TrimSuffix(string(cut), ellipsis))
 	// An odd run of backslashes at the end would escape the ellipsis.
 	n := 0
@@ -130,15 +131,15 @@ func unescapedBold(s string) string {
 
 // embedSize is what an embed counts towards the 6000-character total.
 func embedSize(e *discordgo.MessageEmbed) int {
-	n := runes(e.Title) + runes(e.Description)
+	n := markdown.Len(e.Title) + markdown.Len(e.Description)
 	for _, f := range e.Fields {
-		n += runes(f.Name) + runes(f.Value)
+		n += markdown.Len(f.Name) + markdown.Len(f.Value)
 	}
 	if e.Footer != nil {
-		n += runes(e.Footer.Text)
+		n += markdown.Len(e.Footer.Text)
 	}
 	if e.Author != nil {
-		n += runes(e.Author.Name)
+		n += markdown.Len(e.Author.Name)
 	}
 	return n
 }
@@ -185,7 +186,7 @@ func clamp(r reply) reply {
 			c.Fields = c.Fields[:len(c.Fields)-1]
 		}
 		if over := total + embedSize(&c) - maxEmbedsTotal; over > 0 {
-			keep := runes(c.Description) - over
+			keep := markdown.Len(c.Description) - over
 			if keep < 1 {
 				break
 			}

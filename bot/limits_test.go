@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/dossier-bot/dossier/bot/markdown"
 )
 
 // violations lists every Discord limit a message breaks, checked
@@ -17,25 +19,25 @@ func violations(content string, embeds []*discordgo.MessageEmbed, components []d
 			v = append(v, fmt.Sprintf("%s has %d, limit %d", what, n, max))
 		}
 	}
-	check("content", runes(content), 2000)
+	check("content", markdown.Len(content), 2000)
 	check("embeds", len(embeds), 10)
 	total := 0
 	for i, e := range embeds {
-		check(fmt.Sprintf("embed %d title", i), runes(e.Title), 256)
-		check(fmt.Sprintf("embed %d description", i), runes(e.Description), 4096)
+		check(fmt.Sprintf("embed %d title", i), markdown.Len(e.Title), 256)
+		check(fmt.Sprintf("embed %d description", i), markdown.Len(e.Description), 4096)
 		check(fmt.Sprintf("embed %d fields", i), len(e.Fields), 25)
-		total += runes(e.Title) + runes(e.Description)
+		total += markdown.Len(e.Title) + markdown.Len(e.Description)
 		for j, f := range e.Fields {
-			check(fmt.Sprintf("embed %d field %d name", i, j), runes(f.Name), 256)
-			check(fmt.Sprintf("embed %d field %d value", i, j), runes(f.Value), 1024)
+			check(fmt.Sprintf("embed %d field %d name", i, j), markdown.Len(f.Name), 256)
+			check(fmt.Sprintf("embed %d field %d value", i, j), markdown.Len(f.Value), 1024)
 			if strings.TrimSpace(f.Value) == "" || strings.TrimSpace(f.Name) == "" {
 				v = append(v, fmt.Sprintf("embed %d field %d is empty", i, j))
 			}
-			total += runes(f.Name) + runes(f.Value)
+			total += markdown.Len(f.Name) + markdown.Len(f.Value)
 		}
 		if e.Footer != nil {
-			check(fmt.Sprintf("embed %d footer", i), runes(e.Footer.Text), 2048)
-			total += runes(e.Footer.Text)
+			check(fmt.Sprintf("embed %d footer", i), markdown.Len(e.Footer.Text), 2048)
+			total += markdown.Len(e.Footer.Text)
 		}
 		if e.URL != "" && !strings.HasPrefix(e.URL, "https://") && !strings.HasPrefix(e.URL, "http://") {
 			v = append(v, fmt.Sprintf("embed %d url %q is not http(s)", i, e.URL))
@@ -56,8 +58,8 @@ func violations(content string, embeds []*discordgo.MessageEmbed, components []d
 				v = append(v, fmt.Sprintf("row holds %T, not a button", b))
 				continue
 			}
-			check("button label", runes(btn.Label), 80)
-			check("custom_id "+btn.CustomID, runes(btn.CustomID), 100)
+			check("button label", markdown.Len(btn.Label), 80)
+			check("custom_id "+btn.CustomID, markdown.Len(btn.CustomID), 100)
 		}
 	}
 	return v
@@ -86,8 +88,8 @@ func TestTrim(t *testing.T) {
 			if got != tt.want {
 				t.Errorf("trim(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
 			}
-			if runes(got) > tt.max {
-				t.Errorf("trim(%q, %d) has %d runes", tt.in, tt.max, runes(got))
+			if markdown.Len(got) > tt.max {
+				t.Errorf("trim(%q, %d) has %d runes", tt.in, tt.max, markdown.Len(got))
 			}
 		})
 	}
@@ -112,8 +114,8 @@ func TestClampMarkdown(t *testing.T) {
 			if got != tt.want {
 				t.Errorf("clampMarkdown(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
 			}
-			if runes(got) > tt.max {
-				t.Errorf("clampMarkdown(%q, %d) has %d runes", tt.in, tt.max, runes(got))
+			if markdown.Len(got) > tt.max {
+				t.Errorf("clampMarkdown(%q, %d) has %d runes", tt.in, tt.max, markdown.Len(got))
 			}
 		})
 	}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/dossier-bot/dossier/bot/markdown"
 )
 
 // Several instances in HTTP interactions mode share Discord's requests,
@@ -173,13 +175,13 @@ func loggedQuestion(i *discordgo.Interaction) (string, bool) {
 		if boolOption(data, optPrivate) {
 			return "", false
 		}
-		q = oneLine(stringOption(data, optQuestion))
+		q = markdown.OneLine(stringOption(data, optQuestion))
 	case cmdFindSources:
 		if data.Resolved != nil && data.Resolved.Messages[data.TargetID] != nil {
 			q = questionFromMessage(data.Resolved.Messages[data.TargetID].Content)
 		}
 	}
-	return q, q != "" && runes(q) <= maxQuestion
+	return q, q != "" && markdown.Len(q) <= maxQuestion
 }
 
 // seenSet remembers ids for as long as a signature is accepted, so that

@@ -2,12 +2,12 @@ package bot
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 	"unicode"
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/dossier-bot/dossier/bot/markdown"
 	"github.com/dossier-bot/dossier/corpus"
 	"github.com/dossier-bot/dossier/index"
 )
@@ -130,7 +130,7 @@ const (
 // per passage and the buttons.
 func (p page) render() reply {
 	var r reply
-	lines := []string{questionLabel + escape(p.question)}
+	lines := []string{questionLabel + markdown.Escape(p.question)}
 	kind := p.answer.Kind()
 	passages, color := p.answer.Results, colorResult
 	if kind == index.Related {
@@ -207,9 +207,9 @@ func resultEmbed(res index.Result, budget, color int, ref citeRef) *discordgo.Me
 	if strings.TrimSpace(excerpt) == "" {
 		excerpt, highlights = res.Passage.Text, nil
 	}
-	link := safeURL(res.Link)
+	link := markdown.SafeURL(res.Link)
 	if link == "" {
-		link = safeURL(res.Doc.URL)
+		link = markdown.SafeURL(res.Doc.URL)
 	}
 	if link == "" {
 		link = ref.page
@@ -218,11 +218,11 @@ func resultEmbed(res index.Result, budget, color int, ref citeRef) *discordgo.Me
 	return &discordgo.MessageEmbed{
 		Title: title(res.Doc),
 		URL:   link,
-		Description: fit(excerpt, budget-runes(context), func(s string) string {
+		Description: fit(excerpt, budget-markdown.Len(context), func(s string) string {
 			// Bold stops before the ellipsis of a trimmed excerpt.
-			kept := runes(strings.TrimRightFunc(strings.TrimSuffix(s, ellipsis), unicode.IsSpace))
+			kept := markdown.Len(strings.TrimRightFunc(strings.TrimSuffix(s, ellipsis), unicode.IsSpace))
 			if s == excerpt {
-				kept = runes(s)
+				kept = markdown.Len(s)
 			}
 			return "> " + highlight(s, highlights, kept)
 		}) + context,
@@ -233,11 +233,11 @@ func resultEmbed(res index.Result, budget, color int, ref citeRef) *discordgo.Me
 
 // title is d's title escaped for an embed title.
 func title(d corpus.Document) string {
-	t := oneLine(d.Title)
+	t := markdown.OneLine(d.Title)
 	if t == "" {
 		t = d.ID
 	}
-	return fit(t, maxEmbedTitle, escape)
+	return fit(t, maxEmbedTitle, markdown.Escape)
 }
 
 // highlight escapes s on one line and puts the highlighted rune ranges in
@@ -259,11 +259,11 @@ func highlight(s string, highlights [][2]int, limit int) string {
 		if start < pos || start >= end {
 			continue
 		}
-		b.WriteString(escapeFrom(string(rs[pos:start]), pos == 0))
-		b.WriteString("**" + escapeFrom(string(rs[start:end]), start == 0) + "**")
+		b.WriteString(markdown.EscapeFrom(string(rs[pos:start]), pos == 0))
+		b.WriteString("**" + markdown.EscapeFrom(string(rs[start:end]), start == 0) + "**")
 		pos = end
 	}
-	b.WriteString(escapeFrom(string(rs[pos:]), pos == 0))
+	b.WriteString(markdown.EscapeFrom(string(rs[pos:]), pos == 0))
 	return b.String()
 }
 
@@ -286,13 +286,13 @@ func closestEmbed(docs []corpus.Document) *discordgo.MessageEmbed {
 // publisher and date.
 func docLine(d corpus.Document) string {
 	t := title(d)
-	if link := safeURL(d.URL); link != "" {
+	if link := markdown.SafeURL(d.URL); link != "" {
 		t = "[" + t + "](" + link + ")"
 	}
 	line := "**" + t + "**"
 	for _, p := range []string{d.Publisher, d.Published} {
-		if p = oneLine(p); p != "" {
-			line += " — " + fit(p, maxEmbedTitle, escape)
+		if p = markdown.OneLine(p); p != "" {
+			line += " — " + fit(p, maxEmbedTitle, markdown.Escape)
 		}
 	}
 	return line
@@ -309,31 +309,17 @@ func joinWithin(lines []string, max int) string {
 			tail = fmt.Sprintf("\n… and %d more", left)
 		}
 		if i == 0 {
-			l = clampMarkdown(l, max-runes(tail))
+			l = clampMarkdown(l, max-markdown.Len(tail))
 		} else {
 			l = "\n" + l
 		}
 		// The previous line was only added if this notice fit after it.
-		if n+runes(l)+runes(tail) > max {
+		if n+markdown.Len(l)+markdown.Len(tail) > max {
 			fmt.Fprintf(&b, "\n… and %d more", len(lines)-i)
 			break
 		}
 		b.WriteString(l)
-		n += runes(l)
+		n += markdown.Len(l)
 	}
 	return b.String()
-}
-
-// safeURL returns u if Discord can link to it safely: an absolute http or
-// https URL without characters that would end a masked link. Otherwise "".
-func safeURL(u string) string {
-	parsed, err := url.Parse(strings.TrimSpace(u))
-	if err != nil || (parsed.Scheme != "http" && parsed.Scheme != "https") || parsed.Host == "" {
-		return ""
-	}
-	s := strings.NewReplacer("(", "%28", ")", "%29", "<", "%3C", ">", "%3E", " ", "%20").Replace(parsed.String())
-	if len(s) > 2048 {
-		return ""
-	}
-	return s
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/dossier-bot/dossier/bot/markdown"
 	"github.com/dossier-bot/dossier/corpus"
 	"github.com/dossier-bot/dossier/index"
 )
@@ -305,7 +306,7 @@ func FuzzRender(f *testing.F) {
 			}
 		}
 		for _, c := range documentChoices([]index.DocInfo{{Document: doc}}, "") {
-			if runes(c.Name) > maxChoiceName || runes(c.Value.(string)) > maxChoiceValue {
+			if markdown.Len(c.Name) > maxChoiceName || markdown.Len(c.Value.(string)) > maxChoiceValue {
 				t.Fatalf("choice %q = %q is over the limits", c.Name, c.Value)
 			}
 		}

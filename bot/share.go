@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/dossier-bot/dossier/bot/markdown"
 )
 
 // onPost shares the citations of a Find sources reply with the channel,
@@ -48,7 +50,7 @@ func (b *Bot) onPost(i *discordgo.Interaction, data discordgo.MessageComponentIn
 // citation copies the parts of an embed Dossier renders, so nothing else a
 // message carries is re-posted.
 func citation(e *discordgo.MessageEmbed) *discordgo.MessageEmbed {
-	c := &discordgo.MessageEmbed{Title: e.Title, URL: safeURL(e.URL), Description: e.Description, Color: e.Color}
+	c := &discordgo.MessageEmbed{Title: e.Title, URL: markdown.SafeURL(e.URL), Description: e.Description, Color: e.Color}
 	if e.Footer != nil && e.Footer.Text != "" {
 		c.Footer = &discordgo.MessageEmbedFooter{Text: e.Footer.Text}
 	}
@@ -59,7 +61,7 @@ func citation(e *discordgo.MessageEmbed) *discordgo.MessageEmbed {
 // Closest passages say plainly that they do not answer: in the channel
 // nobody saw the private reply that said so.
 func (p post) shared(guildID, who string) string {
-	link, by := p.source.link(guildID), escape(oneLine(who))
+	link, by := p.source.link(guildID), markdown.Escape(markdown.OneLine(who))
 	if p.related {
 		return fmt.Sprintf("Closest passages for %s — shared by %s\n%s", link, by, msgNotDirectly)
 	}

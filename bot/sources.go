@@ -8,6 +8,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/dossier-bot/dossier/bot/markdown"
 	"github.com/dossier-bot/dossier/index"
 )
 
@@ -39,17 +40,17 @@ func renderDocument(d index.DocInfo) reply {
 		{"File", d.Path},
 		{"ID", d.ID},
 	} {
-		if v := oneLine(f.value); v != "" {
+		if v := markdown.OneLine(f.value); v != "" {
 			fields = append(fields, &discordgo.MessageEmbedField{
 				Name:   f.name,
-				Value:  fit(v, maxFieldValue, escape),
+				Value:  fit(v, maxFieldValue, markdown.Escape),
 				Inline: true,
 			})
 		}
 	}
 	e := &discordgo.MessageEmbed{
 		Title:  title(d.Document),
-		URL:    safeURL(d.URL),
+		URL:    markdown.SafeURL(d.URL),
 		Color:  colorResult,
 		Fields: fields,
 	}
@@ -74,7 +75,7 @@ func findDocuments(docs []index.DocInfo, query string) []index.DocInfo {
 			return []index.DocInfo{d}
 		}
 	}
-	q := strings.ToLower(oneLine(query))
+	q := strings.ToLower(markdown.OneLine(query))
 	var found []index.DocInfo
 	for _, d := range docs {
 		if strings.Contains(strings.ToLower(d.Title), q) {
@@ -87,14 +88,14 @@ func findDocuments(docs []index.DocInfo, query string) []index.DocInfo {
 // documentChoices offers the documents whose title contains typed, those starting
 // with it first, at most 25 as Discord allows.
 func documentChoices(docs []index.DocInfo, typed string) []*discordgo.ApplicationCommandOptionChoice {
-	q := strings.ToLower(oneLine(typed))
+	q := strings.ToLower(markdown.OneLine(typed))
 	type match struct {
 		doc    index.DocInfo
 		prefix bool
 	}
 	var matches []match
 	for _, d := range docs {
-		t := strings.ToLower(oneLine(d.Title))
+		t := strings.ToLower(markdown.OneLine(d.Title))
 		if strings.Contains(t, q) || strings.Contains(strings.ToLower(d.ID), q) {
 			matches = append(matches, match{d, strings.HasPrefix(t, q)})
 		}
@@ -102,7 +103,7 @@ func documentChoices(docs []index.DocInfo, typed string) []*discordgo.Applicatio
 	sort.SliceStable(matches, func(i, j int) bool { return matches[i].prefix && !matches[j].prefix })
 	out := make([]*discordgo.ApplicationCommandOptionChoice, 0, min(len(matches), maxChoices))
 	for _, m := range matches[:min(len(matches), maxChoices)] {
-		name := oneLine(m.doc.Title)
+		name := markdown.OneLine(m.doc.Title)
 		if name == "" {
 			name = m.doc.ID
 		}
@@ -117,5 +118,5 @@ func documentChoices(docs []index.DocInfo, typed string) []*discordgo.Applicatio
 // choiceValue is id cut to what a choice value may hold; findDocuments
 // accepts the cut form too.
 func choiceValue(id string) string {
-	return string([]rune(id)[:min(runes(id), maxChoiceValue)])
+	return string([]rune(id)[:min(markdown.Len(id), maxChoiceValue)])
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/dossier-bot/dossier/bot/digest"
+	"github.com/dossier-bot/dossier/bot/markdown"
 	"github.com/dossier-bot/dossier/bot/state"
 )
 
@@ -131,13 +132,13 @@ func (b *Bot) onSubscribe(ctx context.Context, i *discordgo.Interaction, opts di
 		if err != nil {
 			return []string{b.storeFailed(i, err)}
 		}
-		msg := fmt.Sprintf("The daily digest is on for %s: every day at %s (%s).", channelMention(channelID), sub.Time, escape(sub.Zone))
+		msg := fmt.Sprintf("The daily digest is on for %s: every day at %s (%s).", channelMention(channelID), sub.Time, markdown.Escape(sub.Zone))
 		if next, err := digest.NextRun(sub, now); err == nil {
 			msg += fmt.Sprintf(" The next one is due %s (%s), and is posted only if there is something new.",
 				discordTime(next, "F"), discordTime(next, "R"))
 		}
 		if had && before.Paused != "" {
-			msg += "\nIt had been paused (" + escape(oneLine(before.Paused)) + "); it is resumed."
+			msg += "\nIt had been paused (" + markdown.Escape(markdown.OneLine(before.Paused)) + "); it is resumed."
 		}
 		b.log.Info("digest subscribed", "guild", i.GuildID, "channel", channelID, "time", sub.Time, "zone", sub.Zone, "user", userID(i))
 		return []string{msg}
@@ -266,7 +267,7 @@ func (b *Bot) onStatus(i *discordgo.Interaction) {
 // posted, and why it is paused if it is.
 func (b *Bot) statusLine(sub state.Subscription) (string, error) {
 	var s strings.Builder
-	fmt.Fprintf(&s, "**%s**: every day at %s (%s).", channelMention(sub.ChannelID), sub.Time, escape(sub.Zone))
+	fmt.Fprintf(&s, "**%s**: every day at %s (%s).", channelMention(sub.ChannelID), sub.Time, markdown.Escape(sub.Zone))
 	last, found, err := b.opts.Digests.Store.LastDigest(sub.ChannelID)
 	if err != nil {
 		return "", err
@@ -281,7 +282,7 @@ func (b *Bot) statusLine(sub state.Subscription) (string, error) {
 	}
 	if sub.Paused != "" {
 		fmt.Fprintf(&s, "\n⏸ Paused since %s: %s. /digest subscribe in that channel resumes it.",
-			discordTime(sub.PausedAt, "F"), escape(oneLine(sub.Paused)))
+			discordTime(sub.PausedAt, "F"), markdown.Escape(markdown.OneLine(sub.Paused)))
 	} else if next, err := digest.NextRun(sub, b.opts.Now()); err == nil {
 		fmt.Fprintf(&s, " Next: %s.", discordTime(next, "F"))
 	}

@@ -8,11 +8,12 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/dossier-bot/dossier/bot/markdown"
 	"github.com/dossier-bot/dossier/bot/state"
 )
 
 func (b *Bot) onWatchAdd(i *discordgo.Interaction, opts discordgo.ApplicationCommandInteractionData) {
-	q := oneLine(stringOption(opts, optQuery))
+	q := markdown.OneLine(stringOption(opts, optQuery))
 	if strings.IndexFunc(q, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) < 0 {
 		b.respond(i, text("Please give a few words to watch for: that query has none."), true)
 		return
@@ -24,7 +25,7 @@ func (b *Bot) onWatchAdd(i *discordgo.Interaction, opts discordgo.ApplicationCom
 		return
 	}
 	msg := fmt.Sprintf("Watching “%s” (watch %d): new passages that match it will appear in %s's daily digest.",
-		escape(trim(w.Query, state.MaxWatchQuery)), w.ID, channelMention(i.ChannelID))
+		markdown.Escape(trim(w.Query, state.MaxWatchQuery)), w.ID, channelMention(i.ChannelID))
 	if _, subscribed, err := store.Subscription(i.ChannelID); err == nil && !subscribed {
 		msg += " This channel has no daily digest yet: /digest subscribe sets one up."
 	}
@@ -34,14 +35,14 @@ func (b *Bot) onWatchAdd(i *discordgo.Interaction, opts discordgo.ApplicationCom
 
 func (b *Bot) onWatchRemove(i *discordgo.Interaction, opts discordgo.ApplicationCommandInteractionData) {
 	store := b.opts.Digests.Store
-	given := oneLine(stringOption(opts, optWatch))
+	given := markdown.OneLine(stringOption(opts, optWatch))
 	id, ok, err := b.findWatch(i, given)
 	if err != nil {
 		b.respond(i, text(b.storeFailed(i, err)), true)
 		return
 	}
 	if !ok {
-		b.respond(i, text(fmt.Sprintf("This channel watches nothing called “%s”. /watch list shows its watches.", escape(trim(given, maxQuestion)))), true)
+		b.respond(i, text(fmt.Sprintf("This channel watches nothing called “%s”. /watch list shows its watches.", markdown.Escape(trim(given, maxQuestion)))), true)
 		return
 	}
 	// A watch is removed from its own channel, where Discord has checked
@@ -63,7 +64,7 @@ func (b *Bot) onWatchRemove(i *discordgo.Interaction, opts discordgo.Application
 		b.respond(i, text(fmt.Sprintf("There is no watch %d in this server. /watch list shows this channel's watches.", id)), true)
 	default:
 		b.log.Info("watch removed", "guild", i.GuildID, "channel", w.ChannelID, "watch", w.ID, "user", userID(i))
-		b.respond(i, text(fmt.Sprintf("No longer watching “%s” in %s.", escape(w.Query), channelMention(w.ChannelID))), true)
+		b.respond(i, text(fmt.Sprintf("No longer watching “%s” in %s.", markdown.Escape(w.Query), channelMention(w.ChannelID))), true)
 	}
 }
 
@@ -113,7 +114,7 @@ func (b *Bot) onWatchList(i *discordgo.Interaction) {
 	}
 	lines := []string{fmt.Sprintf("%s watches %s (at most %d):", channelMention(i.ChannelID), count(len(watches), "topic"), state.MaxChannelWatches)}
 	for _, w := range watches {
-		lines = append(lines, fmt.Sprintf("#%d · “%s” · since %s", w.ID, escape(trim(w.Query, state.MaxWatchQuery)), discordTime(w.Created, "D")))
+		lines = append(lines, fmt.Sprintf("#%d · “%s” · since %s", w.ID, markdown.Escape(trim(w.Query, state.MaxWatchQuery)), discordTime(w.Created, "D")))
 	}
 	b.respond(i, text(joinWithin(lines, maxContent)), true)
 }
@@ -130,7 +131,7 @@ func (b *Bot) watchChoices(i *discordgo.Interaction, typed string) []*discordgo.
 		b.log.Error("list watches", "interaction", i.ID, "err", err)
 		return out
 	}
-	q := strings.ToLower(oneLine(typed))
+	q := strings.ToLower(markdown.OneLine(typed))
 	for _, w := range watches {
 		if len(out) == maxChoices {
 			break

@@ -5,6 +5,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/dossier-bot/dossier/bot/markdown"
 	"github.com/dossier-bot/dossier/bot/state"
 )
 
@@ -36,7 +37,7 @@ func commonZones() []string {
 // read as underscores), those whose city starts with it first, and what
 // was typed itself first of all when it is a zone name of its own.
 func zoneChoices(typed string) []*discordgo.ApplicationCommandOptionChoice {
-	q := strings.ToLower(strings.ReplaceAll(oneLine(typed), " ", "_"))
+	q := strings.ToLower(strings.ReplaceAll(markdown.OneLine(typed), " ", "_"))
 	var own string
 	if name := strings.TrimSpace(typed); name != "" {
 		if loc, err := state.LoadZone(name); err == nil {

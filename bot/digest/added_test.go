@@ -38,7 +38,7 @@ func TestDigestCreditsTheAdder(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := Markdown(Compose(in))
-	want := "**Ferry Timetable** · new · added by Ana \\*the\\* \\<@123\\> @" + zwsp + "everyone"
+	want := "**Ferry Timetable** · new · added by Ana \\*the\\* \\<@123\\> @\u200beveryone"
 	if !strings.Contains(md, want) {
 		t.Errorf("digest after an add:\n%s\nwant the new document credited: %q", md, want)
 	}

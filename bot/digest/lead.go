@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/dossier-bot/dossier/bot/markdown"
 	"github.com/dossier-bot/dossier/corpus"
 )
 
@@ -73,12 +74,12 @@ func Lead(d corpus.Document) string {
 		}
 	}
 	lead := all[best].text
-	if runes(lead) > secondSentenceMax {
+	if markdown.Len(lead) > secondSentenceMax {
 		return trimText(lead, maxLead)
 	}
 	second := -1
 	for _, i := range cands {
-		fits := runes(lead)+runes(all[i].text)+3 <= maxLead
+		fits := markdown.Len(lead)+markdown.Len(all[i].text)+3 <= maxLead
 		if i != best && fits && all[i].score >= 0.6*all[best].score && (second < 0 || all[i].score > all[second].score) {
 			second = i
 		}

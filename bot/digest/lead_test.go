@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dossier-bot/dossier/bot/markdown"
 	"github.com/dossier-bot/dossier/corpus"
 )
 
@@ -11,11 +12,11 @@ func TestLeadOfBuiltinCorpus(t *testing.T) {
 	t.Parallel()
 	for _, d := range builtin(t).Documents {
 		lead := Lead(d)
-		if lead == "" || runes(lead) > maxLead {
-			t.Errorf("Lead(%s) = %q (%d characters), want one or two sentences within %d", d.ID, lead, runes(lead), maxLead)
+		if lead == "" || markdown.Len(lead) > maxLead {
+			t.Errorf("Lead(%s) = %q (%d characters), want one or two sentences within %d", d.ID, lead, markdown.Len(lead), maxLead)
 			continue
 		}
-		text := oneLine(d.Text)
+		text := markdown.OneLine(d.Text)
 		for _, s := range strings.Split(lead, " … ") {
 			if !strings.Contains(text, s) || !endsProse(s) {
 				t.Errorf("Lead(%s) part %q is not a whole sentence of the document", d.ID, s)

@@ -3,6 +3,8 @@ package digest
 import (
 	"strings"
 	"unicode"
+
+	"github.com/dossier-bot/dossier/bot/markdown"
 )
 
 // MaxContent is the most characters Discord takes in one message's content.
@@ -29,7 +31,7 @@ func Messages(d Digest) []string {
 		switch {
 		case i == 0:
 			start(u.text)
-		case runes(cur)+runes(u.sep())+runes(u.text) <= MaxContent:
+		case markdown.Len(cur)+markdown.Len(u.sep())+markdown.Len(u.text) <= MaxContent:
 			cur += u.sep() + u.text
 		case endsOnHeading(strings.Split(cur, "\n")):
 			// A message of the digest's title alone would head nothing:
@@ -51,7 +53,7 @@ func Messages(d Digest) []string {
 // empty; s is not blank, and limit is well above any line's prefix.
 func splitItem(s string, limit int) []string {
 	s = strings.TrimSpace(s)
-	if runes(s) <= limit {
+	if markdown.Len(s) <= limit {
 		return []string{s}
 	}
 	var pieces, cur []string // cur: the lines of the piece being filled
@@ -65,20 +67,20 @@ func splitItem(s string, limit int) []string {
 		if len(cur) == 0 {
 			return limit
 		}
-		return limit - runes(strings.Join(cur, "\n")) - 1
+		return limit - markdown.Len(strings.Join(cur, "\n")) - 1
 	}
 	for _, line := range strings.Split(s, "\n") {
 		if len(cur) == 0 && strings.TrimSpace(line) == "" {
 			continue
 		}
-		if runes(line) <= room() {
+		if markdown.Len(line) <= room() {
 			cur = append(cur, line)
 			continue
 		}
 		if !endsOnHeading(cur) {
 			flush()
 		}
-		if runes(line) <= room() {
+		if markdown.Len(line) <= room() {
 			cur = append(cur, line)
 			continue
 		}
@@ -122,16 +124,16 @@ type atom struct {
 // would render as plain text.
 func cutLine(line string, room, limit int) []string {
 	prefix := linePrefix(line)
-	as := atomize([]rune(line), limit-runes(prefix))
+	as := atomize([]rune(line), limit-markdown.Len(prefix))
 	markEmphasis(as)
 	var segs []string
 	lead := ""                   // added before the segment's atoms: prefix, on continuations
 	first := 0                   // the segment's first atom
 	start := len([]rune(prefix)) // its first atom of content, past the line's own prefix
 	for {
-		n, end := runes(lead), first
-		for end < len(as) && n+runes(as[end].text) <= room {
-			n += runes(as[end].text)
+		n, end := markdown.Len(lead), first
+		for end < len(as) && n+markdown.Len(as[end].text) <= room {
+			n += markdown.Len(as[end].text)
 			end++
 		}
 		if end == len(as) {

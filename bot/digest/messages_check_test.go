@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossier-bot/dossier/bot/markdown"
 	"github.com/dossier-bot/dossier/bot/state"
 	"github.com/dossier-bot/dossier/corpus"
 	"github.com/dossier-bot/dossier/index"
@@ -21,7 +22,7 @@ func checkMessages(tb testing.TB, d Digest, msgs []string) {
 	tb.Helper()
 	var kept []string
 	for i, m := range msgs {
-		if n := runes(m); n > MaxContent || strings.TrimSpace(m) == "" {
+		if n := markdown.Len(m); n > MaxContent || strings.TrimSpace(m) == "" {
 			tb.Fatalf("message %d of %d has %d characters: %q", i, len(msgs), n, m)
 		}
 		if l := brokenLink(m); l != "" {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/dossier-bot/dossier/bot/markdown"
 	"github.com/dossier-bot/dossier/bot/state"
 	"github.com/dossier-bot/dossier/corpus"
 	"github.com/dossier-bot/dossier/index"
@@ -234,9 +235,9 @@ func fuzzItem(text string, shape []byte) string {
 			bold = !bold
 		}
 		if lineStart {
-			b.WriteString(escape(w)) // block markup escaped, as at the start of a line
+			b.WriteString(markdown.Escape(w)) // block markup escaped, as at the start of a line
 		} else {
-			b.WriteString(escape(" " + w)[1:]) // "-", "#" and digits not, as inside one
+			b.WriteString(markdown.Escape(" " + w)[1:]) // "-", "#" and digits not, as inside one
 		}
 		lineStart = false
 	}
@@ -247,10 +248,10 @@ func fuzzItem(text string, shape []byte) string {
 // longestWord is how long the longest word of s is, a whole link counting
 // as one word.
 func longestWord(s string) int {
-	s = linkRE.ReplaceAllStringFunc(s, func(l string) string { return strings.Repeat("x", runes(l)) })
+	s = linkRE.ReplaceAllStringFunc(s, func(l string) string { return strings.Repeat("x", markdown.Len(l)) })
 	n := 0
 	for _, w := range strings.Fields(s) {
-		n = max(n, runes(w))
+		n = max(n, markdown.Len(w))
 	}
 	return n
 }
@@ -271,7 +272,7 @@ func FuzzSplit(f *testing.F) {
 		pieces := splitItem(s, limit)
 		var lines []string
 		for i, p := range pieces {
-			if n := runes(p); n > limit || strings.TrimSpace(p) == "" {
+			if n := markdown.Len(p); n > limit || strings.TrimSpace(p) == "" {
 				t.Fatalf("piece %d of %d has %d characters, limit %d: %q", i, len(pieces), n, limit, p)
 			}
 			if l := brokenLink(p); l != "" {
@@ -283,7 +284,7 @@ func FuzzSplit(f *testing.F) {
 			return // a link too long for any piece became its text
 		}
 		checkLines(t, s, lines)
-		if longestWord(s) <= limit-runes("> -# ") {
+		if longestWord(s) <= limit-markdown.Len("> -# ") {
 			checkWords(t, words(strings.Join(pieces, "\n")), words(s))
 		}
 	})

@@ -2,11 +2,10 @@ package digest
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
+	"github.com/dossier-bot/dossier/bot/markdown"
 	"github.com/dossier-bot/dossier/bot/state"
 	"github.com/dossier-bot/dossier/index"
 )
@@ -16,7 +15,6 @@ const (
 	maxTitle    = 200
 	maxQuestion = 200
 	maxExcerpt  = 300
-	maxURL      = 1000 // a longer link is left out rather than cut
 	maxAddedBy  = 100
 )
 
@@ -84,21 +82,21 @@ func layout(d Digest) []unit {
 
 	var asked []string
 	for _, a := range d.Asked {
-		asked = append(asked, "**"+escape(oneLine(trimText(a.Text, maxQuestion)))+"**"+times(a.Count)+"\n"+
+		asked = append(asked, "**"+markdown.Escape(markdown.OneLine(trimText(a.Text, maxQuestion)))+"**"+times(a.Count)+"\n"+
 			quote(a.Citation.Excerpt, a.Citation.Title, a.Citation.Publisher, a.Citation.Link))
 	}
 	section("Most asked", asked, false)
 
 	var unanswered []string
 	for _, a := range d.Unanswered {
-		unanswered = append(unanswered, "- "+escape(oneLine(trimText(a.Text, maxQuestion)))+times(a.Count)+closestNote(a.Reply))
+		unanswered = append(unanswered, "- "+markdown.Escape(markdown.OneLine(trimText(a.Text, maxQuestion)))+times(a.Count)+closestNote(a.Reply))
 	}
 	unanswered = appendMore(unanswered, d.MoreUnanswered, "question")
 	section("Unanswered", unanswered, true)
 
 	var watches []string
 	for _, w := range d.Watches {
-		lines := []string{"**“" + escape(oneLine(trimText(w.Query, maxQuestion))) + "”**"}
+		lines := []string{"**“" + markdown.Escape(markdown.OneLine(trimText(w.Query, maxQuestion))) + "”**"}
 		for _, r := range w.Matches {
 			lines = append(lines, matchQuote(r))
 		}
@@ -109,24 +107,24 @@ func layout(d Digest) []unit {
 }
 
 func documentItem(c DocumentChange) string {
-	title := escape(oneLine(trimText(cmpOr(c.Title, c.Path, c.ID), maxTitle)))
-	if u := safeURL(c.URL); u != "" && c.Change != Removed {
+	title := markdown.Escape(markdown.OneLine(trimText(cmpOr(c.Title, c.Path, c.ID), maxTitle)))
+	if u := markdown.SafeURL(c.URL); u != "" && c.Change != Removed {
 		title = "[" + title + "](<" + u + ">)"
 	}
 	parts := []string{"**" + title + "**"}
 	for _, s := range []string{c.Publisher, c.Published} {
-		if s = oneLine(s); s != "" {
-			parts = append(parts, escape(trimText(s, maxTitle)))
+		if s = markdown.OneLine(s); s != "" {
+			parts = append(parts, markdown.Escape(trimText(s, maxTitle)))
 		}
 	}
 	parts = append(parts, c.Change.String())
-	if by := oneLine(c.AddedBy); by != "" && c.Change == Added {
+	if by := markdown.OneLine(c.AddedBy); by != "" && c.Change == Added {
 		// A display name, escaped: it can neither format nor ping.
-		parts = append(parts, "added by "+escape(trimText(by, maxAddedBy)))
+		parts = append(parts, "added by "+markdown.Escape(trimText(by, maxAddedBy)))
 	}
 	item := strings.Join(parts, " · ")
-	if lead := oneLine(c.Lead); lead != "" && c.Change != Removed {
-		item += "\n> " + escape(trimText(lead, maxLead))
+	if lead := markdown.OneLine(c.Lead); lead != "" && c.Change != Removed {
+		item += "\n> " + markdown.Escape(trimText(lead, maxLead))
 	}
 	return item
 }
@@ -141,14 +139,14 @@ func matchQuote(r index.Result) string {
 
 // quote renders an excerpt with its source on one block-quote line.
 func quote(excerpt, title, publisher, link string) string {
-	source := escape(oneLine(trimText(title, maxTitle)))
-	if p := oneLine(publisher); p != "" {
-		source += ", " + escape(trimText(p, maxTitle))
+	source := markdown.Escape(markdown.OneLine(trimText(title, maxTitle)))
+	if p := markdown.OneLine(publisher); p != "" {
+		source += ", " + markdown.Escape(trimText(p, maxTitle))
 	}
-	if u := safeURL(link); u != "" {
+	if u := markdown.SafeURL(link); u != "" {
 		source = "[" + source + "](<" + u + ">)"
 	}
-	return "> “" + escape(oneLine(trimText(excerpt, maxExcerpt))) + "” — " + source
+	return "> “" + markdown.Escape(markdown.OneLine(trimText(excerpt, maxExcerpt))) + "” — " + source
 }
 
 // times says how often a question was asked, when more than once.
@@ -190,76 +188,6 @@ func cmpOr(ss ...string) string {
 	}
 	return ""
 }
-
-// safeURL returns u fit for a Markdown link destination in angle
-// brackets: an absolute http or https URL with nothing in it that could
-// end the destination. Anything else, or a URL too long to show, is "".
-func safeURL(u string) string {
-	p, err := url.Parse(strings.TrimSpace(u))
-	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" || p.User != nil {
-		return ""
-	}
-	s := strings.NewReplacer(" ", "%20", "<", "%3C", ">", "%3E", "\\", "%5C").Replace(p.String())
-	if strings.ContainsFunc(s, unicode.IsControl) || utf8.RuneCountInString(s) > maxURL {
-		return ""
-	}
-	return s
-}
-
-// zwsp breaks "@everyone" and "@here" so that Discord shows them as text.
-const zwsp = "\u200b"
-
-// escape makes one line of plain text safe to place in Markdown: every
-// character that could open formatting, a link, a mention or a spoiler is
-// backslash-escaped, block syntax at its start too, and mass mentions are
-// broken with a zero-width space.
-func escape(s string) string {
-	var b strings.Builder
-	rs := []rune(s)
-	for i := 0; i < len(rs); i++ {
-		r := rs[i]
-		switch {
-		case strings.ContainsRune(`\*_~`+"`"+`|[]()<>`, r):
-			b.WriteByte('\\')
-		case i == 0 && strings.ContainsRune(`#-+`, r):
-			b.WriteByte('\\')
-		case i == 0 && unicode.IsDigit(r):
-			// "1. item" is an ordered list only at the start of a line.
-			j := i
-			for j < len(rs) && unicode.IsDigit(rs[j]) {
-				j++
-			}
-			if j < len(rs) && (rs[j] == '.' || rs[j] == ')') {
-				b.WriteString(string(rs[i:j]))
-				b.WriteByte('\\')
-				i, r = j, rs[j]
-			}
-		case r == '@' && massMention(rs[i+1:]):
-			b.WriteRune(r)
-			b.WriteString(zwsp)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-func massMention(rest []rune) bool {
-	for _, word := range []string{"everyone", "here"} {
-		if len(rest) >= len(word) && strings.EqualFold(string(rest[:len(word)]), word) {
-			return true
-		}
-	}
-	return false
-}
-
-// oneLine collapses every run of white space, line breaks included, to
-// one space, so that text cannot start a Markdown line of its own.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
-}
-
-func runes(s string) int { return utf8.RuneCountInString(s) }
 
 // trimText shortens s to at most max characters at a word boundary, marking
 // the cut with "…".

@@ -95,47 +95,6 @@ func TestMarkdownGolden(t *testing.T) {
 	golden(t, "digest-messages.txt", strings.Join(Messages(d), "\n\n======== next message ========\n\n"))
 }
 
-func TestEscapeLeavesNoMarkup(t *testing.T) {
-	t.Parallel()
-	tests := []struct{ in, want string }{
-		{"plain words", "plain words"},
-		{"**bold** _it_ ~~gone~~ `code` ||spoiler||", `\*\*bold\*\* \_it\_ \~\~gone\~\~ \` + "`" + `code\` + "`" + ` \|\|spoiler\|\|`},
-		{"[click](https://evil.example)", `\[click\]\(https://evil.example\)`},
-		{"<@123> <#456> <t:1700000000>", `\<@123\> \<#456\> \<t:1700000000\>`},
-		{"@everyone and @Here", "@\u200beveryone and @\u200bHere"},
-		{"# heading", `\# heading`},
-		{"- item", `\- item`},
-		{"1. first", `1\. first`},
-		{"North Korea-Iran 2024.", "North Korea-Iran 2024."},
-		{`back\slash`, `back\\slash`},
-	}
-	for _, tt := range tests {
-		if got := escape(tt.in); got != tt.want {
-			t.Errorf("escape(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
-func TestSafeURL(t *testing.T) {
-	t.Parallel()
-	tests := []struct{ in, want string }{
-		{"https://www.38north.org/2023/11/x/", "https://www.38north.org/2023/11/x/"},
-		{"https://example.com/a#:~:text=North%20Korea", "https://example.com/a#:~:text=North%20Korea"},
-		{"http://example.com/a b>c", "http://example.com/a%20b%3Ec"},
-		{"javascript:alert(1)", ""},
-		{"https://user:pw@example.com/", ""},
-		{"/relative/path", ""},
-		{"", ""},
-		{"https://example.com/" + strings.Repeat("x", maxURL), ""},
-		{"https://example.com/\n[x](y)", ""},
-	}
-	for _, tt := range tests {
-		if got := safeURL(tt.in); got != tt.want {
-			t.Errorf("safeURL(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 // TestDocumentTextCannotForgeMarkup renders documents and questions full
 // of markup and checks none of it survives as markup.
 func TestDocumentTextCannotForgeMarkup(t *testing.T) {

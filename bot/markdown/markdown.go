@@ -1,0 +1,149 @@
+// Package markdown makes text from documents and users safe to show on
+// Discord: escaped so that it cannot add formatting, links, mentions or
+// spoilers, stripped of the controls that reorder what readers see, with
+// links checked before they are linked, and counted as Discord counts.
+// It is the one policy for every message Dossier renders, by the bot and
+// by the digest, and imports nothing of Dossier's.
+package markdown
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxContent is the most characters a message's content may have.
+// https://discord.com/developers/docs/resources/message#create-message
+const MaxContent = 2000
+
+// zwsp breaks "@everyone" and "@here" so Discord shows them as text even
+// where a client would highlight them.
+const zwsp = "\u200b"
+
+// Len counts s as Discord counts a message's length: in characters.
+func Len(s string) int { return utf8.RuneCountInString(s) }
+
+// Escape makes s safe to place in Discord markdown: every character that
+// could open formatting, a masked link, a mention, a timestamp or a spoiler
+// is backslash-escaped, block syntax (quotes, headings, lists) at the start
+// of a line too, mass mentions are broken with a zero-width space, and
+// bidirectional controls are removed. s is treated as starting a line,
+// because a fragment may be placed there.
+func Escape(s string) string {
+	return EscapeFrom(s, true)
+}
+
+// EscapeFrom is Escape for a fragment that continues a line when lineStart
+// is false: block syntax only matters at the start of a line, so escaping
+// it elsewhere would only add noise.
+func EscapeFrom(s string, lineStart bool) string {
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/8)
+	rs := []rune(s)
+	atStart := lineStart
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		switch {
+		case IsBidiControl(r):
+			continue
+		case strings.ContainsRune(`\*_~`+"`"+`|[]()<>`, r):
+			// ">" closes what "<" opens, and quotes a line where it
+			// starts one: escaped everywhere, so that no cut or join
+			// of escaped text can make it either.
+			b.WriteByte('\\')
+		case atStart && strings.ContainsRune(`#-+`, r):
+			b.WriteByte('\\')
+		case atStart && unicode.IsDigit(r):
+			// "1. item" is an ordered list only at the start of a line.
+			j := i
+			for j < len(rs) && unicode.IsDigit(rs[j]) {
+				j++
+			}
+			if j < len(rs) && (rs[j] == '.' || rs[j] == ')') {
+				b.WriteString(string(rs[i:j]))
+				b.WriteByte('\\')
+				i = j
+				r = rs[j]
+			}
+		case r == '@' && massMention(rs[i+1:]):
+			b.WriteRune(r)
+			b.WriteString(zwsp)
+			atStart = false
+			continue
+		}
+		b.WriteRune(r)
+		switch {
+		case r == '\n':
+			atStart = true
+		case atStart && unicode.IsSpace(r):
+			// Indentation keeps a line's start: "  - item" is still a list.
+		default:
+			atStart = false
+		}
+	}
+	return b.String()
+}
+
+// massMention reports whether rest, the text after an '@', pings a crowd.
+func massMention(rest []rune) bool {
+	for _, word := range []string{"everyone", "here"} {
+		if len(rest) >= len(word) && strings.EqualFold(string(rest[:len(word)]), word) {
+			return true
+		}
+	}
+	return false
+}
+
+// Unescape reverses Escape, so that a question rendered into a message
+// can be read back from it: exactly, but for the bidirectional controls
+// Escape removed.
+func Unescape(s string) string {
+	var b strings.Builder
+	rs := []rune(s)
+	for i := 0; i < len(rs); i++ {
+		switch {
+		case rs[i] == '\\' && i+1 < len(rs):
+			i++
+		case rs[i] == '@' && i+1 < len(rs) && string(rs[i+1]) == zwsp && massMention(rs[i+2:]):
+			b.WriteRune('@')
+			i++
+			continue
+		}
+		b.WriteRune(rs[i])
+	}
+	return b.String()
+}
+
+// OneLine collapses every run of white space, line breaks included, to one
+// space, so that text cannot start a markdown line of its own.
+func OneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// Plain makes s safe to show where Discord renders no markdown (embed
+// footers and author names, button labels, choices): it removes the
+// bidirectional controls, which reorder text there as anywhere.
+func Plain(s string) string {
+	if !strings.ContainsFunc(s, IsBidiControl) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if IsBidiControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// IsBidiControl reports whether r is a Unicode bidirectional control:
+// the embeddings and overrides (U+202A to U+202E), the isolates (U+2066
+// to U+2069) and the marks (U+200E, U+200F, U+061C). Shown raw, they
+// reorder what follows them, so that a quote can read differently from
+// what its source says, or a link's text from where it goes.
+func IsBidiControl(r rune) bool {
+	switch {
+	case r >= '\u202A' && r <= '\u202E', r >= '\u2066' && r <= '\u2069':
+		return true
+	}
+	return r == '\u200E' || r == '\u200F' || r == '\u061C'
+}

@@ -1,50 +1,17 @@
 package bot
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/dossier-bot/dossier/bot/markdown"
 	"github.com/dossier-bot/dossier/corpus"
+	"github.com/dossier-bot/dossier/corpus/golden"
 	"github.com/dossier-bot/dossier/index"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// golden compares v, as JSON, with testdata/name.golden.
-func golden(tb testing.TB, name string, v any) {
-	tb.Helper()
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false) // keep "<" and ">" readable
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		tb.Fatalf("marshal %s: %v", name, err)
-	}
-	got := buf.Bytes()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			tb.Fatalf("update golden: %v", err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatalf("read golden (run with -update to create it): %v", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		tb.Errorf("%s differs from %s (-want +got):\n%s", name, path, diff)
-	}
-}
 
 var (
 	thirtyEight = corpus.Document{
@@ -144,7 +111,7 @@ func TestRenderGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			golden(t, tt.name, tt.v)
+			golden.JSON(t, tt.name, tt.v)
 		})
 	}
 }

@@ -1,7 +1,6 @@
 package corpus
 
 import (
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -9,10 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/dossier-bot/dossier/corpus/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // TestCleanGolden parses every article of testdata and of the built-in
 // corpus and compares the cleaned text and passages with golden files.
@@ -40,25 +37,15 @@ func TestCleanGolden(t *testing.T) {
 	if len(inputs) < 7 {
 		t.Fatalf("found %d articles, want the built-in and synthetic ones", len(inputs))
 	}
-	for golden, raw := range inputs {
-		t.Run(filepath.Base(golden), func(t *testing.T) {
+	for file, raw := range inputs {
+		t.Run(filepath.Base(file), func(t *testing.T) {
 			t.Parallel()
-			d, err := Parse(filepath.Base(golden), raw)
+			d, err := Parse(filepath.Base(file), raw)
 			if err != nil {
-				t.Fatalf("Parse(%s) error: %v", golden, err)
+				t.Fatalf("Parse(%s) error: %v", file, err)
 			}
 			checkPassages(t, d)
-			got := render(d)
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want := string(mustRead(t, os.DirFS("."), filepath.ToSlash(golden)))
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("Parse(%s) mismatch (-want +got):\n%s\nrun go test ./corpus -update if the change is intended", golden, diff)
-			}
+			golden.CheckFile(t, file, render(d))
 		})
 	}
 }

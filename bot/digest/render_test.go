@@ -2,42 +2,14 @@ package digest
 
 import (
 	"context"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/dossier-bot/dossier/bot/state"
 	"github.com/dossier-bot/dossier/corpus"
+	"github.com/dossier-bot/dossier/corpus/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// golden compares got with testdata/NAME.golden, or rewrites it with -update.
-func golden(tb testing.TB, name, got string) {
-	tb.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			tb.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			tb.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatalf("%v (run go test ./bot/digest -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		tb.Errorf("%s differs (-want +got):\n%s\nIf the change is right: go test ./bot/digest -update", path, diff)
-	}
-}
 
 // sampleDigest is a digest of the built-in corpus with every section: a
 // document new, one changed, one removed, questions, and a watch.
@@ -91,8 +63,8 @@ func TestMarkdownGolden(t *testing.T) {
 	if len(d.Documents) == 0 || len(d.Asked) == 0 || len(d.Unanswered) == 0 || len(d.Watches) == 0 {
 		t.Fatalf("sample digest lacks a section: %+v", d)
 	}
-	golden(t, "digest.md", Markdown(d))
-	golden(t, "digest-messages.txt", strings.Join(Messages(d), "\n\n======== next message ========\n\n"))
+	golden.Check(t, "digest.md", Markdown(d))
+	golden.Check(t, "digest-messages.txt", strings.Join(Messages(d), "\n\n======== next message ========\n\n"))
 }
 
 // TestDocumentTextCannotForgeMarkup renders documents and questions full

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"io/fs"
 	"maps"
 	"os"
@@ -12,10 +11,8 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/dossier-bot/dossier/corpus/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden table from the fixture")
 
 // The fixture lives beside the lexicon package's tests, which read the
 // golden table it produces.
@@ -29,18 +26,7 @@ func TestBuildGolden(t *testing.T) {
 	if err != nil {
 		t.Fatalf("build(%q) error: %v", fixtureDir, err)
 	}
-	if *update {
-		if err := os.WriteFile(goldenFile, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(goldenFile)
-	if err != nil {
-		t.Fatalf("%v (run go test ./gen -update to create it)", err)
-	}
-	if diff := cmp.Diff(strings.Split(string(want), "\n"), strings.Split(string(got), "\n")); diff != "" {
-		t.Errorf("build(%q) mismatch (-%s +got):\n%s", fixtureDir, goldenFile, diff)
-	}
+	golden.CheckFile(t, goldenFile, string(got))
 	again, err := build(os.DirFS(fixtureDir), 3)
 	if err != nil {
 		t.Fatal(err)

@@ -1,15 +1,13 @@
 package cite
 
 import (
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+	"github.com/dossier-bot/dossier/corpus/golden"
+)
 
 var shown = time.Date(2026, 12, 4, 15, 30, 0, 0, time.UTC)
 
@@ -59,23 +57,6 @@ func references() []Reference {
 	}
 }
 
-func golden(tb testing.TB, name string, got []byte) {
-	tb.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatalf("read golden file (run go test -update to create it): %v", err)
-	}
-	if string(got) != string(want) {
-		tb.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
-}
-
 func TestRenderGolden(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct{ format, file string }{
@@ -89,7 +70,7 @@ func TestRenderGolden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Render(%q) = %v", tc.format, err)
 			}
-			golden(t, tc.file, got)
+			golden.CheckFile(t, filepath.Join("testdata", tc.file), string(got))
 		})
 	}
 }
@@ -100,7 +81,7 @@ func TestMarkdownLineGolden(t *testing.T) {
 	for _, r := range references() {
 		b.WriteString(r.Markdown() + "\n")
 	}
-	golden(t, "reference-line.md.golden", []byte(b.String()))
+	golden.CheckFile(t, filepath.Join("testdata", "reference-line.md.golden"), b.String())
 }
 
 func TestRenderUnknownFormat(t *testing.T) {

@@ -16,7 +16,7 @@ import (
 type Citations struct {
 	// Store keeps the citations: what each passage said when shown, to
 	// whom and in which channel.
-	Store *state.Store
+	Store state.Store
 	// PageURL is the address of a citation's page (/c/…); nil when the
 	// pages are not served (no DOSSIER_PUBLIC_URL).
 	PageURL func(id string) string

@@ -17,7 +17,7 @@ import (
 // need; see Options.Digests.
 type Digests struct {
 	// Store keeps the subscriptions, the watches and the question log.
-	Store *state.Store
+	Store state.Store
 	// Preview composes the digest a channel would get now.
 	Preview Previewer
 }

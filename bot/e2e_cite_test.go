@@ -23,7 +23,7 @@ const pages = "https://dossier.example.org/c/"
 // citeWorld is a bot serving the built-in corpus with its citations kept.
 type citeWorld struct {
 	fake  *discordtest.Server
-	store *state.Store
+	store state.Store
 	// notes are what Resolve says of a citation, by id.
 	notes map[string][2]string
 }

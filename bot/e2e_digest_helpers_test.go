@@ -111,7 +111,7 @@ type digestWorld struct {
 	// tells the time by the scheduler's.
 	schedClock, watchClock *testClock
 
-	store *state.Store
+	store state.Store
 	log   *syncLog
 	stop  func(testing.TB)
 }

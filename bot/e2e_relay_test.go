@@ -21,7 +21,7 @@ import (
 )
 
 // keeper is an instance in interactions mode that keeps the digests.
-func keeper(tb testing.TB, fake *discordtest.Server, key ed25519.PrivateKey) (*endpoint, *state.Store) {
+func keeper(tb testing.TB, fake *discordtest.Server, key ed25519.PrivateKey) (*endpoint, state.Store) {
 	tb.Helper()
 	ix := builtinIndex(tb)
 	store, err := state.Open(filepath.Join(tb.TempDir(), state.FileName))
@@ -34,7 +34,7 @@ func keeper(tb testing.TB, fake *discordtest.Server, key ed25519.PrivateKey) (*e
 }
 
 // waitQuestions waits until the store's question log holds n questions.
-func waitQuestions(tb testing.TB, store *state.Store, n int) []state.Question {
+func waitQuestions(tb testing.TB, store state.Store, n int) []state.Question {
 	tb.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {

@@ -36,7 +36,7 @@ func TestInteractionsEndpointIgnoresReplays(t *testing.T) {
 			fake := discordtest.NewServer(t)
 			ix := builtinIndex(t)
 			var opts bot.Options
-			var store *state.Store
+			var store state.Store
 			if tt.shared {
 				var err error
 				if store, err = state.Open(filepath.Join(t.TempDir(), state.FileName)); err != nil {

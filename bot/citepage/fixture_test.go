@@ -24,7 +24,7 @@ var t0 = time.Date(2026, 12, 4, 10, 30, 0, 0, time.UTC)
 type fixture struct {
 	corpus string
 	ix     *index.Index
-	st     *state.Store
+	st     *state.File
 	secret []byte
 	srv    *httptest.Server
 }

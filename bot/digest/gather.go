@@ -40,7 +40,7 @@ type Window struct {
 // Gather reads what a digest of w is made from: the document registry,
 // the question log and each watch's search results. The index is only
 // asked when there are watches and documents new in the window.
-func Gather(ctx context.Context, st *state.Store, ix Asker, w Window) (Input, error) {
+func Gather(ctx context.Context, st state.Store, ix Asker, w Window) (Input, error) {
 	in := Input{Date: w.Date, Since: w.Since, Until: w.Until}
 	var err error
 	if in.Documents, err = st.Documents(); err != nil {

@@ -191,7 +191,7 @@ func (d *discord) postTimes(id string) []time.Time {
 }
 
 // newStore opens a state store in a temporary folder.
-func newStore(tb testing.TB) *state.Store {
+func newStore(tb testing.TB) state.Store {
 	tb.Helper()
 	s, err := state.Open(filepath.Join(tb.TempDir(), state.FileName))
 	if err != nil {
@@ -236,7 +236,7 @@ func zone(tb testing.TB, name string) *time.Location {
 }
 
 // subscribe stores a subscription made at created.
-func subscribe(tb testing.TB, st *state.Store, channel, hhmm, tz string, created time.Time) {
+func subscribe(tb testing.TB, st state.Store, channel, hhmm, tz string, created time.Time) {
 	tb.Helper()
 	if _, err := st.Subscribe(state.Subscription{GuildID: "g", ChannelID: channel, Time: hhmm, Zone: tz, Created: created}); err != nil {
 		tb.Fatal(err)
@@ -245,7 +245,7 @@ func subscribe(tb testing.TB, st *state.Store, channel, hhmm, tz string, created
 
 // logQuestions logs questions asked in guild g just before at, so that
 // every digest after at has something to say.
-func logQuestions(tb testing.TB, st *state.Store, at time.Time, texts ...string) {
+func logQuestions(tb testing.TB, st state.Store, at time.Time, texts ...string) {
 	tb.Helper()
 	for i, text := range texts {
 		q := state.Question{GuildID: "g", ChannelID: "c", Text: text, Time: at.Add(-time.Duration(i+1) * time.Second)}
@@ -257,7 +257,7 @@ func logQuestions(tb testing.TB, st *state.Store, at time.Time, texts ...string)
 
 // logAnswer logs the question a answers, asked in guild g at at, as the
 // bot logs it: with the kind of reply and the passages it showed.
-func logAnswer(tb testing.TB, st *state.Store, a index.Answer, at time.Time) {
+func logAnswer(tb testing.TB, st state.Store, a index.Answer, at time.Time) {
 	tb.Helper()
 	q := state.Question{GuildID: "g", ChannelID: "c", Text: a.Question, Reply: state.ReplyNone, Time: at}
 	var shown []index.Result

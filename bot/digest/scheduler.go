@@ -35,7 +35,7 @@ const (
 
 // Config is what a Scheduler needs.
 type Config struct {
-	Store *state.Store
+	Store state.Store
 	// Index searches for the watches' new passages.
 	Index  Asker
 	Poster Poster

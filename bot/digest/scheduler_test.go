@@ -15,7 +15,7 @@ import (
 )
 
 // scheduler makes a scheduler on st with the fake clock and Discord.
-func scheduler(st *state.Store, clock *fakeClock, d *discord, log *slog.Logger) *Scheduler {
+func scheduler(st state.Store, clock *fakeClock, d *discord, log *slog.Logger) *Scheduler {
 	return NewScheduler(Config{Store: st, Poster: d, Clock: clock, Log: log, Retention: 30 * 24 * time.Hour})
 }
 

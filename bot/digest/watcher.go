@@ -28,7 +28,7 @@ type WatcherConfig struct {
 	Index  Syncer
 	// Store gets the document registry; nil keeps only the index in
 	// step, for a Dossier that posts no digests.
-	Store *state.Store
+	Store state.Store
 	// Interval is the time between two looks at the folder.
 	Interval time.Duration
 	// Clock is the system clock when nil.

@@ -48,7 +48,7 @@ func finds(tb testing.TB, ix *index.Index, q, id string) bool {
 	return false
 }
 
-func newWatcher(tb testing.TB, dir string, clock Clock) (*Watcher, *index.Index, *state.Store) {
+func newWatcher(tb testing.TB, dir string, clock Clock) (*Watcher, *index.Index, state.Store) {
 	tb.Helper()
 	ix, err := index.NewMemory()
 	if err != nil {

@@ -101,7 +101,7 @@ func showKey(owner string, at time.Time, seq uint64) []byte {
 // one chance in a million per citation at 100,000 kept): the later passage
 // then gets the shortest longer prefix of its Key that is free. Show the
 // returned ids, not ones worked out before recording.
-func (s *Store) RecordCitations(sh Shown, cs []KeptCitation) ([]string, error) {
+func (s *File) RecordCitations(sh Shown, cs []KeptCitation) ([]string, error) {
 	ids := make([]string, len(cs))
 	err := s.update("record citations", func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketCitations)
@@ -165,7 +165,7 @@ func appendShowing(b *bolt.Bucket, owner string, at time.Time, v any) error {
 
 // Citation returns the kept citation with the id, and false when Dossier
 // never showed a passage with that id.
-func (s *Store) Citation(id string) (KeptCitation, bool, error) {
+func (s *File) Citation(id string) (KeptCitation, bool, error) {
 	var c KeptCitation
 	var found bool
 	err := s.view(fmt.Sprintf("read citation %q", id), func(tx *bolt.Tx) error {
@@ -180,7 +180,7 @@ func (s *Store) Citation(id string) (KeptCitation, bool, error) {
 // order they were first posted there, each once, with the excerpt and
 // message of that first posting; at most limit of them (the first limit),
 // or all when limit is 0.
-func (s *Store) CitationsIn(channelID string, limit int) ([]PostedCitation, error) {
+func (s *File) CitationsIn(channelID string, limit int) ([]PostedCitation, error) {
 	var out []PostedCitation
 	err := s.view(fmt.Sprintf("list the citations in channel %s", channelID), func(tx *bolt.Tx) error {
 		posts, kept := tx.Bucket(bucketCitationPosts), tx.Bucket(bucketCitations)
@@ -212,7 +212,7 @@ func (s *Store) CitationsIn(channelID string, limit int) ([]PostedCitation, erro
 
 // RecentCitations lists the citations last shown to a member, most
 // recent first, each once; at most n.
-func (s *Store) RecentCitations(userID string, n int) ([]KeptCitation, error) {
+func (s *File) RecentCitations(userID string, n int) ([]KeptCitation, error) {
 	var out []KeptCitation
 	err := s.view(fmt.Sprintf("list the citations shown to %s", userID), func(tx *bolt.Tx) error {
 		users, kept := tx.Bucket(bucketCitationUsers), tx.Bucket(bucketCitations)
@@ -270,7 +270,7 @@ func showTime(k []byte, owner int) time.Time {
 // CitationSecret returns the secret that citation page tokens are worked
 // out under, 32 random bytes made on first use and kept: pages linked
 // before a restart still open after it.
-func (s *Store) CitationSecret() ([]byte, error) {
+func (s *File) CitationSecret() ([]byte, error) {
 	var secret []byte
 	err := s.update("read the citation secret", func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
@@ -287,7 +287,7 @@ func (s *Store) CitationSecret() ([]byte, error) {
 
 // Document returns the registry's record of a document, removed or not,
 // and false when the registry never saw it.
-func (s *Store) Document(id string) (Document, bool, error) {
+func (s *File) Document(id string) (Document, bool, error) {
 	var d Document
 	var found bool
 	err := s.view(fmt.Sprintf("read document %q", id), func(tx *bolt.Tx) error {

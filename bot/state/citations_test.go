@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/dossier-bot/dossier/corpus/cite"
 )
@@ -19,7 +18,7 @@ func kept(doc, text string) KeptCitation {
 }
 
 // recordCitations records cs as shown at sh and fails the test on error.
-func recordCitations(tb testing.TB, s *Store, sh Shown, cs ...KeptCitation) []string {
+func recordCitations(tb testing.TB, s Store, sh Shown, cs ...KeptCitation) []string {
 	tb.Helper()
 	ids, err := s.RecordCitations(sh, cs)
 	if err != nil {
@@ -28,7 +27,9 @@ func recordCitations(tb testing.TB, s *Store, sh Shown, cs ...KeptCitation) []st
 	return ids
 }
 
-func TestRecordCitations(t *testing.T) {
+func TestRecordCitations(t *testing.T) { eachStore(t, testRecordCitations) }
+
+func testRecordCitations(t *testing.T, newStore func(testing.TB) Store) {
 	t.Parallel()
 	s := newStore(t)
 	a, b := kept("doc-a", "The first passage of a."), kept("doc-b", "A passage of b.")
@@ -84,13 +85,15 @@ func TestCitationIDStableAcrossReopen(t *testing.T) {
 	if err != nil || !cmp.Equal(again, secret) {
 		t.Errorf("CitationSecret after reopening = %x, %v; want the same %x", again, err, secret)
 	}
-	other, err := newStore(t).CitationSecret()
+	other, err := newFile(t).CitationSecret()
 	if err != nil || cmp.Equal(other, secret) {
 		t.Errorf("another store's CitationSecret = %x, %v; want a different secret", other, err)
 	}
 }
 
-func TestCitationsIn(t *testing.T) {
+func TestCitationsIn(t *testing.T) { eachStore(t, testCitationsIn) }
+
+func testCitationsIn(t *testing.T, newStore func(testing.TB) Store) {
 	t.Parallel()
 	s := newStore(t)
 	a, b, c := kept("d", "Passage a."), kept("d", "Passage b."), kept("e", "Passage c.")
@@ -135,7 +138,9 @@ func TestCitationsIn(t *testing.T) {
 	}
 }
 
-func TestRecentCitations(t *testing.T) {
+func TestRecentCitations(t *testing.T) { eachStore(t, testRecentCitations) }
+
+func testRecentCitations(t *testing.T, newStore func(testing.TB) Store) {
 	t.Parallel()
 	s := newStore(t)
 	var ids []string
@@ -177,15 +182,15 @@ func TestRecentCitations(t *testing.T) {
 // TestCitationCollision plants another passage under an id, as a 40-bit
 // collision would: the new passage must get a longer id, not overwrite
 // the old or be taken for it.
-func TestCitationCollision(t *testing.T) {
+func TestCitationCollision(t *testing.T) { eachStore(t, testCitationCollision) }
+
+func testCitationCollision(t *testing.T, newStore func(testing.TB) Store) {
 	t.Parallel()
 	s := newStore(t)
 	c := kept("doc", "The passage that collides.")
 	short := cite.ID(c.DocID, c.Text)
 	planted := KeptCitation{ID: short, Key: short + "x", DocID: "other", Text: "Another passage.", FirstShown: t0}
-	if err := s.db.Update(func(tx *bolt.Tx) error { return put(tx.Bucket(bucketCitations), []byte(short), planted) }); err != nil {
-		t.Fatal(err)
-	}
+	plantCitation(t, s, planted)
 	ids := recordCitations(t, s, Shown{At: t0, ChannelID: "c"}, c)
 	if want := cite.Key(c.DocID, c.Text)[:cite.IDLen+2]; ids[0] != want {
 		t.Fatalf("RecordCitations of a colliding passage = %v, want [%s]", ids, want)
@@ -204,7 +209,9 @@ func TestCitationCollision(t *testing.T) {
 	}
 }
 
-func TestDocument(t *testing.T) {
+func TestDocument(t *testing.T) { eachStore(t, testDocument) }
+
+func testDocument(t *testing.T, newStore func(testing.TB) Store) {
 	t.Parallel()
 	s := newStore(t)
 	if _, err := s.RecordDocuments(all(docs("a", "h1", "b", "h2")), t0, leadOf); err != nil {

@@ -115,7 +115,7 @@ type Source interface {
 // Documents are recorded as src yields them, so a corpus need not fit in
 // memory. All of it is one transaction: when src fails, or yields no
 // document at all (which would mark every one removed), nothing changes.
-func (s *Store) RecordDocuments(src Source, at time.Time, lead func(corpus.Document) string) (Changes, error) {
+func (s *File) RecordDocuments(src Source, at time.Time, lead func(corpus.Document) string) (Changes, error) {
 	var ch Changes
 	err := s.update("record documents", func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketDocuments)
@@ -127,26 +127,8 @@ func (s *Store) RecordDocuments(src Source, at time.Time, lead func(corpus.Docum
 			if err != nil {
 				return err
 			}
-			rec := Document{
-				ID: doc.ID, Path: doc.Path, Title: doc.Title, Publisher: doc.Publisher,
-				Published: doc.Published, URL: doc.URL, AddedBy: doc.AddedBy, Hash: doc.Hash,
-				Lead: old.Lead, FirstSeen: old.FirstSeen, Changed: old.Changed,
-			}
-			present := ok && old.Removed.IsZero()
-			if !present {
-				old = Document{}
-			}
-			rec.Passages = passagesOf(doc, old, at)
-			switch {
-			case !present:
-				ch.Added = append(ch.Added, doc.ID)
-				rec.FirstSeen, rec.Changed, rec.Lead = at, at, lead(*doc)
-			case !sameShown(rec, old):
-				ch.Changed = append(ch.Changed, doc.ID)
-				rec.Changed, rec.Lead = at, lead(*doc)
-			case old.PassagesUnknown || !slices.EqualFunc(rec.Passages, old.Passages, Passage.same):
-				// Only the passages are new to the record.
-			default:
+			rec, write := nextRecord(doc, old, ok, at, lead, &ch)
+			if !write {
 				return nil
 			}
 			return put(b, []byte(doc.ID), rec)
@@ -188,6 +170,35 @@ func (s *Store) RecordDocuments(src Source, at time.Time, lead func(corpus.Docum
 	return ch, nil
 }
 
+// nextRecord is the registry's record of doc as read at time at, given
+// old, its record if found, and whether it must be written; ch gets the
+// document's change.
+func nextRecord(doc *corpus.Document, old Document, found bool, at time.Time, lead func(corpus.Document) string, ch *Changes) (Document, bool) {
+	rec := Document{
+		ID: doc.ID, Path: doc.Path, Title: doc.Title, Publisher: doc.Publisher,
+		Published: doc.Published, URL: doc.URL, AddedBy: doc.AddedBy, Hash: doc.Hash,
+		Lead: old.Lead, FirstSeen: old.FirstSeen, Changed: old.Changed,
+	}
+	present := found && old.Removed.IsZero()
+	if !present {
+		old = Document{}
+	}
+	rec.Passages = passagesOf(doc, old, at)
+	switch {
+	case !present:
+		ch.Added = append(ch.Added, doc.ID)
+		rec.FirstSeen, rec.Changed, rec.Lead = at, at, lead(*doc)
+	case !sameShown(rec, old):
+		ch.Changed = append(ch.Changed, doc.ID)
+		rec.Changed, rec.Lead = at, lead(*doc)
+	case old.PassagesUnknown || !slices.EqualFunc(rec.Passages, old.Passages, Passage.same):
+		// Only the passages are new to the record.
+	default:
+		return rec, false
+	}
+	return rec, true
+}
+
 // passagesOf records doc's passages as of at, given old, the document's
 // record (zero for a document new to the registry).
 func passagesOf(doc *corpus.Document, old Document, at time.Time) []Passage {
@@ -221,7 +232,7 @@ func passagesOf(doc *corpus.Document, old Document, at time.Time) []Passage {
 }
 
 // Documents lists the registry, removed documents included, by id.
-func (s *Store) Documents() ([]Document, error) {
+func (s *File) Documents() ([]Document, error) {
 	var docs []Document
 	err := s.view("list documents", func(tx *bolt.Tx) error {
 		return each(tx.Bucket(bucketDocuments), func(_ []byte, d Document) error {

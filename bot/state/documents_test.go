@@ -27,7 +27,9 @@ func leadOf(d corpus.Document) string { return "lead of " + d.ID }
 // all is a source of ds.
 func all(ds []corpus.Document) *corpus.Corpus { return &corpus.Corpus{Documents: ds} }
 
-func TestRecordDocuments(t *testing.T) {
+func TestRecordDocuments(t *testing.T) { eachStore(t, testRecordDocuments) }
+
+func testRecordDocuments(t *testing.T, newStore func(testing.TB) Store) {
 	t.Parallel()
 	s := newStore(t)
 	t1, t2, t3, t4 := t0, t0.Add(time.Hour), t0.Add(2*time.Hour), t0.Add(3*time.Hour)
@@ -88,7 +90,7 @@ func withPassages(id, hash string, texts ...string) corpus.Document {
 }
 
 // firstSeen says when the registry's record of id first saw each text.
-func firstSeen(tb testing.TB, s *Store, id string, texts ...string) []time.Time {
+func firstSeen(tb testing.TB, s Store, id string, texts ...string) []time.Time {
 	tb.Helper()
 	all, err := s.Documents()
 	if err != nil {
@@ -108,6 +110,10 @@ func firstSeen(tb testing.TB, s *Store, id string, texts ...string) []time.Time 
 }
 
 func TestRecordDocumentsKeepsWhenEachPassageWasFirstSeen(t *testing.T) {
+	eachStore(t, testRecordDocumentsKeepsWhenEachPassageWasFirstSeen)
+}
+
+func testRecordDocumentsKeepsWhenEachPassageWasFirstSeen(t *testing.T, newStore func(testing.TB) Store) {
 	t.Parallel()
 	s := newStore(t)
 	t1, t2, t3, t4 := t0, t0.Add(time.Hour), t0.Add(2*time.Hour), t0.Add(3*time.Hour)
@@ -196,6 +202,10 @@ func TestPassagesOfARecordFromSchemaOne(t *testing.T) {
 }
 
 func TestRecordDocumentsOfNothingKeepsTheRegistry(t *testing.T) {
+	eachStore(t, testRecordDocumentsOfNothingKeepsTheRegistry)
+}
+
+func testRecordDocumentsOfNothingKeepsTheRegistry(t *testing.T, newStore func(testing.TB) Store) {
 	t.Parallel()
 	s := newStore(t)
 	if _, err := s.RecordDocuments(all(docs("a", "h1", "b", "h2")), t0, leadOf); err != nil {

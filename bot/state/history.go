@@ -58,7 +58,7 @@ func digestKey(channelID, date string) []byte {
 // d.Date, and returns the recorded one: d itself with created true, or the
 // earlier one, which wins. d.Status is Posting, or Empty for a digest with
 // nothing to post.
-func (s *Store) BeginDigest(d Digest) (rec Digest, created bool, err error) {
+func (s *File) BeginDigest(d Digest) (rec Digest, created bool, err error) {
 	if d.Status != Posting && d.Status != Empty {
 		return Digest{}, false, fmt.Errorf("begin digest of channel %s for %s: status %q is not %q or %q", d.ChannelID, d.Date, d.Status, Posting, Empty)
 	}
@@ -77,7 +77,7 @@ func (s *Store) BeginDigest(d Digest) (rec Digest, created bool, err error) {
 
 // PartPosted records the message id of part i of the channel's digest for
 // date.
-func (s *Store) PartPosted(channelID, date string, i int, messageID string) error {
+func (s *File) PartPosted(channelID, date string, i int, messageID string) error {
 	return s.editDigest(fmt.Sprintf("record part %d of the digest of channel %s for %s", i, channelID, date), channelID, date, func(d *Digest) error {
 		if i < 0 || i >= len(d.Parts) {
 			return fmt.Errorf("the digest has %d parts", len(d.Parts))
@@ -88,7 +88,7 @@ func (s *Store) PartPosted(channelID, date string, i int, messageID string) erro
 }
 
 // FinishDigest marks the channel's digest for date posted.
-func (s *Store) FinishDigest(channelID, date string, at time.Time) error {
+func (s *File) FinishDigest(channelID, date string, at time.Time) error {
 	return s.editDigest(fmt.Sprintf("finish digest of channel %s for %s", channelID, date), channelID, date, func(d *Digest) error {
 		for i, p := range d.Parts {
 			if p.MessageID == "" {
@@ -100,7 +100,7 @@ func (s *Store) FinishDigest(channelID, date string, at time.Time) error {
 	})
 }
 
-func (s *Store) editDigest(op, channelID, date string, edit func(d *Digest) error) error {
+func (s *File) editDigest(op, channelID, date string, edit func(d *Digest) error) error {
 	return s.update(op, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketDigests)
 		key := digestKey(channelID, date)
@@ -120,7 +120,7 @@ func (s *Store) editDigest(op, channelID, date string, edit func(d *Digest) erro
 }
 
 // Digest returns the channel's digest for date, if one was begun.
-func (s *Store) Digest(channelID, date string) (Digest, bool, error) {
+func (s *File) Digest(channelID, date string) (Digest, bool, error) {
 	var d Digest
 	found := false
 	err := s.view(fmt.Sprintf("read digest of channel %s for %s", channelID, date), func(tx *bolt.Tx) error {
@@ -133,7 +133,7 @@ func (s *Store) Digest(channelID, date string) (Digest, bool, error) {
 
 // LastDigest returns the channel's latest finished digest (posted or
 // empty): the next digest covers what happened after its Until.
-func (s *Store) LastDigest(channelID string) (Digest, bool, error) {
+func (s *File) LastDigest(channelID string) (Digest, bool, error) {
 	var last Digest
 	found := false
 	err := s.view(fmt.Sprintf("read last digest of channel %s", channelID), func(tx *bolt.Tx) error {
@@ -183,43 +183,45 @@ const abandonAfter = 3 * 24 * time.Hour
 // so deleting them leaves where the next window starts unchanged.
 func pruneDigests(tx *bolt.Tx, cutoff time.Time) (int, error) {
 	b := tx.Bucket(bucketDigests)
-	type finished struct {
-		key []byte
-		at  time.Time
-	}
-	byChannel := map[string][]finished{} // in date order
-	var abandoned [][]byte
-	// bbolt forbids deleting while ForEach walks the bucket, so keys are
-	// collected first.
-	err := each(b, func(k []byte, d Digest) error {
-		if d.Status != Posting {
-			byChannel[d.ChannelID] = append(byChannel[d.ChannelID], finished{bytes.Clone(k), d.Finished})
-		} else if abandonedBy(d, cutoff) {
-			abandoned = append(abandoned, bytes.Clone(k))
-		}
+	var all []Digest
+	if err := each(b, func(_ []byte, d Digest) error {
+		all = append(all, d)
 		return nil
-	})
-	if err != nil {
+	}); err != nil {
 		return 0, err
 	}
+	// Deleted after the walk: bbolt forbids deleting while ForEach walks
+	// the bucket.
 	n := 0
-	for _, k := range abandoned {
-		if err := b.Delete(k); err != nil {
+	for _, d := range prunable(all, cutoff) {
+		if err := b.Delete(digestKey(d.ChannelID, d.Date)); err != nil {
 			return n, err
 		}
 		n++
 	}
-	for _, fs := range byChannel {
-		for _, f := range fs[:len(fs)-1] {
-			if f.at.Before(cutoff) {
-				if err := b.Delete(f.key); err != nil {
-					return n, err
-				}
-				n++
+	return n, nil
+}
+
+// prunable returns the digests of all, in channel and date order, that
+// pruneDigests deletes.
+func prunable(all []Digest, cutoff time.Time) []Digest {
+	byChannel := map[string][]Digest{} // finished, in date order
+	var out []Digest
+	for _, d := range all {
+		if d.Status != Posting {
+			byChannel[d.ChannelID] = append(byChannel[d.ChannelID], d)
+		} else if abandonedBy(d, cutoff) {
+			out = append(out, d)
+		}
+	}
+	for _, ds := range byChannel {
+		for _, d := range ds[:len(ds)-1] {
+			if d.Finished.Before(cutoff) {
+				out = append(out, d)
 			}
 		}
 	}
-	return n, nil
+	return out
 }
 
 // abandonedBy reports whether d, a digest still posting, is past both the

@@ -8,7 +8,9 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
-func TestDigestLifecycle(t *testing.T) {
+func TestDigestLifecycle(t *testing.T) { eachStore(t, testDigestLifecycle) }
+
+func testDigestLifecycle(t *testing.T, newStore func(testing.TB) Store) {
 	t.Parallel()
 	s := newStore(t)
 	d := Digest{
@@ -67,7 +69,9 @@ func TestDigestLifecycle(t *testing.T) {
 	}
 }
 
-func TestLastDigest(t *testing.T) {
+func TestLastDigest(t *testing.T) { eachStore(t, testLastDigest) }
+
+func testLastDigest(t *testing.T, newStore func(testing.TB) Store) {
 	t.Parallel()
 	s := newStore(t)
 	begin := func(channel, date string, status Status) {
@@ -91,7 +95,9 @@ func TestLastDigest(t *testing.T) {
 	}
 }
 
-func TestPruneDigests(t *testing.T) {
+func TestPruneDigests(t *testing.T) { eachStore(t, testPruneDigests) }
+
+func testPruneDigests(t *testing.T, newStore func(testing.TB) Store) {
 	t.Parallel()
 	day := 24 * time.Hour
 	cutoff := t0.Add(-30 * day) // 2024-03-31 09:00 UTC

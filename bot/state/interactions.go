@@ -30,7 +30,7 @@ const pruneBatch = 64
 // whether it is the first time the id is seen: false if it was recorded
 // before and that record has not expired. It is atomic, so of two
 // processes recording one id, exactly one sees it first.
-func (s *Store) FirstSeen(ctx context.Context, id string, until time.Time) (bool, error) {
+func (s *File) FirstSeen(ctx context.Context, id string, until time.Time) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, fmt.Errorf("record interaction %s: %w", id, err)
 	}

@@ -77,8 +77,10 @@ func testFirstSeen(t *testing.T, log interactionLog) {
 }
 
 func TestFirstSeen(t *testing.T) {
-	t.Parallel()
-	testFirstSeen(t, newStore(t))
+	eachStore(t, func(t *testing.T, newStore func(testing.TB) Store) {
+		t.Parallel()
+		testFirstSeen(t, newStore(t))
+	})
 }
 
 func TestFirstSeenSurvivesReopening(t *testing.T) {
@@ -100,7 +102,7 @@ func TestFirstSeenSurvivesReopening(t *testing.T) {
 
 func TestFirstSeenPrunesExpiredIDs(t *testing.T) {
 	t.Parallel()
-	s := newStore(t)
+	s := newFile(t).(*File)
 	ctx := context.Background()
 	past := time.Now().Add(-time.Minute)
 	for i := range 3 * pruneBatch {

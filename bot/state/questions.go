@@ -75,7 +75,7 @@ func questionKey(at time.Time, seq uint64) []byte {
 
 // LogQuestion appends q to the question log. A q without Reply is
 // taken as Answered says.
-func (s *Store) LogQuestion(q Question) error {
+func (s *File) LogQuestion(q Question) error {
 	q = q.withReply()
 	return s.update("log question", func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketQuestions)
@@ -89,7 +89,7 @@ func (s *Store) LogQuestion(q Question) error {
 
 // Questions returns the questions asked in the guild ("" for every guild)
 // at or after from and before to, oldest first.
-func (s *Store) Questions(guildID string, from, to time.Time) ([]Question, error) {
+func (s *File) Questions(guildID string, from, to time.Time) ([]Question, error) {
 	var qs []Question
 	err := s.view("read question log", func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketQuestions)
@@ -113,7 +113,7 @@ func (s *Store) Questions(guildID string, from, to time.Time) ([]Question, error
 // before it except each channel's latest finished one, and digests left
 // posting that no scheduler can resume any more (see pruneDigests), and
 // returns how many entries went.
-func (s *Store) Prune(cutoff time.Time) (int, error) {
+func (s *File) Prune(cutoff time.Time) (int, error) {
 	n := 0
 	err := s.update(fmt.Sprintf("prune state before %s", cutoff.Format(time.RFC3339)), func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketQuestions).Cursor()
@@ -150,11 +150,17 @@ type Asked struct {
 // those whose latest asking was answered and those whose latest asking
 // was not answered directly (ReplyRelated or ReplyNone), each most asked
 // first (then most recent), at most n of each.
-func (s *Store) TopQuestions(guildID string, from, to time.Time, n int) (answered, unanswered []Asked, err error) {
+func (s *File) TopQuestions(guildID string, from, to time.Time, n int) (answered, unanswered []Asked, err error) {
 	qs, err := s.Questions(guildID, from, to)
 	if err != nil {
 		return nil, nil, err
 	}
+	answered, unanswered = topQuestions(qs, n)
+	return answered, unanswered, nil
+}
+
+// topQuestions groups qs, oldest first, as TopQuestions does.
+func topQuestions(qs []Question, n int) (answered, unanswered []Asked) {
 	groups := map[string]*Asked{}
 	var order []*Asked
 	for _, q := range qs { // oldest first: later askings overwrite
@@ -178,7 +184,7 @@ func (s *Store) TopQuestions(guildID string, from, to time.Time, n int) (answere
 			unanswered = append(unanswered, *a)
 		}
 	}
-	return top(answered, n), top(unanswered, n), nil
+	return top(answered, n), top(unanswered, n)
 }
 
 func top(as []Asked, n int) []Asked {

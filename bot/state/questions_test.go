@@ -9,7 +9,9 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-func TestQuestionsWindowAndGuild(t *testing.T) {
+func TestQuestionsWindowAndGuild(t *testing.T) { eachStore(t, testQuestionsWindowAndGuild) }
+
+func testQuestionsWindowAndGuild(t *testing.T, newStore func(testing.TB) Store) {
 	t.Parallel()
 	s := newStore(t)
 	log := func(guild, text string, at time.Time) {
@@ -56,7 +58,9 @@ func TestQuestionsWindowAndGuild(t *testing.T) {
 	}
 }
 
-func TestTopQuestions(t *testing.T) {
+func TestTopQuestions(t *testing.T) { eachStore(t, testTopQuestions) }
+
+func testTopQuestions(t *testing.T, newStore func(testing.TB) Store) {
 	t.Parallel()
 	s := newStore(t)
 	cite := func(doc string) []Citation { return []Citation{{DocID: doc, Title: "Title " + doc}, {DocID: "other"}} }
@@ -105,7 +109,7 @@ func TestTopQuestions(t *testing.T) {
 
 func TestQuestionReplyRoundTrip(t *testing.T) {
 	t.Parallel()
-	s := newStore(t)
+	s := newFile(t).(*File)
 	cite := []Citation{{DocID: "d", Title: "T", Excerpt: "e"}}
 	// Records as a dossier from before Reply wrote them, in the log's
 	// own encoding.

@@ -1,8 +1,12 @@
-// Package state keeps what the bot must remember across restarts in one
-// bbolt file: digest subscriptions and the history of digests posted, the
-// question log, watches (saved searches), the registry of documents
-// seen in the corpus, which tells what is new and what changed, and every
-// passage the bot has shown, so that its citation resolves for good.
+// Package state keeps what the bot must remember across restarts: digest
+// subscriptions and the history of digests posted, the question log,
+// watches (saved searches), the registry of documents seen in the corpus,
+// which tells what is new and what changed, and every passage the bot has
+// shown, so that its citation resolves for good.
+//
+// Store is that state; File keeps it in one bbolt file that one process
+// opens (the zero-setup default), Postgres in a PostgreSQL database that
+// any number of replicas share. Both pass the same conformance suite.
 //
 // bbolt writes copy-on-write pages and switches to them with an fsynced
 // meta page, so a crash at any point leaves either the old or the new
@@ -120,8 +124,8 @@ func migrations() []func(tx *bolt.Tx) error {
 	}
 }
 
-// Store is the bot's state. It is safe for concurrent use.
-type Store struct {
+// File is the bot's state in a bbolt file. It is safe for concurrent use.
+type File struct {
 	db   *bolt.DB
 	path string
 }
@@ -129,7 +133,7 @@ type Store struct {
 // Open opens the state file at path, creating it if needed and upgrading
 // its schema. It fails within about a second with an error wrapping
 // ErrLocked when another process has the file open.
-func Open(path string) (*Store, error) {
+func Open(path string) (*File, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: openTimeout})
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("open state %q: %w", path, ErrLocked)
@@ -137,7 +141,7 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open state %q: %w", path, err)
 	}
-	s := &Store{db: db, path: path}
+	s := &File{db: db, path: path}
 	if err := s.migrate(); err != nil {
 		db.Close()
 		return nil, err
@@ -145,7 +149,7 @@ func Open(path string) (*Store, error) {
 	return s, nil
 }
 
-func (s *Store) migrate() error {
+func (s *File) migrate() error {
 	steps := migrations()
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
@@ -175,7 +179,7 @@ func (s *Store) migrate() error {
 }
 
 // Close closes the state file, releasing it for other processes.
-func (s *Store) Close() error {
+func (s *File) Close() error {
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close state %q: %w", s.path, err)
 	}
@@ -184,14 +188,14 @@ func (s *Store) Close() error {
 
 // view and update run fn in a read or write transaction and name the
 // operation in the error.
-func (s *Store) view(op string, fn func(tx *bolt.Tx) error) error {
+func (s *File) view(op string, fn func(tx *bolt.Tx) error) error {
 	if err := s.db.View(fn); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	return nil
 }
 
-func (s *Store) update(op string, fn func(tx *bolt.Tx) error) error {
+func (s *File) update(op string, fn func(tx *bolt.Tx) error) error {
 	if err := s.db.Update(fn); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}

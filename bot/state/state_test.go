@@ -16,7 +16,7 @@ import (
 var t0 = time.Date(2024, 4, 30, 9, 0, 0, 0, time.UTC)
 
 // open opens a store at path and closes it when the test ends.
-func open(tb testing.TB, path string) *Store {
+func open(tb testing.TB, path string) *File {
 	tb.Helper()
 	s, err := Open(path)
 	if err != nil {
@@ -26,8 +26,8 @@ func open(tb testing.TB, path string) *Store {
 	return s
 }
 
-// newStore opens a fresh store in a temporary folder.
-func newStore(tb testing.TB) *Store {
+// newFile opens a fresh store in a temporary folder.
+func newFile(tb testing.TB) Store {
 	tb.Helper()
 	return open(tb, filepath.Join(tb.TempDir(), FileName))
 }
@@ -148,7 +148,9 @@ func TestOpenUpgradesOldSchema(t *testing.T) {
 	}
 }
 
-func TestConcurrentUse(t *testing.T) {
+func TestConcurrentUse(t *testing.T) { eachStore(t, testConcurrentUse) }
+
+func testConcurrentUse(t *testing.T, newStore func(testing.TB) Store) {
 	t.Parallel()
 	s := newStore(t)
 	const writers, each = 4, 25

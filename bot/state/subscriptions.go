@@ -76,7 +76,23 @@ func LoadZone(name string) (*time.Location, error) {
 // resuming it if it was paused. Time and Zone are checked and normalised
 // ("9:00" becomes "09:00", "" becomes "UTC"); the stored subscription is
 // returned. Bad values are refused with an *InputError.
-func (s *Store) Subscribe(sub Subscription) (Subscription, error) {
+func (s *File) Subscribe(sub Subscription) (Subscription, error) {
+	sub, err := checkSubscription(sub)
+	if err != nil {
+		return Subscription{}, err
+	}
+	err = s.update(fmt.Sprintf("subscribe channel %s", sub.ChannelID), func(tx *bolt.Tx) error {
+		return put(tx.Bucket(bucketSubscriptions), []byte(sub.ChannelID), sub)
+	})
+	if err != nil {
+		return Subscription{}, err
+	}
+	return sub, nil
+}
+
+// checkSubscription is sub as Subscribe stores it, or the *InputError
+// that refuses it.
+func checkSubscription(sub Subscription) (Subscription, error) {
 	var err error
 	if sub.Time, err = ParseTime(sub.Time); err != nil {
 		return Subscription{}, err
@@ -90,19 +106,13 @@ func (s *Store) Subscribe(sub Subscription) (Subscription, error) {
 	}
 	sub.Zone = loc.String()
 	sub.Paused, sub.PausedAt = "", time.Time{}
-	err = s.update(fmt.Sprintf("subscribe channel %s", sub.ChannelID), func(tx *bolt.Tx) error {
-		return put(tx.Bucket(bucketSubscriptions), []byte(sub.ChannelID), sub)
-	})
-	if err != nil {
-		return Subscription{}, err
-	}
 	return sub, nil
 }
 
 // Unsubscribe removes the channel's subscription and reports whether there
 // was one. The channel's digest history is kept, so subscribing again the
 // same day does not post that day's digest twice.
-func (s *Store) Unsubscribe(channelID string) (bool, error) {
+func (s *File) Unsubscribe(channelID string) (bool, error) {
 	found := false
 	err := s.update(fmt.Sprintf("unsubscribe channel %s", channelID), func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSubscriptions)
@@ -113,7 +123,7 @@ func (s *Store) Unsubscribe(channelID string) (bool, error) {
 }
 
 // Subscription returns the channel's subscription, if any.
-func (s *Store) Subscription(channelID string) (Subscription, bool, error) {
+func (s *File) Subscription(channelID string) (Subscription, bool, error) {
 	var sub Subscription
 	found := false
 	err := s.view(fmt.Sprintf("read subscription of channel %s", channelID), func(tx *bolt.Tx) error {
@@ -126,7 +136,7 @@ func (s *Store) Subscription(channelID string) (Subscription, bool, error) {
 
 // Subscriptions lists every subscription, paused ones included, ordered by
 // channel id.
-func (s *Store) Subscriptions() ([]Subscription, error) {
+func (s *File) Subscriptions() ([]Subscription, error) {
 	var subs []Subscription
 	err := s.view("list subscriptions", func(tx *bolt.Tx) error {
 		return each(tx.Bucket(bucketSubscriptions), func(_ []byte, sub Subscription) error {
@@ -139,7 +149,7 @@ func (s *Store) Subscriptions() ([]Subscription, error) {
 
 // Pause stops posting to the channel, recording why. Nothing happens when
 // the channel has no subscription.
-func (s *Store) Pause(channelID, reason string, at time.Time) error {
+func (s *File) Pause(channelID, reason string, at time.Time) error {
 	return s.update(fmt.Sprintf("pause subscription of channel %s", channelID), func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSubscriptions)
 		var sub Subscription

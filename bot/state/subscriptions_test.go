@@ -68,7 +68,9 @@ func TestLoadZone(t *testing.T) {
 	}
 }
 
-func TestSubscriptions(t *testing.T) {
+func TestSubscriptions(t *testing.T) { eachStore(t, testSubscriptions) }
+
+func testSubscriptions(t *testing.T, newStore func(testing.TB) Store) {
 	t.Parallel()
 	s := newStore(t)
 	if _, err := s.Subscribe(Subscription{ChannelID: "c1", Time: "25:00"}); !errors.Is(err, ErrInvalid) {

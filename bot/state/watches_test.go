@@ -7,7 +7,9 @@ import (
 	"testing"
 )
 
-func TestWatches(t *testing.T) {
+func TestWatches(t *testing.T) { eachStore(t, testWatches) }
+
+func testWatches(t *testing.T, newStore func(testing.TB) Store) {
 	t.Parallel()
 	s := newStore(t)
 	w1, err := s.AddWatch(Watch{GuildID: "g", ChannelID: "c", Query: "  missile   cooperation ", CreatedBy: "u"})
@@ -70,7 +72,9 @@ func TestWatches(t *testing.T) {
 	}
 }
 
-func TestWatchLimitPerChannel(t *testing.T) {
+func TestWatchLimitPerChannel(t *testing.T) { eachStore(t, testWatchLimitPerChannel) }
+
+func testWatchLimitPerChannel(t *testing.T, newStore func(testing.TB) Store) {
 	t.Parallel()
 	s := newStore(t)
 	for i := range MaxChannelWatches {

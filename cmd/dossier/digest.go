@@ -104,7 +104,7 @@ type digestQuery struct {
 // composeDigest renders the digest of q at now as Markdown, "" when there
 // is nothing in it: what dossier digest prints, whether it composes it
 // itself or a running server's GET /digest does.
-func composeDigest(ctx context.Context, st *state.Store, ix digest.Asker, q digestQuery, now time.Time) (string, error) {
+func composeDigest(ctx context.Context, st state.Store, ix digest.Asker, q digestQuery, now time.Time) (string, error) {
 	in, err := digest.Gather(ctx, st, ix, digest.Window{
 		GuildID: q.guild, Date: now, Since: now.Add(-q.since), Until: now, AskedSince: now.Add(-q.since),
 	})
@@ -234,7 +234,7 @@ func samePath(a, b string) bool {
 
 // digestState opens the state in the data folder, creating it if needed,
 // or a throwaway one without a data folder; release closes it.
-func digestState(src *sources, stderr io.Writer) (st *state.Store, release func(), err error) {
+func digestState(src *sources, stderr io.Writer) (st state.Store, release func(), err error) {
 	dir := src.data
 	if dir == "" {
 		if dir, err = os.MkdirTemp("", "dossier-digest-"); err != nil {

@@ -90,9 +90,9 @@ const (
 // that keeps the index (and the document registry) in step with the
 // corpus folder.
 type digests struct {
-	store     *state.Store // nil without
-	statePath string       // the store's file, absolute
-	closed    atomic.Bool  // the store is closing or closed
+	store     state.Store // nil without
+	statePath string      // the store's file, absolute
+	closed    atomic.Bool // the store is closing or closed
 	scheduler *digest.Scheduler
 	watcher   *digest.Watcher
 	noDigests string

@@ -9,6 +9,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/dossier-bot/dossier/bot/markdown"
+	"github.com/dossier-bot/dossier/corpus"
 )
 
 // Chat furniture that says nothing about a message's subject: links,
@@ -22,21 +23,6 @@ var (
 	// end punctuation before a space, whatever case follows.
 	chatSentenceEnd = regexp.MustCompile(`\n+|[.!?…]+["')\]]*\s+`)
 )
-
-// stopword reports whether w, lower case, weighs nothing when choosing a
-// message's key sentence.
-func stopword(w string) bool {
-	switch w {
-	case "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could",
-		"did", "do", "does", "for", "from", "had", "has", "have", "he", "her", "his", "how",
-		"i", "if", "in", "into", "is", "it", "its", "just", "me", "my", "no", "not", "of",
-		"on", "or", "our", "she", "so", "than", "that", "the", "their", "them", "then",
-		"there", "these", "they", "this", "to", "too", "us", "was", "we", "were", "what",
-		"when", "where", "which", "who", "why", "will", "with", "would", "you", "your":
-		return true
-	}
-	return false
-}
 
 // messageText is what Find sources reads of a message: its content, or
 // for a message that is all embeds (another bot's post, a link preview)
@@ -119,7 +105,7 @@ func informative(s string) float64 {
 		w = strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 		rs := []rune(w)
 		switch {
-		case len(rs) == 0 || stopword(strings.ToLower(w)):
+		case len(rs) == 0 || corpus.IsStopWord(strings.ToLower(w)):
 		case strings.IndexFunc(w, unicode.IsDigit) >= 0:
 			score += 3
 		case i > 0 && unicode.IsUpper(rs[0]):
@@ -137,7 +123,7 @@ func informative(s string) float64 {
 func keyWords(s string) string {
 	var keep []string
 	for _, w := range strings.Fields(s) {
-		if !stopword(strings.ToLower(strings.Trim(w, ".,;:!?\"'()"))) {
+		if !corpus.IsStopWord(strings.ToLower(strings.Trim(w, ".,;:!?\"'()"))) {
 			keep = append(keep, w)
 		}
 	}

@@ -125,7 +125,7 @@ func contentTerms(s string) []string {
 	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	}) {
-		if (utf8.RuneCountInString(w) > 2 || strings.IndexFunc(w, unicode.IsDigit) >= 0) && !stopword(w) {
+		if (utf8.RuneCountInString(w) > 2 || strings.IndexFunc(w, unicode.IsDigit) >= 0) && !corpus.IsStopWord(w) {
 			out = append(out, w)
 		}
 	}
@@ -142,20 +142,4 @@ func distinct(ss []string) []string {
 		}
 	}
 	return out
-}
-
-// stopword reports whether w, lower case, is an English function word.
-func stopword(w string) bool {
-	switch w {
-	case "about", "after", "again", "all", "also", "and", "any", "are", "because", "been", "before",
-		"being", "but", "can", "could", "did", "does", "doing", "down", "during", "each", "few", "for",
-		"from", "had", "has", "have", "having", "her", "here", "hers", "him", "his", "how", "into",
-		"its", "just", "more", "most", "not", "now", "off", "once", "only", "other", "our", "out",
-		"over", "own", "said", "same", "she", "should", "some", "such", "than", "that", "the", "their",
-		"them", "then", "there", "these", "they", "this", "those", "through", "too", "under", "until",
-		"very", "was", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will",
-		"with", "would", "you", "your", "yours":
-		return true
-	}
-	return false
 }

@@ -118,6 +118,11 @@ func composeDigest(ctx context.Context, st state.Store, ix digest.Asker, q diges
 // first bringing the document registry up to date with the corpus. It
 // fails with an *inUseError when another process holds either.
 func localDigest(ctx context.Context, src *sources, q digestQuery, stderr io.Writer, log *slog.Logger) (string, error) {
+	if src.data != "" {
+		if err := checkCorpus(src); err != nil {
+			return "", err
+		}
+	}
 	f, err := openCorpus(src)
 	if err != nil {
 		return "", err

@@ -15,12 +15,17 @@ one up to date: new documents are added, changed ones re-indexed and
 deleted ones removed. Prints what changed. Run it again whenever the corpus
 changes; "dossier ask --data DATA" then answers from it without re-indexing.
 
+The data folder remembers its corpus (in DATA/CORPUS), and indexing
+another corpus into it is refused unless --force is given: a forgotten
+--corpus would otherwise replace a team's documents with the built-in ones.
+
 The data folder has no default, so that an index never lands somewhere
 ask would not look: give --data or set DOSSIER_DATA.`
 
 func runIndex(ctx context.Context, args []string, loadEnv envLoader, sio stdio) error {
-	fs := newFlagSet("index", "dossier index [--corpus DIR] [--data DIR]", indexAbout)
+	fs := newFlagSet("index", "dossier index [--corpus DIR] [--data DIR] [--force]", indexAbout)
 	src := sourceFlags(fs)
+	force := fs.Bool("force", false, "index the corpus even if the data folder holds another corpus's index, replacing it")
 	rest, cfg, helped, err := fs.start(args, loadEnv, sio.out)
 	if err != nil || helped {
 		return err
@@ -41,6 +46,10 @@ func runIndex(ctx context.Context, args []string, loadEnv envLoader, sio stdio) 
 	}
 	ix, err := openDisk(indexDir(src.data))
 	if err != nil {
+		return err
+	}
+	if err := claimCorpus(src, ix, *force); err != nil {
+		ix.Close()
 		return err
 	}
 	ch, err := syncFolder(ctx, ix, f, src, sio.errOut)

@@ -161,6 +161,10 @@ func serveIndex(ctx context.Context, src *sources, stderr io.Writer, log *slog.L
 	if err != nil {
 		return nil, err
 	}
+	if err := claimCorpus(src, ix, false); err != nil {
+		ix.Close()
+		return nil, err
+	}
 	if !ix.NeedsBuild() {
 		log.Info("answering from the index as built; bringing it up to date with the corpus in the background",
 			"dir", indexDir(src.data), "documents", len(ix.Documents()))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/dossier-bot/dossier/bot/digest"
 	"github.com/dossier-bot/dossier/bot/state"
+	"github.com/dossier-bot/dossier/corpus/cite"
 	"github.com/dossier-bot/dossier/index"
 )
 
@@ -142,6 +143,7 @@ func logEntry(guildID, channelID string, a index.Answer, at time.Time) state.Que
 	}
 	for _, r := range cited[:min(len(cited), loggedCitations)] {
 		q.Citations = append(q.Citations, state.Citation{
+			ID:        cite.ID(r.Doc.ID, r.Passage.Text),
 			DocID:     r.Doc.ID,
 			Title:     r.Doc.Title,
 			Publisher: r.Doc.Publisher,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dossier-bot/dossier/bot/state"
 	"github.com/dossier-bot/dossier/corpus"
+	"github.com/dossier-bot/dossier/corpus/cite"
 	"github.com/dossier-bot/dossier/index"
 )
 
@@ -21,7 +22,7 @@ func TestLogEntry(t *testing.T) {
 	}
 	var cited []state.Citation
 	for range loggedCitations {
-		cited = append(cited, state.Citation{DocID: "d", Title: "T", Publisher: "P", Published: "2024-04", Link: "https://example.com/#:~:text=x", Excerpt: "excerpt"})
+		cited = append(cited, state.Citation{ID: cite.ID("d", ""), DocID: "d", Title: "T", Publisher: "P", Published: "2024-04", Link: "https://example.com/#:~:text=x", Excerpt: "excerpt"})
 	}
 	tests := []struct {
 		name    string

@@ -171,7 +171,8 @@ func (w *digestWorld) start(tb testing.TB) {
 	})
 	b := bot.New(session, w.ix, bot.Options{
 		GuildID: w.fake.GuildID(), Log: log, Now: w.schedClock.Now,
-		Digests: &bot.Digests{Store: store, Preview: sched},
+		Digests:   &bot.Digests{Store: store, Preview: sched},
+		Citations: &bot.Citations{Store: store},
 	})
 	schedSleeps, watchSleeps := w.schedClock.sleepCount(), w.watchClock.sleepCount()
 	ctx, cancel := context.WithCancel(context.Background())

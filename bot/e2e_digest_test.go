@@ -83,8 +83,9 @@ func TestDailyDigestEndToEnd(t *testing.T) {
 	}
 
 	// The digest shows a question's latest wording.
+	var askedIDs []string
 	for _, q := range []string{strings.ToUpper(delegationQuestion), delegationQuestion, sourdough} {
-		w.do(t, ask(q))
+		askedIDs = append(askedIDs, ids(w.do(t, ask(q)).Original.Embeds)...)
 	}
 	w.do(t, ask(privateAsk, boolOption("private", true)))
 
@@ -136,6 +137,27 @@ func TestDailyDigestEndToEnd(t *testing.T) {
 		if nonce == "" || len(nonce) > 25 || body["enforce_nonce"] != true || body["flags"] != float64(discordgo.MessageFlagsSuppressEmbeds) {
 			t.Errorf("digest posted with nonce %v, enforce_nonce %v, flags %v; want a nonce enforced, link previews suppressed",
 				body["nonce"], body["enforce_nonce"], body["flags"])
+		}
+	}
+	// Every quote of the digest names its citation: the most asked
+	// question's as its reply showed it, the watch matches' kept as
+	// posted here, so that /cite and the channel's list have them.
+	var digestIDs []string
+	for _, line := range strings.Split(posted, "\n") {
+		if _, id, ok := strings.Cut(line, " · cite "); ok && strings.HasPrefix(line, "> ") {
+			digestIDs = append(digestIDs, id)
+		}
+	}
+	if len(digestIDs) < 2 || !slices.Contains(askedIDs, digestIDs[0]) {
+		t.Errorf("digest quotes cite %v, want the most asked question's shown id (one of %v) first, then the watch matches'", digestIDs, askedIDs)
+	}
+	inChannel, err := w.store.CitationsIn(here, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range digestIDs {
+		if !slices.ContainsFunc(inChannel, func(p state.PostedCitation) bool { return p.ID == id }) {
+			t.Errorf("digest citation %s is not listed as posted in the channel", id)
 		}
 	}
 	last, found, err := w.store.LastDigest(here)

@@ -123,7 +123,11 @@ func (s *Scheduler) begin(ctx context.Context, sub state.Subscription, date stri
 		return state.Digest{}, false, fmt.Errorf("compose digest of channel %s for %s: %w", sub.ChannelID, date, err)
 	}
 	rec = state.Digest{ChannelID: sub.ChannelID, Date: date, Status: state.Posting, Since: since, Until: now, Started: now}
-	for i, content := range Messages(Compose(in)) {
+	d := Compose(in)
+	if err := keepCitations(s.cfg.Store, &d, sub, now); err != nil {
+		return state.Digest{}, false, fmt.Errorf("keep the citations of channel %s's digest for %s: %w", sub.ChannelID, date, err)
+	}
+	for i, content := range Messages(d) {
 		rec.Parts = append(rec.Parts, state.Part{Content: content, Nonce: nonce(sub.ChannelID, date, i)})
 	}
 	if len(rec.Parts) == 0 {

@@ -40,6 +40,9 @@ type Digest struct {
 	MoreUnanswered int
 	// Watches are the watched queries with new matching passages.
 	Watches []WatchMatches
+	// IDs are the citation ids the watch matches were kept under, by
+	// cite.Key; set when the digest is composed for posting (cite.go).
+	IDs map[string]string
 }
 
 // Empty reports whether the digest has nothing to say.

@@ -83,7 +83,7 @@ func layout(d Digest) []unit {
 	var asked []string
 	for _, a := range d.Asked {
 		asked = append(asked, "**"+markdown.Escape(markdown.OneLine(trimText(a.Text, maxQuestion)))+"**"+times(a.Count)+"\n"+
-			quote(a.Citation.Excerpt, a.Citation.Title, a.Citation.Publisher, a.Citation.Link))
+			quote(a.Citation.Excerpt, a.Citation.Title, a.Citation.Publisher, a.Citation.Link, a.Citation.ID))
 	}
 	section("Most asked", asked, false)
 
@@ -98,7 +98,7 @@ func layout(d Digest) []unit {
 	for _, w := range d.Watches {
 		lines := []string{"**“" + markdown.Escape(markdown.OneLine(trimText(w.Query, maxQuestion))) + "”**"}
 		for _, r := range w.Matches {
-			lines = append(lines, matchQuote(r))
+			lines = append(lines, matchQuote(r, d.matchID(r)))
 		}
 		watches = append(watches, strings.Join(lines, "\n"))
 	}
@@ -129,16 +129,17 @@ func documentItem(c DocumentChange) string {
 	return item
 }
 
-func matchQuote(r index.Result) string {
+func matchQuote(r index.Result, id string) string {
 	source := r.Doc.Publisher
 	if pg := r.Passage.PageLabel(); pg != "" {
 		source = strings.TrimPrefix(source+", "+pg, ", ")
 	}
-	return quote(r.Excerpt, r.Doc.Title, source, r.Link)
+	return quote(r.Excerpt, r.Doc.Title, source, r.Link, id)
 }
 
-// quote renders an excerpt with its source on one block-quote line.
-func quote(excerpt, title, publisher, link string) string {
+// quote renders an excerpt with its source and citation id on one
+// block-quote line; an id is left out when the log kept none.
+func quote(excerpt, title, publisher, link, id string) string {
 	source := markdown.Escape(markdown.OneLine(trimText(title, maxTitle)))
 	if p := markdown.OneLine(publisher); p != "" {
 		source += ", " + markdown.Escape(trimText(p, maxTitle))
@@ -146,7 +147,11 @@ func quote(excerpt, title, publisher, link string) string {
 	if u := markdown.SafeURL(link); u != "" {
 		source = "[" + source + "](<" + u + ">)"
 	}
-	return "> “" + markdown.Escape(markdown.OneLine(trimText(excerpt, maxExcerpt))) + "” — " + source
+	q := "> “" + markdown.Escape(markdown.OneLine(trimText(excerpt, maxExcerpt))) + "” — " + source
+	if id != "" {
+		q += " · cite " + markdown.Escape(id)
+	}
+	return q
 }
 
 // times says how often a question was asked, when more than once.

@@ -58,6 +58,9 @@ func (q Question) withReply() Question {
 
 // Citation is a source an answer quoted.
 type Citation struct {
+	// ID is the citation id the reply showed; "" in entries logged
+	// before ids were shown.
+	ID        string `json:",omitempty"`
 	DocID     string
 	Title     string
 	Publisher string

@@ -110,7 +110,7 @@ func (s *Server) guildLocked() *discordgo.Guild {
 		ID:      s.guildID,
 		Name:    "Test Guild",
 		OwnerID: "1",
-		Roles:   []*discordgo.Role{{ID: s.guildID, Name: "@everyone", Permissions: everyonePermissions}},
+		Roles:   s.guildRolesLocked(),
 	}
 }
 

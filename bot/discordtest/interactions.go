@@ -111,6 +111,7 @@ func (s *Server) newInteractionLocked(in *discordgo.Interaction) *Interaction {
 	cp := *in
 	s.fillLocked(&cp)
 	s.resolveLocked(&cp)
+	s.resolveUploadsLocked(&cp)
 	it := &Interaction{Interaction: &cp, s: s, created: s.nowLocked()}
 	if cp.Message != nil {
 		m := *cp.Message // the caller's message is not ours to change

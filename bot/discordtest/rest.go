@@ -68,6 +68,7 @@ func (s *Server) routes() []route {
 		{"GET /channels/{channel}/messages/{message}", false, s.getChannelMessage},
 		{"GET /guilds/{guild}", false, s.getGuild},
 		{"GET /guilds/{guild}/members/{user}", false, s.getGuildMember},
+		{"GET /guilds/{guild}/roles", false, s.getGuildRoles},
 		{"GET /applications/{app}/commands", false, s.getCommands},
 		{"PUT /applications/{app}/commands", false, s.putCommands},
 		{"GET /applications/{app}/guilds/{guild}/commands", false, s.getCommands},

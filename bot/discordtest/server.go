@@ -114,7 +114,11 @@ type Server struct {
 	current  *session // the session Interact dispatches to
 	conns    map[*gatewayConn]bool
 	files    map[string]*storedFile // uploaded attachments, by attachment ID
-	stats    GatewayStats
+	// roles are the default guild's roles besides @everyone, and
+	// memberRoles each member's, by user ID (uploads.go).
+	roles       []*discordgo.Role
+	memberRoles map[string][]string
+	stats       GatewayStats
 
 	requests   []Request
 	violations []string

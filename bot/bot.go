@@ -75,6 +75,8 @@ type Options struct {
 	// Citations keeps the passages shown and serves /cite and
 	// /citations; nil keeps none, and those commands say so.
 	Citations *Citations
+	// Adding serves /add and Add to corpus; nil leaves both out.
+	Adding *Adding
 }
 
 // replyTimeout bounds the work for one interaction. It is not tied to
@@ -311,7 +313,7 @@ func (b *Bot) appID() (string, error) {
 // register replaces the application's commands with Dossier's, in one
 // bulk overwrite.
 func (b *Bot) register(appID string) error {
-	_, err := b.session.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, commands())
+	_, err := b.session.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, append(commands(), b.addCommands()...))
 	if err != nil {
 		b.obs.DiscordError("register commands")
 		return fmt.Errorf("register commands %s: %w", b.scope(), b.redact(err))

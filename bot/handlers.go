@@ -82,6 +82,10 @@ func (b *Bot) handle(i *discordgo.Interaction, raw []byte) {
 			b.onCitations(ctx, i)
 		case data.Name == cmdDigest || data.Name == cmdWatch:
 			b.onDigestCommand(ctx, i, data, raw)
+		case data.Name == cmdAdd && b.opts.Adding != nil:
+			b.onAdd(i, data)
+		case data.Name == cmdAddToCorpus && b.opts.Adding != nil:
+			b.onAddToCorpus(i, data)
 		default:
 			b.log.Warn("unknown command", "command", data.Name, "interaction", i.ID)
 			b.respond(i, text(msgOldCommand), true)
@@ -92,6 +96,8 @@ func (b *Bot) handle(i *discordgo.Interaction, raw []byte) {
 			b.onMore(ctx, i, data)
 		case postID:
 			b.onPost(i, data)
+		case shareAddedID:
+			b.onShareAdded(i)
 		default:
 			b.log.Warn("unknown button", "custom_id", data.CustomID, "interaction", i.ID)
 			b.respond(i, text(msgOldButton), true)

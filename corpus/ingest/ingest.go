@@ -63,8 +63,13 @@ func (e *DuplicateError) Error() string {
 	return fmt.Sprintf("already in the corpus with %s: %q in %s", what, e.Title, e.Path)
 }
 
-// ErrEmpty is a document with no text to quote once converted.
-var ErrEmpty = errors.New("no text to quote in it")
+// Errors Add fails with, beside *DuplicateError.
+var (
+	// ErrEmpty is a document with no text to quote once converted.
+	ErrEmpty = errors.New("no text to quote in it")
+	// ErrUnsupported is a document of a type that cannot be converted.
+	ErrUnsupported = errors.New("not a kind of document that can be added")
+)
 
 // Folder adds documents to one corpus folder. Its methods are safe for
 // concurrent use; adds are made one at a time, so two adds of one
@@ -188,7 +193,7 @@ func Markdown(src Source) ([]byte, error) {
 	case "text/markdown", "text/x-markdown", "text/plain":
 		return src.Data, nil
 	default:
-		return nil, fmt.Errorf("%s documents cannot be added; Markdown and plain text can", t)
+		return nil, fmt.Errorf("%w: %s (Markdown and plain text can be added)", ErrUnsupported, t)
 	}
 }
 

@@ -1,0 +1,286 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/dossier-bot/dossier/bot"
+	"github.com/dossier-bot/dossier/bot/digest"
+	"github.com/dossier-bot/dossier/bot/discordtest"
+	"github.com/dossier-bot/dossier/corpus"
+	"github.com/dossier-bot/dossier/corpus/fetch"
+	"github.com/dossier-bot/dossier/corpus/ingest"
+	"github.com/dossier-bot/dossier/index"
+)
+
+const wonsan = `---
+title: "The Lighthouse Keepers of Wonsan"
+publisher: "Harbour Review"
+published: 2025-03-02
+---
+The lighthouse keepers of Wonsan harbor repaired the great lamp every winter, and the keeper Pak Chol-su kept a log of every ship that passed for thirty-one years.
+`
+
+const ferry = "Ferry Notes\n\nThe ferry to Rason leaves at dawn on Thursdays, weather permitting, and returns on Saturdays with the post.\n"
+
+// corpusAdder adds to a corpus folder and indexes it, as dossier serve
+// wires it: the folder's writer, then the watcher's sync of the index.
+type corpusAdder struct {
+	folder  *ingest.Folder
+	watcher *digest.Watcher
+}
+
+func (a corpusAdder) Lookup(link string) error { return a.folder.Lookup(link) }
+
+func (a corpusAdder) Add(ctx context.Context, src ingest.Source, by string) (ingest.Added, error) {
+	added, err := a.folder.Add(src, by, time.Now())
+	if err != nil {
+		return added, err
+	}
+	_, err = a.watcher.Poll(ctx)
+	return added, err
+}
+
+// adding is a bot with /add over a copy of the built-in corpus.
+type adding struct {
+	fake *discordtest.Server
+	dir  string
+	ix   *index.Index
+	site *httptest.Server
+}
+
+// serveAdding runs a bot that may add documents, fetching with private
+// addresses allowed or not: the fake's CDN and the test's site are on
+// loopback.
+func serveAdding(tb testing.TB, allowPrivate bool, editorRole string) *adding {
+	tb.Helper()
+	a := &adding{fake: discordtest.NewServer(tb), dir: filepath.Join(tb.TempDir(), "corpus")}
+	if err := os.CopyFS(a.dir, corpus.Builtin()); err != nil {
+		tb.Fatal(err)
+	}
+	var err error
+	if a.ix, err = index.NewMemory(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { a.ix.Close() })
+	w := digest.NewWatcher(digest.WatcherConfig{Corpus: os.DirFS(a.dir), Name: a.dir, Index: a.ix, Interval: time.Hour})
+	if _, err := w.Poll(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/wonsan.md", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/markdown")
+		fmt.Fprint(w, wonsan)
+	})
+	mux.HandleFunc("/photo.png", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/png")
+		fmt.Fprint(w, "\x89PNG\r\n\x1a\n")
+	})
+	a.site = httptest.NewServer(mux)
+	tb.Cleanup(a.site.Close)
+	cdn, _ := url.Parse(a.fake.APIURL())
+	serve(tb, a.fake, a.ix, bot.Options{Adding: &bot.Adding{
+		Corpus:     corpusAdder{folder: ingest.New(a.dir), watcher: w},
+		Fetch:      fetch.New(fetch.Options{AllowPrivate: allowPrivate, Types: ingest.Types}),
+		EditorRole: editorRole,
+		FileHosts:  []string{cdn.Host},
+	}})
+	return a
+}
+
+// mayManage gives the test's member Manage Server in the channel.
+func (a *adding) mayManage() {
+	a.fake.SetMemberPermissions(a.fake.UserID(), a.fake.ChannelID(), discordgo.PermissionViewChannel|discordgo.PermissionSendMessages|discordgo.PermissionManageGuild)
+}
+
+func (a *adding) files(tb testing.TB) int {
+	tb.Helper()
+	entries, err := os.ReadDir(a.dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return len(entries)
+}
+
+func addURL(link string) *discordgo.Interaction {
+	return discordtest.SlashCommand("add", discordtest.StringOption("url", link))
+}
+
+// private checks a reply is ephemeral and returns its content.
+func private(tb testing.TB, r discordtest.Response) string {
+	tb.Helper()
+	if r.Original == nil || r.Original.Flags&discordgo.MessageFlagsEphemeral == 0 {
+		tb.Fatalf("reply = %+v, want a private message", r.Original)
+	}
+	return r.Original.Content
+}
+
+func TestAddRefusedToOthers(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		role, want string
+	}{
+		{"", "Only members with Manage Server can add documents."},
+		{"Editors", "Only members with Manage Server or the Editors role can add documents."},
+	} {
+		t.Run("role "+tt.role, func(t *testing.T) {
+			t.Parallel()
+			a := serveAdding(t, true, tt.role)
+			a.fake.SetMemberRoles(a.fake.UserID(), a.fake.AddRole("Readers"))
+			r := wait(t, a.fake.Interact(t, addURL(a.site.URL+"/wonsan.md")))
+			if r.Type != discordgo.InteractionResponseChannelMessageWithSource || private(t, r) != tt.want {
+				t.Errorf("/add by a member without the right = type %d %q, want at once, privately, %q", r.Type, r.Original.Content, tt.want)
+			}
+			msg := &discordgo.Message{ChannelID: a.fake.ChannelID(), Content: "see " + a.site.URL + "/wonsan.md"}
+			r = wait(t, a.fake.Interact(t, discordtest.MessageCommand("Add to corpus", msg)))
+			if private(t, r) != tt.want {
+				t.Errorf("Add to corpus by a member without the right = %q, want %q", r.Original.Content, tt.want)
+			}
+			if n := a.files(t); n != 5 {
+				t.Errorf("the corpus holds %d files after refused adds, want 5", n)
+			}
+			noViolations(t, a.fake)
+		})
+	}
+}
+
+func TestAddFileByEditorThenShare(t *testing.T) {
+	t.Parallel()
+	a := serveAdding(t, true, "editors")
+	a.fake.SetMemberRoles(a.fake.UserID(), a.fake.AddRole("Editors"))
+	upload := a.fake.Upload("wonsan.md", "text/markdown", []byte(wonsan))
+	r := wait(t, a.fake.Interact(t, discordtest.SlashCommand("add", discordtest.AttachmentOption("file", upload))))
+	if r.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource {
+		t.Errorf("/add file acknowledged with type %d, want deferred (5)", r.Type)
+	}
+	if got, want := private(t, r), "Added **The Lighthouse Keepers of Wonsan** (1 passage)."; got != want {
+		t.Errorf("/add file = %q, want %q", got, want)
+	}
+	if len(r.Original.Embeds) != 1 || !strings.Contains(r.Original.Embeds[0].Description, "Pak Chol-su kept a log") || r.Original.Embeds[0].Title != "The Lighthouse Keepers of Wonsan" {
+		t.Errorf("/add file embeds = %+v, want the new document's title and first excerpt", r.Original.Embeds)
+	}
+	raw, err := os.ReadFile(filepath.Join(a.dir, "the-lighthouse-keepers-of-wonsan.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(raw), `added_by: "tester"`) || strings.Contains(string(raw), "url:") {
+		t.Errorf("the added file = %q, want it credited to tester, with no link (the CDN's expires)", raw)
+	}
+	ans, err := a.ix.Ask(context.Background(), "Who kept a log of the ships at Wonsan?", 3)
+	if err != nil || len(ans.Results) == 0 || ans.Results[0].Doc.ID != "the-lighthouse-keepers-of-wonsan" {
+		t.Errorf("Ask after /add = %+v, %v; want the added document first", ans.Results, err)
+	}
+
+	share, ok := buttons(r.Original)["Share in channel"]
+	if !ok {
+		t.Fatalf("/add buttons = %v, want Share in channel", buttons(r.Original))
+	}
+	p, err := a.fake.Interact(t, discordtest.Component(share, r.Original.Message)).WaitUntil(waitCtx(t), func(r discordtest.Response) bool { return len(r.Followups) > 0 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := buttons(p.Original)["Share in channel"]; ok || !strings.Contains(p.Original.Content, "Shared with the channel") {
+		t.Errorf("private reply after sharing = %q with %v, want it marked shared and the button gone", p.Original.Content, buttons(p.Original))
+	}
+	if len(p.Followups) != 1 || p.Followups[0].Flags&discordgo.MessageFlagsEphemeral != 0 || p.Followups[0].Content != "Added to the corpus by tester:" ||
+		len(p.Followups[0].Embeds) != 1 || p.Followups[0].Embeds[0].Description != r.Original.Embeds[0].Description {
+		t.Errorf("shared = %+v, want one public message with the document", p.Followups)
+	}
+	noViolations(t, a.fake)
+}
+
+func TestAddDuplicate(t *testing.T) {
+	t.Parallel()
+	a := serveAdding(t, true, "")
+	a.mayManage()
+	link := a.site.URL + "/wonsan.md"
+	if got := private(t, wait(t, a.fake.Interact(t, addURL(link)))); !strings.HasPrefix(got, "Added **The Lighthouse Keepers of Wonsan**") {
+		t.Fatalf("/add url = %q, want it added", got)
+	}
+	for _, tt := range []struct {
+		name string
+		in   *discordgo.Interaction
+		want string
+	}{
+		{"same link", addURL(link + "#top"), "with the same link"},
+		{"same text", discordtest.SlashCommand("add", discordtest.AttachmentOption("file", a.fake.Upload("copy.txt", "text/plain", []byte(wonsan)))), "with the same text"},
+	} {
+		got := private(t, wait(t, a.fake.Interact(t, tt.in)))
+		want := "Already in the corpus: **The Lighthouse Keepers of Wonsan** (the-lighthouse-keepers-of-wonsan.md), " + tt.want + "; not added again."
+		if got != want {
+			t.Errorf("/add of the %s = %q, want %q", tt.name, got, want)
+		}
+	}
+	if n := a.files(t); n != 6 {
+		t.Errorf("the corpus holds %d files, want 6: the document once", n)
+	}
+	noViolations(t, a.fake)
+}
+
+func TestAddToCorpusFromAMessage(t *testing.T) {
+	t.Parallel()
+	a := serveAdding(t, true, "")
+	a.mayManage()
+	upload := a.fake.Upload("ferry.txt", "text/plain; charset=utf-8", []byte(ferry))
+	msg := &discordgo.Message{
+		ChannelID:   a.fake.ChannelID(),
+		Content:     "Two for the corpus: <" + a.site.URL + "/wonsan.md>, and a photo " + a.site.URL + "/photo.png.",
+		Attachments: []*discordgo.MessageAttachment{upload},
+		Author:      &discordgo.User{ID: a.fake.UserID(), Username: "tester"},
+	}
+	r := wait(t, a.fake.Interact(t, discordtest.MessageCommand("Add to corpus", msg)))
+	got := private(t, r)
+	for _, want := range []string{
+		"Added **Ferry Notes** (1 passage).",
+		"Added **The Lighthouse Keepers of Wonsan** (1 passage).",
+		"Not added: " + strings.ReplaceAll(a.site.URL, "/", "/") + "/photo.png: Dossier can add Markdown and plain text; that is something else.",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("Add to corpus = %q, want %q", got, want)
+		}
+	}
+	if len(r.Original.Embeds) != 2 {
+		t.Errorf("Add to corpus embeds = %d, want one per document added", len(r.Original.Embeds))
+	}
+
+	empty := &discordgo.Message{ChannelID: a.fake.ChannelID(), Content: "nothing to add here"}
+	if got := private(t, wait(t, a.fake.Interact(t, discordtest.MessageCommand("Add to corpus", empty)))); got != "That message has no links or files to add." {
+		t.Errorf("Add to corpus on a message without links = %q", got)
+	}
+	noViolations(t, a.fake)
+}
+
+func TestAddFetchesSafely(t *testing.T) {
+	t.Parallel()
+	a := serveAdding(t, false, "")
+	a.mayManage()
+	r := wait(t, a.fake.Interact(t, addURL(a.site.URL+"/wonsan.md")))
+	if got := private(t, r); !strings.HasSuffix(got, "Dossier does not fetch links to private or internal addresses.") {
+		t.Errorf("/add of a loopback link with private addresses refused = %q", got)
+	}
+	// A file elsewhere than Discord's storage is not downloaded.
+	msg := &discordgo.Message{ChannelID: a.fake.ChannelID(), Attachments: []*discordgo.MessageAttachment{
+		{ID: "1", Filename: "notes.md", URL: a.site.URL + "/wonsan.md", Size: 100},
+	}}
+	r = wait(t, a.fake.Interact(t, discordtest.MessageCommand("Add to corpus", msg)))
+	if got := private(t, r); got != "Not added: notes.md: Dossier only downloads files from Discord's own storage." {
+		t.Errorf("Add to corpus of a file off Discord's storage = %q", got)
+	}
+	if got := private(t, wait(t, a.fake.Interact(t, addURL("file:///etc/passwd")))); !strings.HasSuffix(got, "that is not a link: give one starting with https://") {
+		t.Errorf("/add of a file: URL = %q", got)
+	}
+	if n := a.files(t); n != 5 {
+		t.Errorf("the corpus holds %d files after refused adds, want 5", n)
+	}
+	noViolations(t, a.fake)
+}

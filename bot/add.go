@@ -36,9 +36,10 @@ type Adding struct {
 	// EditorRole is the name (or ID) of the role whose members may add
 	// documents, besides those with Manage Server; empty for none.
 	EditorRole string
-	// FileHosts are the hosts uploads are downloaded from: those of
-	// Discord's CDN when empty. An attachment's URL comes from Discord,
-	// but only its own storage is trusted to hold what a member uploaded.
+	// FileHosts are hosts uploads may be downloaded from besides Discord's
+	// CDN (over https), such as a fake Discord's in tests. An upload's URL
+	// comes from Discord, but only its storage is trusted to hold what a
+	// member uploaded.
 	FileHosts []string
 }
 
@@ -332,14 +333,11 @@ func (b *Bot) fileHost(link string) bool {
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") {
 		return false
 	}
-	hosts := b.opts.Adding.FileHosts
-	if len(hosts) == 0 {
-		hosts = discordFileHosts
-		if u.Scheme != "https" {
-			return false
-		}
+	host := strings.ToLower(u.Host)
+	if slices.Contains(discordFileHosts, host) {
+		return u.Scheme == "https"
 	}
-	return slices.Contains(hosts, strings.ToLower(u.Host))
+	return slices.Contains(b.opts.Adding.FileHosts, host)
 }
 
 // redactLink is a link for the log, without its query: a CDN link's

@@ -47,6 +47,7 @@ func (a corpusAdder) Add(ctx context.Context, src ingest.Source, by string) (ing
 	if err != nil {
 		return added, err
 	}
+	a.watcher.Written(added.Path)
 	_, err = a.watcher.Poll(ctx)
 	return added, err
 }

@@ -27,9 +27,11 @@ func TestDigestCreditsTheAdder(t *testing.T) {
 	since := clock.Now()
 	clock.set(since.Add(time.Hour))
 	src := ingest.Source{Name: "ferry.md", Data: []byte("Ferry Timetable\n\nThe winter ferry to Skerry Island sails twice a week from the harbour.\n")}
-	if _, err := ingest.New(dir).Add(src, "Ana *the* <@123> @everyone", clock.Now()); err != nil {
+	added, err := ingest.New(dir).Add(src, "Ana *the* <@123> @everyone", clock.Now())
+	if err != nil {
 		t.Fatal(err)
 	}
+	w.Written(added.Path) // whole: indexed without waiting for it to settle
 	if _, err := w.Poll(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/dossier-bot/dossier/bot/state"
@@ -51,6 +52,11 @@ type Watcher struct {
 	// the sync, zero if none has.
 	waiting bool
 	holding time.Time
+	// mu lets one Poll run at a time: Run's, or one for a document just
+	// added, which must be searchable before the adder is told so;
+	// written are files known to be whole (added.go).
+	mu      sync.Mutex
+	written map[string]bool
 }
 
 // NewWatcher returns a watcher; Run starts it.
@@ -92,8 +98,10 @@ func (w *Watcher) Run(ctx context.Context) error {
 // A folder with no readable document is refused, leaving the index and
 // the registry as they are: an emptied folder is far more likely a
 // mistake, or a mount gone away, than a wish to forget everything.
-// Poll must not run concurrently with itself.
+// Polls run one at a time, so Poll may be called while Run polls.
 func (w *Watcher) Poll(ctx context.Context) (state.Changes, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	cur, err := lookAt(w.cfg.Corpus)
 	if err != nil {
 		return state.Changes{}, fmt.Errorf("look at %s: %w", w.cfg.Name, err)
@@ -106,6 +114,7 @@ func (w *Watcher) Poll(ctx context.Context) (state.Changes, error) {
 	}
 	now := w.cfg.Clock.Now()
 	fresh, rewritten := unsettled(cur, prev, w.indexed, now)
+	fresh, rewritten = w.unwritten(fresh), w.unwritten(rewritten)
 	if len(rewritten) > 0 {
 		if w.holding.IsZero() {
 			w.holding = now
@@ -151,6 +160,7 @@ func (w *Watcher) Poll(ctx context.Context) (state.Changes, error) {
 		}
 	}
 	w.indexed = cur.without(fresh)
+	clear(w.written)
 	w.waiting = len(fresh) > 0
 	if !ch.Empty() {
 		w.cfg.Log.Info("corpus changed", "corpus", w.cfg.Name, "added", idSample(ch.Added), "changed", idSample(ch.Changed), "removed", idSample(ch.Removed),

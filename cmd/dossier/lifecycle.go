@@ -69,7 +69,9 @@ func serve(ctx context.Context, cfg serveConfig, publicKey ed25519.PublicKey, sr
 	}
 	defer dg.close(log) // before ix.Close and srv.close: the watcher uses the index
 	digestEndpoint.set(dg.markdownHandler(ix, time.Now, log))
-	b := bot.New(session, ix, dg.options(bot.Options{AppID: cfg.Discord.AppID, GuildID: cfg.Discord.GuildID, Log: log, Observer: tel}, cfg.DigestURL, log))
+	opts := dg.options(bot.Options{AppID: cfg.Discord.AppID, GuildID: cfg.Discord.GuildID, Log: log, Observer: tel}, cfg.DigestURL, log)
+	opts.Adding = adding(cfg, src, dg.watcher, log)
+	b := bot.New(session, ix, opts)
 	running.Store(b)
 	dg.start(ctx)
 	run := b.Run

@@ -51,6 +51,7 @@ type serveConfig struct {
 type ServeSettings struct {
 	HTTPSettings
 	DigestServeSettings
+	AddServeSettings
 	Interactions bool `desc:"receive commands as HTTP requests to /interactions instead of over the gateway (default false; --interactions)"`
 	Discord      discordConfig
 }

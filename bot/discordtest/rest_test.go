@@ -222,9 +222,9 @@ func TestVersionsAndGatewayBot(t *testing.T) {
 func TestUnimplementedEndpointIsAViolation(t *testing.T) {
 	t.Parallel()
 	s := NewServer(t)
-	_, err := newClient(t, s).GuildRoles(s.GuildID())
+	_, err := newClient(t, s).GuildInvites(s.GuildID())
 	wantRESTError(t, err, http.StatusNotFound, 0)
-	wantViolation(t, s, "GET /guilds/"+s.GuildID()+"/roles: endpoint not implemented")
+	wantViolation(t, s, "GET /guilds/"+s.GuildID()+"/invites: endpoint not implemented")
 }
 
 func TestLatencyDelaysEveryRequest(t *testing.T) {

@@ -38,8 +38,12 @@ func TestServeAddsFromDiscord(t *testing.T) {
 	if r.Original == nil || r.Original.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.HasPrefix(r.Original.Content, "Added **The Lighthouse Keepers of Wonsan**") {
 		t.Fatalf("/add = %+v, want the document added, privately", r.Original)
 	}
-	if n := len(fake.Commands(fake.GuildID())); n != 7 {
-		t.Errorf("commands registered = %d, want 7 (with add and Add to corpus)", n)
+	registered := map[string]bool{}
+	for _, c := range fake.Commands(fake.GuildID()) {
+		registered[c.Name] = true
+	}
+	if !registered["add"] || !registered["Add to corpus"] {
+		t.Errorf("commands registered = %v, want add and Add to corpus among them", registered)
 	}
 	ask := discordtest.SlashCommand("ask", discordtest.StringOption("question", "Who kept a log of the ships passing Wonsan?"))
 	r, err = fake.Interact(t, ask).Wait(ctx)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/dossier-bot/dossier/bot/markdown"
 	"github.com/dossier-bot/dossier/corpus/fetch"
 	"github.com/dossier-bot/dossier/corpus/ingest"
 )
@@ -28,7 +29,7 @@ const (
 // msgMayNotAdd refuses a member who may not add documents, naming who may.
 func msgMayNotAdd(editorRole string) string {
 	if editorRole != "" {
-		return fmt.Sprintf("Only members with Manage Server or the %s role can add documents.", escape(oneLine(editorRole)))
+		return fmt.Sprintf("Only members with Manage Server or the %s role can add documents.", markdown.Escape(markdown.OneLine(editorRole)))
 	}
 	return "Only members with Manage Server can add documents."
 }
@@ -51,7 +52,7 @@ func renderAdded(results []addResult) reply {
 		var dup *ingest.DuplicateError
 		switch {
 		case res.err == nil:
-			lines = append(lines, fmt.Sprintf("Added **%s** (%s).", fit(oneLine(res.added.Doc.Title), maxEmbedTitle, escape), passages(len(res.added.Doc.Passages))))
+			lines = append(lines, fmt.Sprintf("Added **%s** (%s).", fit(markdown.OneLine(res.added.Doc.Title), maxEmbedTitle, markdown.Escape), passages(len(res.added.Doc.Passages))))
 			if len(r.embeds) < maxEmbeds {
 				r.embeds = append(r.embeds, addedEmbed(res.added))
 			}
@@ -61,9 +62,9 @@ func renderAdded(results []addResult) reply {
 				how = "the same link"
 			}
 			lines = append(lines, fmt.Sprintf("Already in the corpus: **%s** (%s), with %s; not added again.",
-				fit(oneLine(dup.Title), maxEmbedTitle, escape), escape(oneLine(dup.Path)), how))
+				fit(markdown.OneLine(dup.Title), maxEmbedTitle, markdown.Escape), markdown.Escape(markdown.OneLine(dup.Path)), how))
 		default:
-			lines = append(lines, fmt.Sprintf("Not added: %s: %s", fit(oneLine(res.label), 200, escape), whyNotAdded(res.err)))
+			lines = append(lines, fmt.Sprintf("Not added: %s: %s", fit(markdown.OneLine(res.label), 200, markdown.Escape), whyNotAdded(res.err)))
 		}
 	}
 	r.content = joinWithin(lines, maxContent)
@@ -78,9 +79,9 @@ func renderAdded(results []addResult) reply {
 // addedEmbed shows a new document: its title linked to its address, its
 // first passage, and where it is from.
 func addedEmbed(a ingest.Added) *discordgo.MessageEmbed {
-	e := &discordgo.MessageEmbed{Title: title(a.Doc), URL: safeURL(a.Doc.URL), Color: colorAdded, Footer: citedFooter("", a.Doc.Publisher, a.Doc.Published)}
+	e := &discordgo.MessageEmbed{Title: title(a.Doc), URL: markdown.SafeURL(a.Doc.URL), Color: colorAdded, Footer: citedFooter("", a.Doc.Publisher, a.Doc.Published)}
 	if len(a.Doc.Passages) > 0 {
-		e.Description = fit(oneLine(a.Doc.Passages[0].Text), maxAddExcerpt, func(s string) string { return "> " + escape(s) })
+		e.Description = fit(markdown.OneLine(a.Doc.Passages[0].Text), maxAddExcerpt, func(s string) string { return "> " + markdown.Escape(s) })
 	}
 	return e
 }
@@ -118,7 +119,7 @@ func statusOf(err error) string {
 	if !ok {
 		return "an error"
 	}
-	return "HTTP " + escape(oneLine(trim(status, 40)))
+	return "HTTP " + markdown.Escape(markdown.OneLine(trim(status, 40)))
 }
 
 // readableKinds names the kinds of document that can be added.
@@ -143,5 +144,5 @@ func readableKinds() string {
 
 // sharedAdded is the text above documents shared with the channel.
 func sharedAdded(who string) string {
-	return "Added to the corpus by " + escape(oneLine(who)) + ":"
+	return "Added to the corpus by " + markdown.Escape(markdown.OneLine(who)) + ":"
 }

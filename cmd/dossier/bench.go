@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -21,21 +23,24 @@ median and max.
 
 The corpus is the built-in one, --corpus DIR, a BEIR benchmark (--beir DIR),
 or --synthetic N passages generated deterministically from the sentences of
-the BEIR corpus given by --beir. The index is built on disk in --data DIR
-(replacing the index there: every run is a whole build), or in a temporary
-folder removed afterwards. With --query-only, each run opens the index in
---data afresh and times the questions again.`
+the BEIR corpus given by --beir. The index is built on disk in a temporary
+folder removed afterwards, or with --data DIR in bench's own folder DIR/bench,
+kept for --query-only and replaced by the next bench (every run is a whole
+build). bench never touches DIR/index, the index ask and serve answer from,
+and does not read DOSSIER_DATA. With --query-only, each run opens the index
+in DIR/bench afresh and times the questions again.`
 
 func runBench(ctx context.Context, args []string, loadEnv envLoader, sio stdio) error {
 	fs := newFlagSet("bench", "dossier bench [--corpus DIR | --beir DIR [--synthetic N]] [--data DIR [--query-only]] [--questions N] [--runs N]", benchAbout)
 	src := sourceFlags(fs)
+	fs.Lookup("data").Usage = "keep the index bench builds in `folder`/bench, for --query-only (not DOSSIER_DATA; default: a temporary folder)"
 	beir := fs.String("beir", "", "BEIR benchmark `folder` (corpus.jsonl) to index, or to draw synthetic passages from")
 	synth := fs.Int("synthetic", 0, "generate this many `passages` from the --beir corpus's sentences")
 	nq := fs.Int("questions", 1000, "how many `questions` to time in each run")
 	runs := fs.Int("runs", 3, "measure this many `times`, printing each figure's min, median and max")
 	slow := fs.Duration("slow", 0, "also list the questions slower than this `duration`")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the last run's questions to `file`")
-	queryOnly := fs.Bool("query-only", false, "time questions on the index already in --data, without building")
+	queryOnly := fs.Bool("query-only", false, "time questions on the index bench built in --data, without building")
 	rest, cfg, helped, err := fs.start(args, loadEnv, sio.out)
 	if err != nil || helped {
 		return err
@@ -53,9 +58,21 @@ func runBench(ctx context.Context, args []string, loadEnv envLoader, sio stdio) 
 		return &usageError{msg: fmt.Sprintf("--questions must be at least 1, got %d", *nq), help: fs.usage()}
 	}
 	src.resolve(fs, cfg)
-	dir := src.data
-	if *queryOnly && dir == "" {
-		return &usageError{msg: "--query-only needs the --data folder of a built index", help: fs.usage()}
+	// A data folder set for serving is no place to put benchmark indexes
+	// of any size: only --data says where bench keeps one.
+	data := ""
+	if fs.isSet("data") {
+		data = src.data
+	}
+	if *queryOnly && data == "" {
+		return &usageError{msg: "--query-only needs the --data folder of an index bench built", help: fs.usage()}
+	}
+	if *queryOnly {
+		// Before reading any corpus: a missing index is the first thing
+		// to know, and checking opens nothing, so leaves nothing behind.
+		if err := benchBuilt(data); err != nil {
+			return err
+		}
 	}
 
 	bs := benchSource{src: src, beir: *beir}
@@ -76,13 +93,18 @@ func runBench(ctx context.Context, args []string, loadEnv envLoader, sio stdio) 
 		build, synonyms = nil, nil
 	}
 
-	if dir == "" {
-		if dir, err = os.MkdirTemp("", "dossier-bench-"); err != nil {
+	if data == "" {
+		if data, err = os.MkdirTemp("", "dossier-bench-"); err != nil {
 			return fmt.Errorf("bench: %w", err)
 		}
-		defer os.RemoveAll(dir)
+		defer os.RemoveAll(data)
 	}
-	dir = indexDir(dir)
+	if !*queryOnly {
+		if err := claimBenchFolder(data); err != nil {
+			return err
+		}
+	}
+	dir := benchIndexDir(data)
 
 	for i := range *runs {
 		var r eval.BenchRun
@@ -179,6 +201,56 @@ func (b benchSource) passages(s index.Source) int {
 		n += len(d.Passages)
 	}
 	return n
+}
+
+// benchFolder is bench's own folder in a data folder. bench builds,
+// replaces and reads only the index in it, so that it never touches an
+// index it did not make: not DATA/index, which ask, index and serve use,
+// nor anything else in DATA/bench.
+const benchFolder = "bench"
+
+// benchMarker is the file that marks a folder as made by bench.
+const benchMarker = "MADE-BY-DOSSIER-BENCH"
+
+// benchIndexDir is where bench builds its index in data.
+func benchIndexDir(data string) string { return filepath.Join(data, benchFolder, "index") }
+
+// claimBenchFolder makes bench's folder in data, or checks that bench
+// made the one there, before anything in it is replaced.
+func claimBenchFolder(data string) error {
+	folder := filepath.Join(data, benchFolder)
+	marker := filepath.Join(folder, benchMarker)
+	if _, err := os.Stat(marker); err == nil {
+		return nil
+	}
+	entries, err := os.ReadDir(folder)
+	switch {
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("bench: read %s: %w", folder, err)
+	case len(entries) > 0:
+		return fmt.Errorf("bench: %s was not made by dossier bench (it has no %s file), so bench will not build there; use another --data folder", folder, benchMarker)
+	}
+	if err := os.MkdirAll(folder, 0o755); err != nil {
+		return fmt.Errorf("bench: create %s: %w", folder, err)
+	}
+	note := "dossier bench keeps the index it measures in index/ beside this file, and\n" +
+		"replaces it at every run. Nothing else reads it; delete this folder when done.\n"
+	if err := os.WriteFile(marker, []byte(note), 0o644); err != nil {
+		return fmt.Errorf("bench: mark %s as bench's: %w", folder, err)
+	}
+	return nil
+}
+
+// benchBuilt checks that bench has built an index in data to time
+// questions on, without opening it.
+func benchBuilt(data string) error {
+	folder := filepath.Join(data, benchFolder)
+	_, merr := os.Stat(filepath.Join(folder, benchMarker))
+	_, ierr := os.Stat(benchIndexDir(data))
+	if merr != nil || ierr != nil {
+		return fmt.Errorf("bench: no index in %s to time questions on; build one first with dossier bench --data %s (without --query-only)", folder, data)
+	}
+	return nil
 }
 
 // emptyIndex opens the index in dir with nothing in it, so that a run

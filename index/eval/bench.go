@@ -17,9 +17,7 @@ import (
 // and closes ix. progress, if not nil, is told how the build goes.
 func (r *BenchRun) TimeBuild(ctx context.Context, ix *index.Index, dir string, src index.Source, synonyms [][]string, progress func(done, total int)) error {
 	debug.FreeOSMemory()
-	if resetPeakRSS() != nil {
-		r.PeakSinceStart = true
-	}
+	r.resetPeak()
 	start := time.Now()
 	_, err := ix.SyncFrom(ctx, src, synonyms, progress)
 	r.Build = time.Since(start)
@@ -29,7 +27,7 @@ func (r *BenchRun) TimeBuild(ctx context.Context, ix *index.Index, dir string, s
 	if err != nil {
 		return fmt.Errorf("bench: build index: %w", err)
 	}
-	r.BuildPeakRSS = peakRSS()
+	r.BuildPeakRSS = peakRSS(r.procDir())
 	if r.IndexBytes, err = dirSize(dir); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
@@ -50,9 +48,7 @@ type QueryOptions struct {
 // on it, listing the slow ones on out.
 func (rep *BenchReport) TimeQuestions(ctx context.Context, open func() (*index.Index, error), qs []string, r *BenchRun, o QueryOptions, out io.Writer) error {
 	debug.FreeOSMemory()
-	if resetPeakRSS() != nil {
-		r.PeakSinceStart = true
-	}
+	r.resetPeak()
 	start := time.Now()
 	ix, err := open()
 	if err != nil {
@@ -100,6 +96,6 @@ func (rep *BenchReport) TimeQuestions(ctx context.Context, open func() (*index.I
 	slices.Sort(lat)
 	rep.Questions = len(lat)
 	r.P50, r.P99, r.Max = lat[len(lat)/2], lat[len(lat)*99/100], lat[len(lat)-1]
-	r.QueryPeakRSS = peakRSS()
+	r.QueryPeakRSS = peakRSS(r.procDir())
 	return nil
 }

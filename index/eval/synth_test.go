@@ -8,27 +8,6 @@ import (
 	"github.com/dossier-bot/dossier/corpus"
 )
 
-func TestSpread(t *testing.T) {
-	t.Parallel()
-	for _, c := range []struct {
-		in          []float64
-		lo, mid, hi float64
-	}{
-		{[]float64{3}, 3, 3, 3},
-		{[]float64{5, 1}, 1, 3, 5},
-		{[]float64{2, 9, 4}, 2, 4, 9},
-		{[]float64{4, 1, 8, 2}, 1, 3, 8},
-	} {
-		in := slices.Clone(c.in)
-		if lo, mid, hi := spread(c.in); lo != c.lo || mid != c.mid || hi != c.hi {
-			t.Errorf("spread(%v) = %v %v %v, want %v %v %v", c.in, lo, mid, hi, c.lo, c.mid, c.hi)
-		}
-		if !slices.Equal(in, c.in) {
-			t.Errorf("spread reordered its argument: %v", c.in)
-		}
-	}
-}
-
 func TestSynthesizeIsDeterministic(t *testing.T) {
 	t.Parallel()
 	c, err := corpus.Load(corpus.Builtin())

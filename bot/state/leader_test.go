@@ -1,0 +1,96 @@
+package state
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dossier-bot/dossier/bot/state/statetest"
+)
+
+// fastElection is an election at test speed.
+var fastElection = Election{Retry: 50 * time.Millisecond, Check: 50 * time.Millisecond, Settle: 100 * time.Millisecond}
+
+// terminateLeader ends the database session holding the leader's lock,
+// as a server restart or an operator would, and reports whether there
+// was one.
+func terminateLeader(tb testing.TB) bool {
+	tb.Helper()
+	key := uint64(lockLeader)
+	var n int
+	err := statetest.Admin(tb).QueryRow(context.Background(), `SELECT count(pg_terminate_backend(pid)) FROM pg_locks
+		WHERE locktype = 'advisory' AND granted AND classid = $1 AND objid = $2 AND objsubid = 1`,
+		uint32(key>>32), uint32(key)).Scan(&n)
+	if err != nil {
+		tb.Fatalf("terminate the leader's session: %v", err)
+	}
+	return n > 0
+}
+
+func TestLeadOneAtATimeAndReElected(t *testing.T) {
+	t.Parallel()
+	url := statetest.Database(t)
+	var (
+		mu      sync.Mutex
+		leading = map[int]bool{}
+		terms   []int // who led, in order
+		overlap bool
+	)
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for i := range 3 {
+		p := openPostgres(t, url)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.Lead(ctx, fastElection, func(ctx context.Context) error {
+				mu.Lock()
+				for _, on := range leading {
+					overlap = overlap || on
+				}
+				leading[i] = true
+				terms = append(terms, i)
+				mu.Unlock()
+				<-ctx.Done()
+				mu.Lock()
+				leading[i] = false
+				mu.Unlock()
+				return nil
+			})
+		}()
+	}
+	waitTerms := func(n int) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			mu.Lock()
+			got := len(terms)
+			mu.Unlock()
+			if got >= n {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d terms of leadership, want %d", got, n)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	waitTerms(1)
+	for n := 2; n <= 4; n++ {
+		if !terminateLeader(t) {
+			t.Fatal("no session holds the leader's lock")
+		}
+		waitTerms(n)
+	}
+	cancel()
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	if overlap {
+		t.Errorf("two replicas led at once; terms %v", terms)
+	}
+	if len(terms) < 4 {
+		t.Errorf("terms of leadership = %v, want a new leader after each of 3 lost sessions", terms)
+	}
+}

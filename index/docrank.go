@@ -79,7 +79,9 @@ func (ix *Index) docTokens(doc string, loaded map[string]*candidate) ([][]token,
 			if err := ix.load(c); err != nil {
 				return nil, err
 			}
-			c.toks = analyze(ix.analyzer, c.text)
+			if c.toks == nil {
+				c.toks = analyze(ix.analyzer, c.text)
+			}
 		}
 		parts = append(parts, c.toks, analyze(ix.analyzer, c.heading))
 	}

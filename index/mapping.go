@@ -41,7 +41,7 @@ func addAnalyzer(im *mapping.IndexMappingImpl) {
 
 // schemaVersion changes whenever the mapping or the stored layout does, so
 // an index built by an older Dossier is rebuilt rather than misread.
-const schemaVersion = "dossier-index-5"
+const schemaVersion = "dossier-index-6"
 
 // Field names of an indexed passage.
 const (
@@ -52,6 +52,7 @@ const (
 	fieldStart   = "start"
 	fieldEnd     = "end"
 	fieldPage    = "page"
+	fieldTokens  = "tokens" // the text's tokens, encoded (tokenblob.go)
 )
 
 // passageDoc is what Bleve indexes for one passage.
@@ -63,6 +64,7 @@ type passageDoc struct {
 	Start   float64 `json:"start"`
 	End     float64 `json:"end"`
 	Page    float64 `json:"page,omitempty"`
+	Tokens  string  `json:"tokens"`
 }
 
 func newMapping() mapping.IndexMapping {
@@ -100,6 +102,13 @@ func newMapping() mapping.IndexMapping {
 	dm.AddFieldMappingsAt(fieldStart, stored())
 	dm.AddFieldMappingsAt(fieldEnd, stored())
 	dm.AddFieldMappingsAt(fieldPage, stored())
+	tokens := bleve.NewTextFieldMapping()
+	tokens.Index = false
+	tokens.Store = true
+	tokens.IncludeInAll = false
+	tokens.IncludeTermVectors = false
+	tokens.DocValues = false
+	dm.AddFieldMappingsAt(fieldTokens, tokens)
 
 	im := bleve.NewIndexMapping()
 	im.DefaultMapping = dm

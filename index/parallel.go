@@ -76,24 +76,34 @@ type mapper struct {
 
 func (mp mapper) mapPassage(d *corpus.Document, p corpus.Passage) (*document.Document, error) {
 	doc := document.NewDocument(p.ID)
-	if err := mp.m.MapDocument(doc, toPassageDoc(d, p)); err != nil {
+	// The text is analysed once, for the index and for the stored tokens.
+	toks := mp.fast.tokens(p.Text)
+	if err := mp.m.MapDocument(doc, toPassageDoc(d, p, toks)); err != nil {
 		return nil, fmt.Errorf("map passage %q: %w", p.ID, err)
 	}
 	for i, f := range doc.Fields {
 		if f.Options().IsIndexed() {
-			doc.Fields[i] = mp.analyse(f)
+			var known []token
+			if f.Name() == fieldText {
+				known = toks
+			}
+			doc.Fields[i] = mp.analyse(f, known)
 		}
 	}
 	return doc, nil
 }
 
-func (mp mapper) analyse(f document.Field) document.Field {
+// analyse analyses f, whose tokens are known already when not nil.
+func (mp mapper) analyse(f document.Field, known []token) document.Field {
 	tf, ok := f.(*document.TextField)
 	if !ok || tf.Analyzer() != mp.slow || f.Options().IncludeTermVectors() {
 		f.Analyze()
 		return &analysedField{Field: f, length: f.AnalyzedLength(), freqs: f.AnalyzedTokenFrequencies()}
 	}
-	n, freqs := frequencies(mp.fast.tokens(string(tf.Value())), f.Options())
+	if known == nil {
+		known = mp.fast.tokens(string(tf.Value()))
+	}
+	n, freqs := frequencies(known, f.Options())
 	return &analysedField{Field: f, length: n, freqs: freqs}
 }
 

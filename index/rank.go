@@ -28,7 +28,10 @@ func rerank(a analysis.Analyzer, cands []*candidate, q question, st stats) {
 	titles := map[string][]token{}
 	var top float64
 	for _, c := range cands[:depth] {
-		c.toks = analyze(a, c.text)
+		if c.toks == nil {
+			// An index built before tokens were stored.
+			c.toks = analyze(a, c.text)
+		}
 		c.matches = matchConcepts(c.toks, q)
 		headToks := analyze(a, c.heading)
 		c.headMatches = matchConcepts(headToks, q)

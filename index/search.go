@@ -235,6 +235,13 @@ func (ix *Index) load(c *candidate) error {
 			c.heading = string(f.Value())
 		case fieldDoc:
 			c.doc = string(f.Value())
+		case fieldTokens:
+			toks, err := decodeTokens(string(f.Value()))
+			if err != nil {
+				ferr = cmp.Or(ferr, fmt.Errorf("load passage %q: %w", c.id, err))
+				return
+			}
+			c.toks = toks
 		case fieldOrd, fieldStart, fieldEnd, fieldPage:
 			n, err := number(f)
 			if err != nil {

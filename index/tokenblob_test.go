@@ -1,0 +1,61 @@
+package index
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/dossier-bot/dossier/corpus"
+)
+
+// TestStoredTokensMatchAnalysis: every passage's stored tokens are the
+// tokens analysing its text gives, so re-ranking from them ranks as
+// re-analysing did.
+func TestStoredTokensMatchAnalysis(t *testing.T) {
+	t.Parallel()
+	c, err := corpus.Load(corpus.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := memIndex(t, c)
+	n := 0
+	for _, d := range c.Documents {
+		for _, p := range d.Passages {
+			got := &candidate{id: p.ID}
+			if err := ix.load(got); err != nil {
+				t.Fatalf("load(%q) = %v", p.ID, err)
+			}
+			want := analyze(ix.analyzer, p.Text)
+			if diff := cmp.Diff(want, got.toks, cmp.AllowUnexported(token{})); diff != "" {
+				t.Errorf("stored tokens of %q (-analysed +stored):\n%s", p.ID, diff)
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatal("no passages")
+	}
+	if _, err := ix.Ask(context.Background(), "Who was the US ambassador?", 3); err != nil {
+		t.Fatalf("Ask() = %v", err)
+	}
+}
+
+func FuzzTokenBlob(f *testing.F) {
+	f.Add("The aqueduct of Segovia carried water, 2,000 years; IL-10 and p53’s role.")
+	f.Add("")
+	f.Add("\x00\xff l'été 3.14 日本語")
+	a := newAnalyzer()
+	f.Fuzz(func(t *testing.T, text string) {
+		toks := a.tokens(text)
+		got, err := decodeTokens(encodeTokens(toks))
+		if err != nil {
+			t.Fatalf("decodeTokens(encodeTokens(tokens(%q))) = %v", text, err)
+		}
+		if diff := cmp.Diff(toks, got, cmp.AllowUnexported(token{})); diff != "" {
+			t.Errorf("tokens of %q after a round trip (-before +after):\n%s", text, diff)
+		}
+		// Whatever is stored, decoding fails or succeeds without a panic.
+		decodeTokens(text)
+	})
+}

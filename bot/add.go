@@ -89,7 +89,7 @@ func (b *Bot) addCommands() []*discordgo.ApplicationCommand {
 		{
 			Name:                     cmdAdd,
 			Type:                     discordgo.ChatApplicationCommand,
-			Description:              "Add a web page, PDF or file to the team's documents",
+			Description:              "Add a web page or a file to the team's documents",
 			DefaultMemberPermissions: perms,
 			Contexts:                 &guildOnly,
 			Options: []*discordgo.ApplicationCommandOption{
@@ -102,7 +102,7 @@ func (b *Bot) addCommands() []*discordgo.ApplicationCommand {
 				{
 					Type:        discordgo.ApplicationCommandOptionAttachment,
 					Name:        optFile,
-					Description: "A file: HTML, PDF, Markdown or text",
+					Description: "The file to add: " + readableKinds(),
 				},
 			},
 		},

@@ -8,6 +8,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/dossier-bot/dossier/bot/markdown"
+	"github.com/dossier-bot/dossier/corpus/extract"
 	"github.com/dossier-bot/dossier/corpus/fetch"
 	"github.com/dossier-bot/dossier/corpus/ingest"
 )
@@ -105,6 +106,8 @@ func whyNotAdded(err error) string {
 		return "the link redirects too many times."
 	case errors.Is(err, fetch.ErrStatus):
 		return "the site did not send the document (" + statusOf(err) + ")."
+	case errors.Is(err, extract.ErrScanned):
+		return "it is a scanned PDF: its pages are pictures of text, with no text to quote."
 	case errors.Is(err, fetch.ErrType), errors.Is(err, ingest.ErrUnsupported):
 		return "Dossier can add " + readableKinds() + "; that is something else."
 	case errors.Is(err, ingest.ErrEmpty):

@@ -244,7 +244,7 @@ func TestAddToCorpusFromAMessage(t *testing.T) {
 	for _, want := range []string{
 		"Added **Ferry Notes** (1 passage).",
 		"Added **The Lighthouse Keepers of Wonsan** (1 passage).",
-		"Not added: " + strings.ReplaceAll(a.site.URL, "/", "/") + "/photo.png: Dossier can add Markdown and plain text; that is something else.",
+		"Not added: " + strings.ReplaceAll(a.site.URL, "/", "/") + "/photo.png: Dossier can add web pages, Markdown and plain text; that is something else.",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("Add to corpus = %q, want %q", got, want)

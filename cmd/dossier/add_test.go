@@ -84,6 +84,15 @@ func articleSite(tb testing.TB) *httptest.Server {
 		case <-time.After(time.Minute):
 		}
 	})
+	mux.HandleFunc("/news/dockworkers", func(w http.ResponseWriter, r *http.Request) {
+		page, err := os.ReadFile("../../corpus/extract/testdata/html/port-strike.html")
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(page)
+	})
 	mux.HandleFunc("/photo.jpg", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "image/jpeg")
 		w.Write([]byte("\xff\xd8\xff\xe0"))
@@ -246,5 +255,30 @@ func TestAddWhileIndexHeld(t *testing.T) {
 	stdout, _ = mustDossier(t, cfg, "", "index")
 	if !strings.HasPrefix(stdout, "No changes:") {
 		t.Errorf("second index: want no changes, got:\n%s", stdout)
+	}
+}
+
+func TestAddWebPage(t *testing.T) {
+	t.Parallel()
+	s := articleSite(t)
+	cfg := Config{Corpus: builtinCopy(t)}
+	stdout, _, err := runAddCmd(t, cfg, AddSettings{AllowPrivateFetch: true}, "--by", "Ana", s.URL+"/news/dockworkers")
+	if err != nil {
+		t.Fatalf("dossier add of a web page = %v\n%s", err, stdout)
+	}
+	if !strings.Contains(stdout, "Added “Dockworkers end strike after pay deal” as "+filepath.Join(cfg.Corpus, "dockworkers-end-strike-after-pay-deal.md")) {
+		t.Errorf("dossier add of a web page printed:\n%s", stdout)
+	}
+	raw, err := os.ReadFile(filepath.Join(cfg.Corpus, "dockworkers-end-strike-after-pay-deal.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`publisher: "The Harbour Gazette"`, `url: "https://harbourgazette.example/news/2024/dockworkers-end-strike"`, `author: "Maria Lindqvist"`, "nine-day strike"} {
+		if !strings.Contains(string(raw), want) {
+			t.Errorf("the added page lacks %q:\n%s", want, raw)
+		}
+	}
+	if strings.Contains(string(raw), "<div") || strings.Contains(string(raw), "<script") {
+		t.Errorf("the added page kept markup:\n%s", raw)
 	}
 }

@@ -13,15 +13,16 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/http"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/dossier-bot/dossier/corpus"
+	"github.com/dossier-bot/dossier/corpus/extract"
 )
 
 // Source is a document to add, as it came.
@@ -162,39 +163,42 @@ func emptyIs(err error) error {
 	return err
 }
 
-// Types are the media types Markdown converts.
-var Types = []string{"text/markdown", "text/x-markdown", "text/plain"}
+// Types are the media types Markdown converts. PDFs join them once
+// corpus/extract reads them.
+var Types = []string{"text/html", "application/xhtml+xml", "text/markdown", "text/x-markdown", "text/plain"}
 
-// typeOf is src's media type: as served, else by its name's extension,
-// else as its first bytes show.
-func typeOf(src Source) string {
-	if t := strings.ToLower(strings.TrimSpace(src.ContentType)); t != "" {
-		t, _, _ = strings.Cut(t, ";")
-		return strings.TrimSpace(t)
+// Markdown converts src to a Markdown document with front matter, by
+// corpus/extract: a web page's article text and metadata, a text file as
+// it is. Its link, when it has one, names it, so that a page without a
+// canonical link of its own is recorded at the address it came from.
+func Markdown(src Source) ([]byte, error) {
+	name := src.Name
+	if src.URL != "" {
+		name = src.URL
 	}
-	switch strings.ToLower(path.Ext(src.Name)) {
-	case ".md", ".markdown":
-		return "text/markdown"
-	case ".txt", ".text":
-		return "text/plain"
-	case ".html", ".htm", ".xhtml":
-		return "text/html"
-	case ".pdf":
-		return "application/pdf"
+	if !slices.Contains(Types, mediaType(src.ContentType)) && src.ContentType != "" && !generic(src.ContentType) {
+		return nil, fmt.Errorf("%w: %s", ErrUnsupported, mediaType(src.ContentType))
 	}
-	t, _, _ := strings.Cut(http.DetectContentType(src.Data), ";")
-	return t
+	md, err := extract.Markdown(name, src.ContentType, src.Data)
+	switch {
+	case errors.Is(err, extract.ErrUnsupported):
+		return nil, fmt.Errorf("%w: %w", ErrUnsupported, err)
+	case errors.Is(err, extract.ErrNoText):
+		return nil, fmt.Errorf("%w: %w", ErrEmpty, err)
+	}
+	return md, err
 }
 
-// Markdown converts src to a Markdown document, with front matter when
-// the source has some.
-func Markdown(src Source) ([]byte, error) {
-	switch t := typeOf(src); t {
-	case "text/markdown", "text/x-markdown", "text/plain":
-		return src.Data, nil
-	default:
-		return nil, fmt.Errorf("%w: %s (Markdown and plain text can be added)", ErrUnsupported, t)
-	}
+// mediaType is a Content-Type without its parameters, in lower case.
+func mediaType(ct string) string {
+	t, _, _ := strings.Cut(strings.ToLower(ct), ";")
+	return strings.TrimSpace(t)
+}
+
+// generic content types say nothing of the content.
+func generic(ct string) bool {
+	t := mediaType(ct)
+	return t == "application/octet-stream" || t == "binary/octet-stream"
 }
 
 // write writes content to a new file named after title (or else the

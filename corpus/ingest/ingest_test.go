@@ -153,7 +153,7 @@ func TestAddRefusesWhatItCannotRead(t *testing.T) {
 		want string
 	}{
 		{"empty", Source{Name: "e.md", Data: []byte("---\ntitle: Empty\n---\n\n")}, "no text"},
-		{"binary", Source{Name: "b.txt", Data: []byte("PK\x03\x04\x00\x00")}, "binary"},
+		{"binary", Source{Name: "b.txt", Data: []byte("PK\x03\x04\x00\x00")}, "not UTF-8"},
 		{"image", Source{Name: "i.png", ContentType: "image/png", Data: []byte("\x89PNG")}, "image/png"},
 	}
 	for _, tt := range tests {
@@ -242,5 +242,33 @@ func TestNormURL(t *testing.T) {
 	}
 	if got := normURL("ftp://example.org/a"); got != "" {
 		t.Errorf("normURL(ftp) = %q, want empty", got)
+	}
+}
+
+func TestAddWebPage(t *testing.T) {
+	t.Parallel()
+	page, err := os.ReadFile("../extract/testdata/html/port-strike.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := folder(t, nil)
+	got, err := f.Add(Source{Name: "dockworkers-end-strike", URL: "https://harbourgazette.example/r?id=7", ContentType: "text/html; charset=utf-8", Data: page}, "Ana", at)
+	if err != nil {
+		t.Fatalf("Add(web page) = %v", err)
+	}
+	d := got.Doc
+	if got.Path != "dockworkers-end-strike-after-pay-deal.md" || d.Title != "Dockworkers end strike after pay deal" || d.Publisher != "The Harbour Gazette" ||
+		d.Published != "2024-03-14" || d.Author != "Maria Lindqvist" || d.AddedBy != "Ana" {
+		t.Errorf("Add(web page) = %s %+v, want the page's metadata", got.Path, d)
+	}
+	// The page's canonical link, not the address it was fetched from.
+	if d.URL != "https://harbourgazette.example/news/2024/dockworkers-end-strike" {
+		t.Errorf("Add(web page).URL = %q, want the canonical link", d.URL)
+	}
+	if !strings.Contains(d.Text, "nine-day strike") || strings.Contains(d.Text, "<") {
+		t.Errorf("Add(web page) text = %q, want the article as text", d.Text)
+	}
+	if err := f.Lookup("https://harbourgazette.example/news/2024/dockworkers-end-strike/"); err == nil {
+		t.Errorf("Lookup(canonical link) = nil, want the page already added")
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/dossier-bot/dossier/bot/citepage"
 	"github.com/dossier-bot/dossier/bot/markdown"
 	"github.com/dossier-bot/dossier/bot/state"
 	"github.com/dossier-bot/dossier/corpus/cite"
@@ -44,20 +45,6 @@ type cited struct {
 	kept []state.KeptCitation
 }
 
-// keep is what the state keeps of a passage shown as r: the passage and
-// the excerpt quoted, with its document's metadata.
-func keep(r index.Result) state.KeptCitation {
-	excerpt := r.Excerpt
-	if strings.TrimSpace(excerpt) == "" {
-		excerpt = r.Passage.Text
-	}
-	return state.KeptCitation{
-		DocID: r.Doc.ID, Title: r.Doc.Title, Publisher: r.Doc.Publisher, Author: r.Doc.Author,
-		Published: r.Doc.Published, URL: r.Doc.URL, Heading: r.Passage.Heading,
-		Page: r.Passage.Page, Text: r.Passage.Text, Excerpt: excerpt,
-	}
-}
-
 // cite names the passages about to be shown to the member of i and, when
 // citations are kept, keeps them as shown to that member. The ids are the
 // ones the store keeps them under, which differ from cite.ID on a
@@ -66,7 +53,7 @@ func keep(r index.Result) state.KeptCitation {
 func (b *Bot) cite(i *discordgo.Interaction, results []index.Result) cited {
 	c := cited{refs: make(map[string]citeRef, len(results)), kept: make([]state.KeptCitation, len(results))}
 	for j, r := range results {
-		c.kept[j] = keep(r)
+		c.kept[j] = citepage.Keep(r)
 		c.refs[r.Passage.ID] = citeRef{id: cite.ID(r.Doc.ID, r.Passage.Text)}
 	}
 	cs := b.opts.Citations

@@ -393,3 +393,36 @@ func TestLongCitationListsFit(t *testing.T) {
 	}
 	noViolations(t, fake)
 }
+
+// TestPostedSourcesAreListed: Find sources answers privately, so nothing is
+// posted until Post to channel shares it; then the shared message's
+// citations are the channel's, with that message.
+func TestPostedSourcesAreListed(t *testing.T) {
+	t.Parallel()
+	w := newCiteWorld(t)
+	fake := w.fake
+	target := fake.UserMessage(fake.ChannelID(), "I heard "+delegationQuestion)
+	r := wait(t, fake.Interact(t, discordtest.MessageCommand("Find sources", target.Message)))
+	shown := ids(r.Original.Embeds)
+	if len(shown) == 0 {
+		t.Fatalf("Find sources shows no citation ids: %+v", r.Original.Embeds)
+	}
+	if posted, _ := w.store.CitationsIn(fake.ChannelID(), 0); len(posted) != 0 {
+		t.Errorf("a private Find sources reply was listed as posted: %+v", posted)
+	}
+	p, err := fake.Interact(t, discordtest.Component(buttons(r.Original)["Post to channel"], r.Original.Message)).
+		WaitUntil(waitCtx(t), func(r discordtest.Response) bool { return len(r.Followups) > 0 })
+	if err != nil {
+		t.Fatalf("Post to channel: %v", err)
+	}
+	if got := ids(p.Followups[0].Embeds); !slices.Equal(got, shown) {
+		t.Errorf("posted embeds cite %v, want the ids shown %v", got, shown)
+	}
+	posted := w.postedIn(t, fake.ChannelID(), len(shown))
+	for j, pc := range posted {
+		if pc.ID != shown[j] || pc.MessageID != p.Followups[0].ID {
+			t.Errorf("posted citation %d = %s in message %s, want %s in %s", j, pc.ID, pc.MessageID, shown[j], p.Followups[0].ID)
+		}
+	}
+	noViolations(t, fake)
+}

@@ -202,10 +202,15 @@ func jaccard(a, b map[string]bool) float64 {
 }
 
 // Keep is what the state keeps of a passage shown as r.
+// A result without an excerpt is shown whole, and so quoted whole.
 func Keep(r index.Result) state.KeptCitation {
+	excerpt := r.Excerpt
+	if strings.TrimSpace(excerpt) == "" {
+		excerpt = r.Passage.Text
+	}
 	return state.KeptCitation{
 		DocID: r.Doc.ID, Title: r.Doc.Title, Publisher: r.Doc.Publisher, Author: r.Doc.Author,
 		Published: r.Doc.Published, URL: r.Doc.URL, Heading: r.Passage.Heading,
-		Text: r.Passage.Text, Excerpt: r.Excerpt,
+		Page: r.Passage.Page, Text: r.Passage.Text, Excerpt: excerpt,
 	}
 }

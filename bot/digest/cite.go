@@ -1,9 +1,9 @@
 package digest
 
 import (
-	"strings"
 	"time"
 
+	"github.com/dossier-bot/dossier/bot/citepage"
 	"github.com/dossier-bot/dossier/bot/state"
 	"github.com/dossier-bot/dossier/corpus/cite"
 	"github.com/dossier-bot/dossier/index"
@@ -43,15 +43,7 @@ func keepCitations(st state.Store, d *Digest, sub state.Subscription, now time.T
 	for _, w := range d.Watches {
 		for _, r := range w.Matches {
 			matches = append(matches, r)
-			excerpt := r.Excerpt
-			if strings.TrimSpace(excerpt) == "" {
-				excerpt = r.Passage.Text
-			}
-			kept = append(kept, state.KeptCitation{
-				DocID: r.Doc.ID, Title: r.Doc.Title, Publisher: r.Doc.Publisher, Author: r.Doc.Author,
-				Published: r.Doc.Published, URL: r.Doc.URL, Heading: r.Passage.Heading,
-				Page: r.Passage.Page, Text: r.Passage.Text, Excerpt: excerpt,
-			})
+			kept = append(kept, citepage.Keep(r))
 		}
 	}
 	if len(kept) == 0 {

@@ -122,7 +122,7 @@ func statusOf(err error) string {
 	if !ok {
 		return "an error"
 	}
-	return "HTTP " + markdown.Escape(markdown.OneLine(trim(status, 40)))
+	return "HTTP " + markdown.Escape(markdown.OneLine(markdown.Trim(status, 40)))
 }
 
 // readableKinds names the kinds of document that can be added.

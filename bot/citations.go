@@ -167,9 +167,9 @@ func citedFooter(id string, source ...string) *discordgo.MessageEmbedFooter {
 	case head == "":
 		return &discordgo.MessageEmbedFooter{Text: tail}
 	case tail == "":
-		return &discordgo.MessageEmbedFooter{Text: trim(head, maxFooterLen)}
+		return &discordgo.MessageEmbedFooter{Text: markdown.Trim(head, maxFooterLen)}
 	}
-	head = trim(head, maxFooterLen-markdown.Len(tail)-markdown.Len(" · "))
+	head = markdown.Trim(head, maxFooterLen-markdown.Len(tail)-markdown.Len(" · "))
 	return &discordgo.MessageEmbedFooter{Text: head + " · " + tail}
 }
 

@@ -30,7 +30,7 @@ const (
 
 func msgNotAnID(s string) string {
 	return fmt.Sprintf("“%s” is not a citation id. Ids are 8 letters and digits, like c7k2mq9d, shown as “cite …” under each quote.",
-		markdown.Escape(trim(markdown.OneLine(s), 40)))
+		markdown.Escape(markdown.Trim(markdown.OneLine(s), 40)))
 }
 
 func msgUnknownCitation(id string) string {
@@ -136,7 +136,7 @@ func citationPost(kc state.KeptCitation, page, note, nearest, who string) reply 
 		Footer: citedFooter(kc.ID, kc.Publisher, kc.Published, corpus.Passage{Page: kc.Page}.PageLabel()),
 	}
 	if kc.Author = markdown.OneLine(kc.Author); kc.Author != "" {
-		e.Author = &discordgo.MessageEmbedAuthor{Name: trim(kc.Author, maxAuthorName)}
+		e.Author = &discordgo.MessageEmbedAuthor{Name: markdown.Trim(kc.Author, maxAuthorName)}
 	}
 	r := reply{
 		content: "Citation " + kc.ID + " — shared by " + markdown.Escape(markdown.OneLine(who)),
@@ -181,7 +181,7 @@ func (b *Bot) citeChoices(i *discordgo.Interaction, typed string) []*discordgo.A
 			break
 		}
 		name := kc.ID + " · " + markdown.OneLine(cmpOr(kc.Title, kc.DocID)) + " — “" + markdown.OneLine(kc.Excerpt) + "”"
-		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: trim(name, maxChoiceName), Value: kc.ID})
+		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: markdown.Trim(name, maxChoiceName), Value: kc.ID})
 	}
 	return choices
 }

@@ -181,7 +181,7 @@ func (b *Bot) onSources(i *discordgo.Interaction, data discordgo.ApplicationComm
 	}
 	switch found := findDocuments(docs, q); len(found) {
 	case 0:
-		b.respond(i, text(fmt.Sprintf("No document matches “%s”. Use /sources alone to list them all.", markdown.Escape(trim(q, maxQuestion)))), true)
+		b.respond(i, text(fmt.Sprintf("No document matches “%s”. Use /sources alone to list them all.", markdown.Escape(markdown.Trim(q, maxQuestion)))), true)
 	case 1:
 		b.respond(i, renderDocument(found[0]), true)
 	default:

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"strings"
-	"unicode"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -30,40 +29,8 @@ const (
 	maxButtonLabel = 80
 )
 
-const ellipsis = "…"
-
-// trim shortens plain text s to at most max runes, cutting after a
-// sentence when one ends in the second half, otherwise at a word, and
-// marking the cut with "…". It removes bidirectional controls too.
-func trim(s string, max int) string {
-	// Plain text goes where Discord renders no markdown, and so no
-	// escaping: the bidirectional controls are removed here instead.
-	s = markdown.Plain(s)
-	rs := []rune(s)
-	if len(rs) <= max {
-		return s
-	}
-	if max <= 0 {
-		return ""
-	}
-	keep := rs[:max-1] // room for the ellipsis
-	// A sentence cut needs room for " …" after the full stop.
-	for i := min(len(keep)-1, max-3); i >= len(keep)/2; i-- {
-		if strings.ContainsRune(".!?", keep[i]) && unicode.IsSpace(rs[i+1]) {
-			return string(keep[:i+1]) + " " + ellipsis
-		}
-	}
-	for i := len(keep); i > len(keep)/2; i-- {
-		if unicode.IsSpace(rs[i]) {
-			return strings.TrimRightFunc(string(keep[:i]), isTrailingJunk) + ellipsis
-		}
-	}
-	return string(keep) + ellipsis
-}
-
-func isTrailingJunk(r rune) bool {
-	return unicode.IsSpace(r) || strings.ContainsRune(",;:-–—", r)
-}
+// ellipsis marks where rendered markdown was cut.
+const ellipsis = markdown.Ellipsis
 
 // fit renders the longest prefix of plain text s (cut with trim) whose
 // rendering is at most max runes. Escaping and highlighting make the
@@ -76,13 +43,13 @@ func fit(s string, max int, render func(string) string) string {
 	lo, hi := 0, markdown.Len(s)-1
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
-		if markdown.Len(render(trim(s, mid))) <= max {
+		if markdown.Len(render(markdown.Trim(s, mid))) <= max {
 			lo = mid
 		} else {
 			hi = mid - 1
 		}
 	}
-	out := render(trim(s, lo))
+	out := render(markdown.Trim(s, lo))
 	if markdown.Len(out) > max {
 		return ""
 	}
@@ -97,7 +64,7 @@ func clampMarkdown(s string, max int) string {
 		return s
 	}
 	const closing = "**" + ellipsis
-	cut := []rune(trim(s, max-markdown.Len(closing)+markdown.Len(ellipsis)))
+	cut := []rune(markdown.Trim(s, max-markdown.Len(closing)+markdown.Len(ellipsis)))
 	cut = []rune(strings.TrimSuffix(string(cut), ellipsis))
 	// An odd run of backslashes at the end would escape the ellipsis.
 	n := 0
@@ -171,12 +138,12 @@ func clamp(r reply) reply {
 		c.Fields = fields
 		if c.Footer != nil {
 			ft := *c.Footer
-			ft.Text = trim(ft.Text, maxFooter)
+			ft.Text = markdown.Trim(ft.Text, maxFooter)
 			c.Footer = &ft
 		}
 		if c.Author != nil {
 			a := *c.Author
-			a.Name = trim(a.Name, maxAuthorName)
+			a.Name = markdown.Trim(a.Name, maxAuthorName)
 			c.Author = &a
 		}
 		// Past the total, drop fields from the end, then shorten the

@@ -65,36 +65,6 @@ func violations(content string, embeds []*discordgo.MessageEmbed, components []d
 	return v
 }
 
-func TestTrim(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		in   string
-		max  int
-		want string
-	}{
-		{"short", 10, "short"},
-		{"exactly ten", 11, "exactly ten"},
-		{"First sentence here. Second sentence goes on and on.", 30, "First sentence here. …"},
-		{"one two three four five six", 15, "one two three…"},
-		{"one two, three four", 10, "one two…"},
-		{"unbreakablewordthatgoeson", 10, "unbreakab…"},
-		{"anything", 0, ""},
-		{"ab", 1, "…"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			t.Parallel()
-			got := trim(tt.in, tt.max)
-			if got != tt.want {
-				t.Errorf("trim(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
-			}
-			if markdown.Len(got) > tt.max {
-				t.Errorf("trim(%q, %d) has %d runes", tt.in, tt.max, markdown.Len(got))
-			}
-		})
-	}
-}
-
 func TestClampMarkdown(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

@@ -108,7 +108,7 @@ func documentChoices(docs []index.DocInfo, typed string) []*discordgo.Applicatio
 			name = m.doc.ID
 		}
 		out = append(out, &discordgo.ApplicationCommandOptionChoice{
-			Name:  trim(name, maxChoiceName),
+			Name:  markdown.Trim(name, maxChoiceName),
 			Value: choiceValue(m.doc.ID),
 		})
 	}

@@ -25,7 +25,7 @@ func (b *Bot) onWatchAdd(i *discordgo.Interaction, opts discordgo.ApplicationCom
 		return
 	}
 	msg := fmt.Sprintf("Watching “%s” (watch %d): new passages that match it will appear in %s's daily digest.",
-		markdown.Escape(trim(w.Query, state.MaxWatchQuery)), w.ID, channelMention(i.ChannelID))
+		markdown.Escape(markdown.Trim(w.Query, state.MaxWatchQuery)), w.ID, channelMention(i.ChannelID))
 	if _, subscribed, err := store.Subscription(i.ChannelID); err == nil && !subscribed {
 		msg += " This channel has no daily digest yet: /digest subscribe sets one up."
 	}
@@ -42,7 +42,7 @@ func (b *Bot) onWatchRemove(i *discordgo.Interaction, opts discordgo.Application
 		return
 	}
 	if !ok {
-		b.respond(i, text(fmt.Sprintf("This channel watches nothing called “%s”. /watch list shows its watches.", markdown.Escape(trim(given, maxQuestion)))), true)
+		b.respond(i, text(fmt.Sprintf("This channel watches nothing called “%s”. /watch list shows its watches.", markdown.Escape(markdown.Trim(given, maxQuestion)))), true)
 		return
 	}
 	// A watch is removed from its own channel, where Discord has checked
@@ -114,7 +114,7 @@ func (b *Bot) onWatchList(i *discordgo.Interaction) {
 	}
 	lines := []string{fmt.Sprintf("%s watches %s (at most %d):", channelMention(i.ChannelID), count(len(watches), "topic"), state.MaxChannelWatches)}
 	for _, w := range watches {
-		lines = append(lines, fmt.Sprintf("#%d · “%s” · since %s", w.ID, markdown.Escape(trim(w.Query, state.MaxWatchQuery)), discordTime(w.Created, "D")))
+		lines = append(lines, fmt.Sprintf("#%d · “%s” · since %s", w.ID, markdown.Escape(markdown.Trim(w.Query, state.MaxWatchQuery)), discordTime(w.Created, "D")))
 	}
 	b.respond(i, text(joinWithin(lines, maxContent)), true)
 }
@@ -138,7 +138,7 @@ func (b *Bot) watchChoices(i *discordgo.Interaction, typed string) []*discordgo.
 		}
 		if strings.Contains(strings.ToLower(w.Query), q) || strings.TrimPrefix(q, "#") == strconv.FormatUint(w.ID, 10) {
 			out = append(out, &discordgo.ApplicationCommandOptionChoice{
-				Name:  trim(fmt.Sprintf("#%d · %s", w.ID, w.Query), maxChoiceName),
+				Name:  markdown.Trim(fmt.Sprintf("#%d · %s", w.ID, w.Query), maxChoiceName),
 				Value: strconv.FormatUint(w.ID, 10),
 			})
 		}

@@ -61,7 +61,7 @@ func zoneChoices(typed string) []*discordgo.ApplicationCommandOptionChoice {
 	all := append(first, rest...)
 	out := make([]*discordgo.ApplicationCommandOptionChoice, 0, min(len(all), maxChoices))
 	for _, z := range all[:min(len(all), maxChoices)] {
-		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: trim(z, maxChoiceName), Value: trim(z, maxChoiceValue)})
+		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: markdown.Trim(z, maxChoiceName), Value: markdown.Trim(z, maxChoiceValue)})
 	}
 	return out
 }

@@ -65,7 +65,7 @@ func Lead(d corpus.Document) string {
 		cands = append(cands, i)
 	}
 	if len(cands) == 0 {
-		return trimText(all[0].text, maxLead)
+		return markdown.Trim(all[0].text, maxLead)
 	}
 	best := cands[0]
 	for _, i := range cands {
@@ -75,7 +75,7 @@ func Lead(d corpus.Document) string {
 	}
 	lead := all[best].text
 	if markdown.Len(lead) > secondSentenceMax {
-		return trimText(lead, maxLead)
+		return markdown.Trim(lead, maxLead)
 	}
 	second := -1
 	for _, i := range cands {

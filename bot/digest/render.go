@@ -2,12 +2,10 @@ package digest
 
 import (
 	"fmt"
-	"strings"
-	"unicode"
-
 	"github.com/dossier-bot/dossier/bot/markdown"
 	"github.com/dossier-bot/dossier/bot/state"
 	"github.com/dossier-bot/dossier/index"
+	"strings"
 )
 
 // Lengths of user and document text in a digest, in characters.
@@ -82,21 +80,21 @@ func layout(d Digest) []unit {
 
 	var asked []string
 	for _, a := range d.Asked {
-		asked = append(asked, "**"+markdown.Escape(markdown.OneLine(trimText(a.Text, maxQuestion)))+"**"+times(a.Count)+"\n"+
+		asked = append(asked, "**"+markdown.Escape(markdown.OneLine(markdown.Trim(a.Text, maxQuestion)))+"**"+times(a.Count)+"\n"+
 			quote(a.Citation.Excerpt, a.Citation.Title, a.Citation.Publisher, a.Citation.Link, a.Citation.ID))
 	}
 	section("Most asked", asked, false)
 
 	var unanswered []string
 	for _, a := range d.Unanswered {
-		unanswered = append(unanswered, "- "+markdown.Escape(markdown.OneLine(trimText(a.Text, maxQuestion)))+times(a.Count)+closestNote(a.Reply))
+		unanswered = append(unanswered, "- "+markdown.Escape(markdown.OneLine(markdown.Trim(a.Text, maxQuestion)))+times(a.Count)+closestNote(a.Reply))
 	}
 	unanswered = appendMore(unanswered, d.MoreUnanswered, "question")
 	section("Unanswered", unanswered, true)
 
 	var watches []string
 	for _, w := range d.Watches {
-		lines := []string{"**“" + markdown.Escape(markdown.OneLine(trimText(w.Query, maxQuestion))) + "”**"}
+		lines := []string{"**“" + markdown.Escape(markdown.OneLine(markdown.Trim(w.Query, maxQuestion))) + "”**"}
 		for _, r := range w.Matches {
 			lines = append(lines, matchQuote(r, d.matchID(r)))
 		}
@@ -107,24 +105,24 @@ func layout(d Digest) []unit {
 }
 
 func documentItem(c DocumentChange) string {
-	title := markdown.Escape(markdown.OneLine(trimText(cmpOr(c.Title, c.Path, c.ID), maxTitle)))
+	title := markdown.Escape(markdown.OneLine(markdown.Trim(cmpOr(c.Title, c.Path, c.ID), maxTitle)))
 	if u := markdown.SafeURL(c.URL); u != "" && c.Change != Removed {
 		title = "[" + title + "](<" + u + ">)"
 	}
 	parts := []string{"**" + title + "**"}
 	for _, s := range []string{c.Publisher, c.Published} {
 		if s = markdown.OneLine(s); s != "" {
-			parts = append(parts, markdown.Escape(trimText(s, maxTitle)))
+			parts = append(parts, markdown.Escape(markdown.Trim(s, maxTitle)))
 		}
 	}
 	parts = append(parts, c.Change.String())
 	if by := markdown.OneLine(c.AddedBy); by != "" && c.Change == Added {
 		// A display name, escaped: it can neither format nor ping.
-		parts = append(parts, "added by "+markdown.Escape(trimText(by, maxAddedBy)))
+		parts = append(parts, "added by "+markdown.Escape(markdown.Trim(by, maxAddedBy)))
 	}
 	item := strings.Join(parts, " · ")
 	if lead := markdown.OneLine(c.Lead); lead != "" && c.Change != Removed {
-		item += "\n> " + markdown.Escape(trimText(lead, maxLead))
+		item += "\n> " + markdown.Escape(markdown.Trim(lead, maxLead))
 	}
 	return item
 }
@@ -140,14 +138,14 @@ func matchQuote(r index.Result, id string) string {
 // quote renders an excerpt with its source and citation id on one
 // block-quote line; an id is left out when the log kept none.
 func quote(excerpt, title, publisher, link, id string) string {
-	source := markdown.Escape(markdown.OneLine(trimText(title, maxTitle)))
+	source := markdown.Escape(markdown.OneLine(markdown.Trim(title, maxTitle)))
 	if p := markdown.OneLine(publisher); p != "" {
-		source += ", " + markdown.Escape(trimText(p, maxTitle))
+		source += ", " + markdown.Escape(markdown.Trim(p, maxTitle))
 	}
 	if u := markdown.SafeURL(link); u != "" {
 		source = "[" + source + "](<" + u + ">)"
 	}
-	q := "> “" + markdown.Escape(markdown.OneLine(trimText(excerpt, maxExcerpt))) + "” — " + source
+	q := "> “" + markdown.Escape(markdown.OneLine(markdown.Trim(excerpt, maxExcerpt))) + "” — " + source
 	if id != "" {
 		q += " · cite " + markdown.Escape(id)
 	}
@@ -192,22 +190,4 @@ func cmpOr(ss ...string) string {
 		}
 	}
 	return ""
-}
-
-// trimText shortens s to at most max characters at a word boundary, marking
-// the cut with "…".
-func trimText(s string, max int) string {
-	rs := []rune(s)
-	if len(rs) <= max {
-		return s
-	}
-	keep := rs[:max-1]
-	for i := len(keep); i > len(keep)/2; i-- {
-		if unicode.IsSpace(rs[i]) {
-			return strings.TrimRightFunc(string(keep[:i]), func(r rune) bool {
-				return unicode.IsSpace(r) || strings.ContainsRune(",;:-–—", r)
-			}) + "…"
-		}
-	}
-	return string(keep) + "…"
 }

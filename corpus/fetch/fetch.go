@@ -222,7 +222,15 @@ func checkURL(u *url.URL) error {
 func explain(err error, timeout time.Duration) error {
 	var ne net.Error
 	switch {
-	case errors.Is(err, ErrBlocked), errors.Is(err, ErrRedirects), errors.Is(err, ErrScheme):
+	case errors.Is(err, ErrBlocked):
+		// Without net's "dial tcp ADDR:" before ours, which names the
+		// address already.
+		var op *net.OpError
+		if errors.As(err, &op) {
+			return op.Err
+		}
+		return unwrapURL(err)
+	case errors.Is(err, ErrRedirects), errors.Is(err, ErrScheme):
 		return unwrapURL(err)
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 		return fmt.Errorf("%w (more than %s)", ErrTimeout, timeout)

@@ -272,3 +272,18 @@ func TestAddWebPage(t *testing.T) {
 		t.Errorf("Lookup(canonical link) = nil, want the page already added")
 	}
 }
+
+// A page saved into the folder by hand is the same document as its link.
+func TestAddKnowsSavedPages(t *testing.T) {
+	t.Parallel()
+	page, err := os.ReadFile("../extract/testdata/html/port-strike.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := folder(t, map[string]string{"saved/strike.html": string(page)})
+	err = f.Lookup("https://harbourgazette.example/news/2024/dockworkers-end-strike")
+	var dup *DuplicateError
+	if !errors.As(err, &dup) || dup.Path != "saved/strike.html" || dup.Title != "Dockworkers end strike after pay deal" {
+		t.Errorf("Lookup(the saved page's link) = %v, want saved/strike.html", err)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dossier-bot/dossier/corpus"
+	"github.com/dossier-bot/dossier/corpus/extract"
 )
 
 // known is what a file of the folder holds, for finding duplicates.
@@ -79,8 +80,9 @@ func (f *Folder) scan() (files, error) {
 	return seen, nil
 }
 
-// read works out what the file at p holds. Text documents are compared
-// by their cleaned text; other files by their bytes.
+// read works out what the file at p holds. Text documents and web pages
+// are compared by their cleaned text and link, as the corpus reads them;
+// other files by their bytes.
 func read(fsys fs.FS, p string, info fs.FileInfo) known {
 	k := known{size: info.Size(), modTime: info.ModTime(), id: corpus.IDOf(p), title: path.Base(p)}
 	if info.Size() > maxRead {
@@ -91,7 +93,14 @@ func read(fsys fs.FS, p string, info fs.FileInfo) known {
 		return k
 	}
 	k.raw = rawPrint(raw)
-	if ext := strings.ToLower(path.Ext(p)); ext != ".md" && ext != ".txt" {
+	switch strings.ToLower(path.Ext(p)) {
+	case ".md", ".txt":
+	case ".html", ".htm", ".xhtml":
+		// Converted once per process for each version of the file.
+		if raw, err = extract.Markdown(p, "", raw); err != nil {
+			return k
+		}
+	default:
 		return k
 	}
 	doc, err := corpus.Parse(p, raw)

@@ -228,8 +228,9 @@ func (b *Bot) mayAdd(i *discordgo.Interaction) bool {
 }
 
 // hasRole reports whether the member has the role, given by ID or by
-// name (in any case). Names are looked up in the gateway's state, or else
-// asked of Discord.
+// name (in any case). Names are looked up in the gateway's state, and
+// asked of Discord when the state does not have the member's role by that
+// name: it has no guilds in interactions mode, and may lag a new role.
 func (b *Bot) hasRole(i *discordgo.Interaction, role string) (bool, error) {
 	if slices.Contains(i.Member.Roles, role) {
 		return true, nil
@@ -237,22 +238,21 @@ func (b *Bot) hasRole(i *discordgo.Interaction, role string) (bool, error) {
 	if len(i.Member.Roles) == 0 {
 		return false, nil
 	}
-	var roles []*discordgo.Role
-	if g, err := b.session.State.Guild(i.GuildID); err == nil && len(g.Roles) > 0 {
-		roles = g.Roles
-	} else {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		if roles, err = b.session.GuildRoles(i.GuildID, discordgo.WithContext(ctx)); err != nil {
-			return false, err
-		}
+	holds := func(roles []*discordgo.Role) bool {
+		return slices.ContainsFunc(roles, func(r *discordgo.Role) bool {
+			return r != nil && strings.EqualFold(r.Name, role) && slices.Contains(i.Member.Roles, r.ID)
+		})
 	}
-	for _, r := range roles {
-		if r != nil && strings.EqualFold(r.Name, role) && slices.Contains(i.Member.Roles, r.ID) {
-			return true, nil
-		}
+	if g, err := b.session.State.Guild(i.GuildID); err == nil && holds(g.Roles) {
+		return true, nil
 	}
-	return false, nil
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	roles, err := b.session.GuildRoles(i.GuildID, discordgo.WithContext(ctx))
+	if err != nil {
+		return false, err
+	}
+	return holds(roles), nil
 }
 
 // addItems acknowledges privately at once, then adds each item and

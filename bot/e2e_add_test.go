@@ -200,6 +200,26 @@ func TestAddFileByEditorThenShare(t *testing.T) {
 	noViolations(t, a.fake)
 }
 
+// A role made while the bot runs is found by asking Discord: the
+// gateway's state may not have it.
+func TestAddByARoleMadeWhileRunning(t *testing.T) {
+	t.Parallel()
+	a := serveAdding(t, true, "Librarians")
+	a.fake.WaitConnected(t)
+	a.fake.SetMemberRoles(a.fake.UserID(), a.fake.AddRole("librarians"))
+	if got := private(t, wait(t, a.fake.Interact(t, addURL(a.site.URL+"/wonsan.md")))); !strings.HasPrefix(got, "Added **The Lighthouse Keepers of Wonsan**") {
+		t.Errorf("/add by a member with the editor role = %q, want it added", got)
+	}
+	asked := false
+	for _, r := range a.fake.Requests() {
+		asked = asked || r.Method == "GET" && r.Path == "/guilds/"+a.fake.GuildID()+"/roles"
+	}
+	if !asked {
+		t.Errorf("the bot did not ask Discord for the server's roles")
+	}
+	noViolations(t, a.fake)
+}
+
 func TestAddDuplicate(t *testing.T) {
 	t.Parallel()
 	a := serveAdding(t, true, "")

@@ -84,7 +84,7 @@ func runAdd(ctx context.Context, args []string, loadEnv envLoader, sio stdio) er
 			}
 		default:
 			added++
-			fmt.Fprintf(sio.out, "Added “%s” as %s (%s).\n", r.Doc.Title, filepath.Join(src.corpus, r.Path), count(len(r.Doc.Passages), "passage"))
+			fmt.Fprintf(sio.out, "Added “%s” as %s (%s).\n", r.Doc.Title, filepath.Join(src.corpus, r.Path), plural(len(r.Doc.Passages), "passage"))
 		}
 	}
 	if added > 0 {
@@ -98,8 +98,8 @@ func runAdd(ctx context.Context, args []string, loadEnv envLoader, sio stdio) er
 	return nil
 }
 
-// count says "1 passage", "3 passages".
-func count(n int, noun string) string {
+// plural says "1 passage", "3 passages".
+func plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}

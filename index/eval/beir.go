@@ -39,7 +39,7 @@ type BEIRReport struct {
 	Split     string `json:"split"`
 	Documents int    `json:"documents"`
 	Skipped   int    `json:"skipped_documents"`
-	rankingScores
+	RankingScores
 	QueriesPerSecond float64 `json:"queries_per_second"`
 }
 
@@ -72,7 +72,7 @@ func (b *BEIR) Report(rankings Rankings, took time.Duration) BEIRReport {
 		Split:         b.Split,
 		Documents:     len(b.Corpus.Documents),
 		Skipped:       len(b.Skipped),
-		rankingScores: scoreRankings(rankings, b.qrels),
+		RankingScores: scoreRankings(rankings, b.qrels),
 	}
 	if took > 0 {
 		rep.QueriesPerSecond = float64(len(b.queries)) / took.Seconds()

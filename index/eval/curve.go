@@ -11,11 +11,11 @@ import (
 // to read.
 const curveSteps = 40
 
-// curvePoint is the trade-off at one decision threshold: the share of
+// CurvePoint is the trade-off at one decision threshold: the share of
 // answerable questions that would be answered directly with an expected
 // string first (Hit1) or in the first three (Hit3), and of expect_none
 // questions that would be declined.
-type curvePoint struct {
+type CurvePoint struct {
 	Threshold float64 `json:"threshold"`
 	Hit1      float64 `json:"hit_at_1"`
 	Hit3      float64 `json:"hit_at_3"`
@@ -29,7 +29,7 @@ type curvePoint struct {
 // record's ranked list, whatever its kind (Answers with Curve). The
 // threshold in force is a parameter rather than index.AnswerThreshold so
 // that a test can put it between steps.
-func tradeoff(recs []record, inForce float64) []curvePoint {
+func tradeoff(recs []record, inForce float64) []CurvePoint {
 	ts := make([]float64, 0, curveSteps+2)
 	for i := range curveSteps + 1 {
 		// A quotient, not a running sum, so that a threshold in force on a
@@ -48,7 +48,7 @@ func tradeoff(recs []record, inForce float64) []curvePoint {
 			answerable++
 		}
 	}
-	points := make([]curvePoint, 0, len(ts))
+	points := make([]CurvePoint, 0, len(ts))
 	for _, t := range ts {
 		var hit1, hit3, declined int
 		for _, r := range recs {
@@ -66,7 +66,7 @@ func tradeoff(recs []record, inForce float64) []curvePoint {
 				hit3++
 			}
 		}
-		points = append(points, curvePoint{
+		points = append(points, CurvePoint{
 			Threshold: t,
 			Hit1:      ratio(hit1, answerable),
 			Hit3:      ratio(hit3, answerable),
@@ -86,7 +86,7 @@ func ratio(n, of int) float64 {
 }
 
 // curveText is the trade-off table for people.
-func curveText(points []curvePoint) string {
+func curveText(points []CurvePoint) string {
 	var b strings.Builder
 	b.WriteString("Trade-off over the decision threshold t (answered directly when Confidence >= t):\n")
 	fmt.Fprintf(&b, "  %9s %8s %8s %9s\n", "threshold", "hit@1", "hit@3", "declined")

@@ -52,13 +52,13 @@ func checkCurve(tb testing.TB, rep Report) {
 		tb.Errorf("threshold in force = %v, want index.AnswerThreshold %v", deref(rep.InForce), index.AnswerThreshold)
 		return
 	}
-	var marked []curvePoint
+	var marked []CurvePoint
 	for _, p := range rep.Curve {
 		if p.InForce {
 			marked = append(marked, p)
 		}
 	}
-	want := curvePoint{Threshold: *rep.InForce, Hit1: rep.Hit1.Rate, Hit3: rep.Hit3.Rate, Declined: rep.Negatives.Rate, InForce: true}
+	want := CurvePoint{Threshold: *rep.InForce, Hit1: rep.Hit1.Rate, Hit3: rep.Hit3.Rate, Declined: rep.Negatives.Rate, InForce: true}
 	if len(marked) != 1 || marked[0] != want {
 		tb.Errorf("curve marks %+v in force, want one row, as eval scored Ask: %+v", marked, want)
 	}
@@ -71,7 +71,7 @@ func TestTradeoff(t *testing.T) {
 	if len(points) != curveSteps+2 {
 		t.Fatalf("tradeoff gave %d rows, want the %d steps and the threshold in force", len(points), curveSteps+2)
 	}
-	rows := map[float64]curvePoint{}
+	rows := map[float64]CurvePoint{}
 	for i, p := range points {
 		if i > 0 && p.Threshold <= points[i-1].Threshold {
 			t.Errorf("row %d's threshold %v does not rise above %v", i, p.Threshold, points[i-1].Threshold)
@@ -80,19 +80,19 @@ func TestTradeoff(t *testing.T) {
 	}
 	tests := []struct {
 		threshold float64
-		want      curvePoint
+		want      CurvePoint
 	}{
-		{0, curvePoint{Hit1: 0.5, Hit3: 0.75, Declined: 0}},
-		{0.075, curvePoint{Hit1: 0.5, Hit3: 0.75, Declined: 0.5}},
-		{0.1, curvePoint{Hit1: 0.5, Hit3: 0.75, Declined: 0.5}}, // a threshold equal to a Confidence answers it
-		{0.3, curvePoint{Hit1: 0.5, Hit3: 0.75, Declined: 0.5}},
-		{0.325, curvePoint{Hit1: 0.25, Hit3: 0.5, Declined: 0.5}},
-		{0.525, curvePoint{Hit1: 0.25, Hit3: 0.5, Declined: 1}},
-		{0.6, curvePoint{Hit1: 0.25, Hit3: 0.5, Declined: 1}},
-		{0.61, curvePoint{Hit1: 0.25, Hit3: 0.25, Declined: 1, InForce: true}},
-		{0.9, curvePoint{Hit1: 0.25, Hit3: 0.25, Declined: 1}},
-		{0.925, curvePoint{Declined: 1}},
-		{1, curvePoint{Declined: 1}},
+		{0, CurvePoint{Hit1: 0.5, Hit3: 0.75, Declined: 0}},
+		{0.075, CurvePoint{Hit1: 0.5, Hit3: 0.75, Declined: 0.5}},
+		{0.1, CurvePoint{Hit1: 0.5, Hit3: 0.75, Declined: 0.5}}, // a threshold equal to a Confidence answers it
+		{0.3, CurvePoint{Hit1: 0.5, Hit3: 0.75, Declined: 0.5}},
+		{0.325, CurvePoint{Hit1: 0.25, Hit3: 0.5, Declined: 0.5}},
+		{0.525, CurvePoint{Hit1: 0.25, Hit3: 0.5, Declined: 1}},
+		{0.6, CurvePoint{Hit1: 0.25, Hit3: 0.5, Declined: 1}},
+		{0.61, CurvePoint{Hit1: 0.25, Hit3: 0.25, Declined: 1, InForce: true}},
+		{0.9, CurvePoint{Hit1: 0.25, Hit3: 0.25, Declined: 1}},
+		{0.925, CurvePoint{Declined: 1}},
+		{1, CurvePoint{Declined: 1}},
 	}
 	for _, tt := range tests {
 		tt.want.Threshold = tt.threshold

@@ -97,7 +97,7 @@ func byHand(tb testing.TB, ix *index.Index, file string, k int) (rep Report, any
 			rep.Misses = append(rep.Misses, m)
 		}
 	}
-	for _, s := range []*share{&rep.Hit1, &rep.Hit3, &rep.AnyHit3, &rep.Excerpt1} {
+	for _, s := range []*Share{&rep.Hit1, &rep.Hit3, &rep.AnyHit3, &rep.Excerpt1} {
 		s.Of = answerable
 		s.Rate = float64(s.Count) / float64(answerable)
 	}
@@ -153,7 +153,7 @@ func TestAnswers(t *testing.T) {
 	if !slices.ContainsFunc(got.Misses, func(m Miss) bool { return m.ID == "p4" && m.FoundAt == 0 }) {
 		t.Errorf("Answers(%s): misses %+v lack p4, whose expected string is in no passage", file, got.Misses)
 	}
-	if got.Replies.ExpectNone != (kindCounts{None: 1}) {
+	if got.Replies.ExpectNone != (KindCounts{None: 1}) {
 		t.Errorf("Answers(%s): expect_none replies = %+v, want n1's none", file, got.Replies.ExpectNone)
 	}
 	checkCurve(t, *got)
@@ -283,13 +283,13 @@ func TestScore(t *testing.T) {
 	var got Report
 	got.score(scoreRecords())
 	want := Report{
-		Hit1:      share{1, 6, 1.0 / 6},
-		Hit3:      share{2, 6, 2.0 / 6},
-		AnyHit3:   share{3, 6, 3.0 / 6},
-		Excerpt1:  share{1, 6, 1.0 / 6},
+		Hit1:      Share{1, 6, 1.0 / 6},
+		Hit3:      Share{2, 6, 2.0 / 6},
+		AnyHit3:   Share{3, 6, 3.0 / 6},
+		Excerpt1:  Share{1, 6, 1.0 / 6},
 		MRR:       (1 + 0.5) / 6,
-		Negatives: share{2, 3, 2.0 / 3},
-		Replies:   replies{Answerable: kindCounts{3, 2, 1}, ExpectNone: kindCounts{1, 1, 1}},
+		Negatives: Share{2, 3, 2.0 / 3},
+		Replies:   Replies{Answerable: KindCounts{3, 2, 1}, ExpectNone: KindCounts{1, 1, 1}},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("score(%+v) (-want +got):\n%s", scoreRecords(), diff)
@@ -314,7 +314,7 @@ func gates(tb testing.TB, args ...string) Gates {
 func TestGatesHold(t *testing.T) {
 	t.Parallel()
 	rep := &Report{
-		Hit1: share{0, 4, 0}, Hit3: share{3, 4, 0.75}, AnyHit3: share{4, 4, 1}, Excerpt1: share{2, 4, 0.5},
+		Hit1: Share{0, 4, 0}, Hit3: Share{3, 4, 0.75}, AnyHit3: Share{4, 4, 1}, Excerpt1: Share{2, 4, 0.5},
 		MRR: 0.5,
 	}
 	tests := []struct {

@@ -23,16 +23,16 @@ type Gates []*Gate
 // NewGates returns a gate, holding to nothing, for each figure a gate
 // can hold.
 func NewGates() Gates {
-	of := func(s func(*Report) share) func(*Report) (float64, int) {
+	of := func(s func(*Report) Share) func(*Report) (float64, int) {
 		return func(r *Report) (float64, int) { return s(r).Rate, s(r).Of }
 	}
 	return Gates{
-		{Flag: "min-hit1", Figure: "hit@1", measure: of(func(r *Report) share { return r.Hit1 })},
-		{Flag: "min-hit3", Figure: "hit@3", measure: of(func(r *Report) share { return r.Hit3 })},
-		{Flag: "min-any-hit3", Figure: "any-kind hit@3", measure: of(func(r *Report) share { return r.AnyHit3 })},
-		{Flag: "min-excerpt1", Figure: "excerpt@1", measure: of(func(r *Report) share { return r.Excerpt1 })},
+		{Flag: "min-hit1", Figure: "hit@1", measure: of(func(r *Report) Share { return r.Hit1 })},
+		{Flag: "min-hit3", Figure: "hit@3", measure: of(func(r *Report) Share { return r.Hit3 })},
+		{Flag: "min-any-hit3", Figure: "any-kind hit@3", measure: of(func(r *Report) Share { return r.AnyHit3 })},
+		{Flag: "min-excerpt1", Figure: "excerpt@1", measure: of(func(r *Report) Share { return r.Excerpt1 })},
 		{Flag: "min-mrr", Figure: "MRR", measure: func(r *Report) (float64, int) { return r.MRR, r.Hit1.Of }},
-		{Flag: "min-declined", Figure: "declined", measure: of(func(r *Report) share { return r.Negatives })},
+		{Flag: "min-declined", Figure: "declined", measure: of(func(r *Report) Share { return r.Negatives })},
 	}
 }
 

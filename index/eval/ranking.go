@@ -14,9 +14,9 @@ import (
 // 1 or more is relevant, as in trec_eval's default relevance level.
 type judgements map[string]int
 
-// rankingScores are ranking metrics averaged as trec_eval -c averages them:
+// RankingScores are ranking metrics averaged as trec_eval -c averages them:
 // over every judged query, a query without results scoring 0.
-type rankingScores struct {
+type RankingScores struct {
 	Queries    int     `json:"queries"`
 	NDCG10     float64 `json:"ndcg_at_10"`
 	Recall100  float64 `json:"recall_at_100"`
@@ -37,8 +37,8 @@ func trecOrder(ranked []index.DocScore) {
 
 // scoreRankings scores rankings, in trec order by query id, against the
 // judgements of every judged query.
-func scoreRankings(rankings map[string][]index.DocScore, qrels map[string]judgements) rankingScores {
-	s := rankingScores{Queries: len(qrels)}
+func scoreRankings(rankings map[string][]index.DocScore, qrels map[string]judgements) RankingScores {
+	s := RankingScores{Queries: len(qrels)}
 	if s.Queries == 0 {
 		return s
 	}

@@ -76,7 +76,7 @@ func TestScoreRankingsHandCase(t *testing.T) {
 	t.Parallel()
 	runs, qrels := handCase()
 	got := scoreRankings(runs, qrels)
-	want := rankingScores{Queries: 3, NDCG10: 0.5261310306004724, Recall100: 5.0 / 9, Recall1000: 5.0 / 9}
+	want := RankingScores{Queries: 3, NDCG10: 0.5261310306004724, Recall100: 5.0 / 9, Recall1000: 5.0 / 9}
 	if !cmp.Equal(got, want, cmp.Comparer(near)) {
 		t.Errorf("scoreRankings(hand case) = %+v, want %+v", got, want)
 	}

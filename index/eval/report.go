@@ -16,56 +16,56 @@ type Report struct {
 	Corpus    string  `json:"corpus"`
 	K         int     `json:"k"`
 	Questions int     `json:"questions"`
-	Hit1      share   `json:"hit_at_1"`
-	Hit3      share   `json:"hit_at_3"`
-	AnyHit3   share   `json:"any_hit_at_3"`
-	Excerpt1  share   `json:"excerpt_at_1"`
+	Hit1      Share   `json:"hit_at_1"`
+	Hit3      Share   `json:"hit_at_3"`
+	AnyHit3   Share   `json:"any_hit_at_3"`
+	Excerpt1  Share   `json:"excerpt_at_1"`
 	MRR       float64 `json:"mrr"`
 	// Negatives counts expect_none questions declined: not answered
 	// directly, whether related passages were shown or nothing was.
-	Negatives share   `json:"negatives_rejected"`
-	Replies   replies `json:"replies"`
+	Negatives Share   `json:"negatives_rejected"`
+	Replies   Replies `json:"replies"`
 	MedianMS  float64 `json:"median_took_ms"`
 	Misses    []Miss  `json:"misses"`
 	// InForce is the decision threshold Ask answers at,
 	// index.AnswerThreshold; nil without --curve, which alone needs it.
 	InForce *float64     `json:"threshold_in_force,omitempty"`
-	Curve   []curvePoint `json:"curve,omitempty"`
+	Curve   []CurvePoint `json:"curve,omitempty"`
 }
 
-// share is Count out of Of questions.
-type share struct {
+// Share is Count out of Of questions.
+type Share struct {
 	Count int     `json:"count"`
 	Of    int     `json:"of"`
 	Rate  float64 `json:"rate"`
 }
 
-func (s *share) rate() {
+func (s *Share) rate() {
 	if s.Of > 0 {
 		s.Rate = float64(s.Count) / float64(s.Of)
 	}
 }
 
-func (s share) String() string {
+func (s Share) String() string {
 	if s.Of == 0 {
 		return "none asked"
 	}
 	return fmt.Sprintf("%d/%d  %5.1f%%", s.Count, s.Of, 100*s.Rate)
 }
 
-// replies counts the kinds of reply each sort of question got.
-type replies struct {
-	Answerable kindCounts `json:"answerable"`
-	ExpectNone kindCounts `json:"expect_none"`
+// Replies counts the kinds of reply each sort of question got.
+type Replies struct {
+	Answerable KindCounts `json:"answerable"`
+	ExpectNone KindCounts `json:"expect_none"`
 }
 
-type kindCounts struct {
+type KindCounts struct {
 	Answered int `json:"answered"`
 	Related  int `json:"related"`
 	None     int `json:"none"`
 }
 
-func (c *kindCounts) add(k index.Kind) {
+func (c *KindCounts) add(k index.Kind) {
 	switch k {
 	case index.Answered:
 		c.Answered++
@@ -110,7 +110,7 @@ func (r *Report) score(recs []record) {
 		}
 		r.Replies.Answerable.add(rec.kind)
 		direct := rec.kind == index.Answered
-		for _, s := range []*share{&r.Hit1, &r.Hit3, &r.AnyHit3, &r.Excerpt1} {
+		for _, s := range []*Share{&r.Hit1, &r.Hit3, &r.AnyHit3, &r.Excerpt1} {
 			s.Of++
 		}
 		if direct && rec.foundAt == 1 {
@@ -132,7 +132,7 @@ func (r *Report) score(recs []record) {
 	if r.Hit1.Of > 0 {
 		r.MRR = rr / float64(r.Hit1.Of)
 	}
-	for _, s := range []*share{&r.Hit1, &r.Hit3, &r.AnyHit3, &r.Excerpt1, &r.Negatives} {
+	for _, s := range []*Share{&r.Hit1, &r.Hit3, &r.AnyHit3, &r.Excerpt1, &r.Negatives} {
 		s.rate()
 	}
 }
@@ -158,7 +158,7 @@ func (r *Report) Text() string {
 	fmt.Fprintf(&b, "\n  %-19s %8s %8s %8s\n", "replies", "answered", "related", "none")
 	for _, row := range []struct {
 		name string
-		c    kindCounts
+		c    KindCounts
 	}{{"answerable", r.Replies.Answerable}, {"expect_none", r.Replies.ExpectNone}} {
 		fmt.Fprintf(&b, "  %-19s %8d %8d %8d\n", row.name, row.c.Answered, row.c.Related, row.c.None)
 	}

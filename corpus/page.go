@@ -30,8 +30,13 @@ func cutPageMarks(body string) (string, []pageStart) {
 	var pages []pageStart
 	last := 0
 	for i, loc := range locs {
-		b.WriteString(body[last:loc[0]])
-		b.WriteString("\n")
+		// A marker alone on its line goes with its line, so a paragraph
+		// that runs on over a page stays one paragraph.
+		before := body[last:loc[0]]
+		if strings.HasSuffix(before, "\n") && strings.HasPrefix(body[loc[1]:], "\n") {
+			before = before[:len(before)-1]
+		}
+		b.WriteString(before)
 		n, _ := strconv.Atoi(body[loc[2]:loc[3]])
 		end := len(body)
 		if i+1 < len(locs) {

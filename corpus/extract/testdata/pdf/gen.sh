@@ -1,0 +1,17 @@
+#!/bin/sh
+# Makes the PDF fixtures from their groff sources with Debian's tools:
+#   apt-get install groff ghostscript
+#   cd corpus/extract/testdata/pdf && sh gen.sh
+# then refresh the golden files: go test ./corpus/extract -run PDF -update
+set -eu
+# harbour.pdf: typeset by groff's ms macros (running headers, page numbers,
+# footnotes, two columns, hyphenation). SOURCE_DATE_EPOCH keeps the file the
+# same from run to run.
+export SOURCE_DATE_EPOCH=1700000000
+groff -ms -Tpdf -P-pa4 harbour.ms > harbour.pdf
+# memo.pdf: one column; a paragraph runs on over a page past its footnote.
+groff -ms -Tpdf -P-pa4 memo.ms > memo.pdf
+# scanned.pdf: the letter rendered as a picture only, as a scanner makes it.
+groff -ms -Tpdf -P-pa4 scanned.ms > scanned-text.pdf
+gs -q -dSAFER -dBATCH -dNOPAUSE -sDEVICE=pdfimage8 -r50 -o scanned.pdf scanned-text.pdf
+rm scanned-text.pdf

@@ -26,6 +26,9 @@ type WatcherConfig struct {
 	// Name names it in logs and errors.
 	Corpus fs.FS
 	Name   string
+	// Folder are the options the folder is read with: the converters
+	// of web pages and PDFs.
+	Folder []corpus.Option
 	Index  Syncer
 	// Store gets the document registry; nil keeps only the index in
 	// step, for a Dossier that posts no digests.
@@ -132,7 +135,7 @@ func (w *Watcher) Poll(ctx context.Context) (state.Changes, error) {
 	w.holding = time.Time{}
 	// The folder is read as the sync and the registry go, twice rather
 	// than held: a corpus need not fit in memory.
-	f, err := corpus.OpenFolder(hide(w.cfg.Corpus, fresh))
+	f, err := corpus.OpenFolder(hide(w.cfg.Corpus, fresh), w.cfg.Folder...)
 	if err != nil {
 		return state.Changes{}, fmt.Errorf("load %s: %w", w.cfg.Name, err)
 	}
@@ -148,7 +151,7 @@ func (w *Watcher) Poll(ctx context.Context) (state.Changes, error) {
 		w.cfg.Log.Warn("corpus file skipped", "corpus", w.cfg.Name, "path", sk.Path, "err", sk.Err)
 	}
 	if errors.Is(err, index.ErrNoDocuments) {
-		return state.Changes{}, fmt.Errorf("%s has no readable .md or .txt documents; the index is kept as it was", w.cfg.Name)
+		return state.Changes{}, fmt.Errorf("%s has no readable documents (.md, .txt, .html or .pdf); the index is kept as it was", w.cfg.Name)
 	}
 	if err != nil {
 		return state.Changes{}, fmt.Errorf("re-index %s: %w", w.cfg.Name, err)

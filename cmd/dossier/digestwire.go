@@ -132,7 +132,7 @@ func openDigests(cfg serveConfig, src *sources, ix *index.Index, poster digest.P
 		fsys = os.DirFS(src.corpus)
 	}
 	d.watcher = digest.NewWatcher(digest.WatcherConfig{
-		Corpus: fsys, Name: corpusName(src), Index: ix, Store: d.store, Interval: cfg.CorpusPoll, Log: log,
+		Corpus: fsys, Name: corpusName(src), Folder: folderOptions(src), Index: ix, Store: d.store, Interval: cfg.CorpusPoll, Log: log,
 	})
 	return d, nil
 }

@@ -38,7 +38,12 @@ With --beir DIR, measures ranking on a BEIR benchmark folder instead
 (corpus.jsonl, queries.jsonl, qrels/SPLIT.tsv) as trec_eval -c does:
 nDCG@10, Recall@100 and Recall@1000 over the judged queries of the split,
 and queries per second. The benchmark is indexed in memory, or with --data
-in DATA/beir-NAME, where a later run finds it already built.`
+in DATA/beir-NAME, where a later run finds it already built.
+
+With --extract DIR, measures how web pages are turned into documents on the
+article-extraction benchmark in DIR (html/ID.html.gz and ground-truth.json):
+F1, precision and recall of word 4-grams against the article text people
+marked, as the benchmark scores them, with pages per second and peak memory.`
 
 // evalCmd is a parsed dossier eval: the flags every mode shares, and the
 // rest by name. Each mode of eval (a question file, --beir) is a method
@@ -52,17 +57,19 @@ type evalCmd struct {
 	sio    stdio
 	log    *slog.Logger
 
-	k       int
-	curve   bool
-	gates   eval.Gates
-	beirDir string
-	split   string
-	runFile string
+	k          int
+	curve      bool
+	gates      eval.Gates
+	beirDir    string
+	split      string
+	runFile    string
+	extractDir string
 }
 
 func runEval(ctx context.Context, args []string, loadEnv envLoader, sio stdio) error {
 	fs := newFlagSet("eval", "dossier eval [--json] [--curve] [--min-FIGURE RATE...] [-k N] [--corpus DIR] [--data DIR] FILE.jsonl\n"+
-		"  dossier eval --beir DIR [--split test|train] [--run FILE] [--json] [--data DIR]", evalAbout)
+		"  dossier eval --beir DIR [--split test|train] [--run FILE] [--json] [--data DIR]\n"+
+		"  dossier eval --extract DIR [--json]", evalAbout)
 	e := &evalCmd{fs: fs, src: sourceFlags(fs), sio: sio, gates: eval.NewGates()}
 	fs.BoolVar(&e.asJSON, "json", false, "print the metrics as one JSON object")
 	fs.IntVar(&e.k, "k", eval.DefaultK, fmt.Sprintf("look at the top `N` passages of each answer, %d to %d", eval.MinK, maxK))
@@ -73,6 +80,7 @@ func runEval(ctx context.Context, args []string, loadEnv envLoader, sio stdio) e
 	fs.StringVar(&e.beirDir, "beir", "", "measure ranking on the BEIR benchmark in `folder`")
 	fs.StringVar(&e.split, "split", "test", "BEIR judgements to use: qrels/`SPLIT`.tsv")
 	fs.StringVar(&e.runFile, "run", "", "with --beir, also write the ranking as a TREC run `file`")
+	fs.StringVar(&e.extractDir, "extract", "", "measure web-page extraction on the article-extraction benchmark in `folder`")
 	rest, cfg, helped, err := fs.start(args, loadEnv, sio.out)
 	if err != nil || helped {
 		return err
@@ -84,6 +92,8 @@ func runEval(ctx context.Context, args []string, loadEnv envLoader, sio stdio) e
 	switch {
 	case e.beirDir != "":
 		return e.beir(ctx)
+	case e.extractDir != "":
+		return e.extract(ctx)
 	default:
 		return e.questions(ctx)
 	}

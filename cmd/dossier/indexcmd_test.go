@@ -121,7 +121,7 @@ func TestIndexRefusesEmptyCorpus(t *testing.T) {
 	t.Parallel()
 	cfg := Config{Corpus: t.TempDir(), Data: t.TempDir()}
 	_, _, err := dossier(t, cfg, "", "index")
-	if err == nil || !strings.Contains(err.Error(), "has no readable .md or .txt documents") {
+	if err == nil || !strings.Contains(err.Error(), "has no readable documents (.md, .txt, .html or .pdf)") {
 		t.Errorf("index of an empty folder = %v, want a refusal", err)
 	}
 }
@@ -142,7 +142,7 @@ func TestIndexKeepsEverythingWhenNoFileIsReadable(t *testing.T) {
 		}
 	}
 	_, stderr, err := dossier(t, cfg, "", "index")
-	if err == nil || !strings.Contains(err.Error(), "has no readable .md or .txt documents") {
+	if err == nil || !strings.Contains(err.Error(), "has no readable documents (.md, .txt, .html or .pdf)") {
 		t.Errorf("index of a folder of broken files = %v, want a refusal", err)
 	}
 	if !strings.Contains(stderr, "warning: skipped") {

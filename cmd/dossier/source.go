@@ -12,6 +12,7 @@ import (
 
 	"github.com/dossier-bot/dossier/bot/state"
 	"github.com/dossier-bot/dossier/corpus"
+	"github.com/dossier-bot/dossier/corpus/extract"
 	"github.com/dossier-bot/dossier/index"
 )
 
@@ -43,7 +44,7 @@ func loadCorpus(src *sources, stderr io.Writer) (*corpus.Corpus, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := corpus.Load(fsys)
+	c, err := corpus.Load(fsys, folderOptions(src)...)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", name, err)
 	}
@@ -52,6 +53,17 @@ func loadCorpus(src *sources, stderr io.Writer) (*corpus.Corpus, error) {
 		return nil, noDocuments(name)
 	}
 	return c, nil
+}
+
+// folderOptions are how the corpus folder is read: its web pages and
+// PDFs are converted to Markdown, each once, the conversions kept in
+// DATA/extracted (with no data folder, converted at every read).
+func folderOptions(src *sources) []corpus.Option {
+	dir := ""
+	if src.data != "" {
+		dir = filepath.Join(src.data, "extracted")
+	}
+	return []corpus.Option{corpus.Convert(extract.NewCache(dir), extract.Extensions...)}
 }
 
 func warnSkipped(stderr io.Writer, skipped []corpus.FileError) {
@@ -63,7 +75,7 @@ func warnSkipped(stderr io.Writer, skipped []corpus.FileError) {
 // noDocuments refuses a corpus with nothing to index: syncing it would
 // empty the index, far more likely a wrong folder than a wish.
 func noDocuments(name string) error {
-	return fmt.Errorf("%s has no readable .md or .txt documents", name)
+	return fmt.Errorf("%s has no readable documents (.md, .txt, .html or .pdf)", name)
 }
 
 // openCorpus lists the corpus folder without reading its documents, for
@@ -75,7 +87,7 @@ func openCorpus(src *sources) (*corpus.Folder, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := corpus.OpenFolder(fsys)
+	f, err := corpus.OpenFolder(fsys, folderOptions(src)...)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", name, err)
 	}

@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"bytes"
 	"compress/gzip"
 	"context"
 	"encoding/json"
@@ -20,10 +19,12 @@ import (
 
 // BenchPage is one page's score on the article-extraction benchmark.
 type BenchPage struct {
-	ID, URL           string
-	Precision, Recall float64
-	// Err is why nothing was extracted, if so.
-	Err error
+	ID        string  `json:"id"`
+	URL       string  `json:"url"`
+	Precision float64 `json:"precision"`
+	Recall    float64 `json:"recall"`
+	// Error is why nothing was extracted, if so.
+	Error string `json:"error,omitempty"`
 }
 
 // F1 is the page's harmonic mean of precision and recall.
@@ -32,19 +33,21 @@ func (p BenchPage) F1() float64 { return f1(p.Precision, p.Recall) }
 // BenchReport is an extractor's score on the article-extraction
 // benchmark, by the benchmark's own metric, with its speed and memory.
 type BenchReport struct {
-	Pages int
+	Pages int `json:"pages"`
 	// Precision and Recall are means over pages; F1 is theirs.
-	F1, Precision, Recall float64
+	F1        float64 `json:"f1"`
+	Precision float64 `json:"precision"`
+	Recall    float64 `json:"recall"`
 	// Accuracy is the share of pages whose words match exactly.
-	Accuracy float64
-	Failed   int
+	Accuracy float64 `json:"accuracy"`
+	Failed   int     `json:"failed"`
 	// PagesPerSecond counts extraction only, one page at a time, not
 	// reading or decompressing the files.
-	PagesPerSecond float64
+	PagesPerSecond float64 `json:"pages_per_second"`
 	// PeakBytes is the most memory the Go runtime held while extracting.
-	PeakBytes uint64
+	PeakBytes uint64 `json:"peak_bytes"`
 	// ByPage is every page's score, worst F1 first.
-	ByPage []BenchPage
+	ByPage []BenchPage `json:"by_page"`
 }
 
 // ArticleText extracts a web page's article as the text Dossier indexes
@@ -99,8 +102,9 @@ func Bench(ctx context.Context, dir string, extract func(name string, page []byt
 		start := time.Now()
 		got, err := extract(t.URL, page)
 		took += time.Since(start)
-		bp := BenchPage{ID: id, URL: t.URL, Err: err}
+		bp := BenchPage{ID: id, URL: t.URL}
 		if err != nil {
+			bp.Error = err.Error()
 			rep.Failed++
 		}
 		bp.Precision, bp.Recall = shingleScore(t.ArticleBody, got)
@@ -214,25 +218,29 @@ func watchMemory() func() uint64 {
 	}
 }
 
-// WriteBench prints a report: the totals and the worst pages.
-func WriteBench(w io.Writer, rep BenchReport, worst int) {
-	fmt.Fprintf(w, "article extraction: %d pages\n", rep.Pages)
-	fmt.Fprintf(w, "  F1 %.4f  precision %.4f  recall %.4f  accuracy %.3f  failed %d\n",
+// worstShown is how many of the worst pages Text lists.
+const worstShown = 20
+
+// Text is the report for people: the totals and the worst pages.
+func (rep BenchReport) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "article extraction: %d pages\n", rep.Pages)
+	fmt.Fprintf(&b, "  F1 %.4f  precision %.4f  recall %.4f  accuracy %.3f  failed %d\n",
 		rep.F1, rep.Precision, rep.Recall, rep.Accuracy, rep.Failed)
-	fmt.Fprintf(w, "  %.1f pages/s (one at a time)  peak Go memory %.1f MiB\n",
+	fmt.Fprintf(&b, "  %.1f pages/s (one at a time)  peak Go memory %.1f MiB\n",
 		rep.PagesPerSecond, float64(rep.PeakBytes)/(1<<20))
-	var b bytes.Buffer
+	if len(rep.ByPage) > 0 {
+		fmt.Fprintf(&b, "worst pages:\n")
+	}
 	for i, p := range rep.ByPage {
-		if i == worst {
+		if i == worstShown {
 			break
 		}
 		fmt.Fprintf(&b, "  F1 %.3f  P %.3f  R %.3f  %s", p.F1(), p.Precision, p.Recall, p.URL)
-		if p.Err != nil {
-			fmt.Fprintf(&b, "  (%v)", p.Err)
+		if p.Error != "" {
+			fmt.Fprintf(&b, "  (%s)", p.Error)
 		}
 		b.WriteString("\n")
 	}
-	if b.Len() > 0 {
-		fmt.Fprintf(w, "worst pages:\n%s", b.String())
-	}
+	return b.String()
 }

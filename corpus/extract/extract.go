@@ -28,6 +28,8 @@ var (
 	ErrUnsupported = errors.New("unsupported file type")
 	// ErrNoText is a document in which nothing worth quoting was found.
 	ErrNoText = errors.New("no text found")
+	// ErrMalformed is a file that claims a type but cannot be read as one.
+	ErrMalformed = errors.New("malformed file")
 )
 
 // Kind is a document format.

@@ -2,34 +2,18 @@ package extract
 
 import (
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/dossier-bot/dossier/corpus/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// golden compares got with testdata/name, or rewrites it under -update.
-func golden(tb testing.TB, name string, got []byte) {
+// checkGolden compares got with testdata/name, or rewrites it under -update.
+func checkGolden(tb testing.TB, name string, got []byte) {
 	tb.Helper()
-	p := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(p, got, 0o644); err != nil {
-			tb.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		tb.Fatalf("read golden file (run with -update to create it): %v", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		tb.Errorf("%s mismatch (-want +got):\n%s", name, diff)
-	}
+	golden.CheckFile(tb, filepath.Join("testdata", name), string(got))
 }
 
 func TestMarkdownHTMLGolden(t *testing.T) {
@@ -49,7 +33,7 @@ func TestMarkdownHTMLGolden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Markdown(%q) = %v", p, err)
 			}
-			golden(t, strings.TrimPrefix(strings.TrimSuffix(p, ".html")+".md", "testdata/"), md)
+			checkGolden(t, strings.TrimPrefix(strings.TrimSuffix(p, ".html")+".md", "testdata/"), md)
 		})
 	}
 }

@@ -17,12 +17,12 @@ func pdfMarkdown(name string, data []byte) (out []byte, err error) {
 	// The reader panics on some malformed files.
 	defer func() {
 		if r := recover(); r != nil {
-			out, err = nil, fmt.Errorf("read PDF: %v", r)
+			out, err = nil, fmt.Errorf("read PDF: %w (%v)", ErrMalformed, r)
 		}
 	}()
 	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return nil, fmt.Errorf("read PDF: %w", err)
+		return nil, fmt.Errorf("read PDF: %w (%v)", ErrMalformed, err)
 	}
 	var pages []*page
 	var firstErr error
@@ -68,7 +68,7 @@ func cmpOr(a, b error) error {
 func readPage(r *pdf.Reader, n int) (p *page, err error) {
 	defer func() {
 		if e := recover(); e != nil {
-			p, err = nil, fmt.Errorf("read page %d: %v", n, e)
+			p, err = nil, fmt.Errorf("read page %d: %w (%v)", n, ErrMalformed, e)
 		}
 	}()
 	pg := r.Page(n)

@@ -18,7 +18,7 @@ func TestMarkdownPDFGolden(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			md := pdfFixture(t, name)
-			golden(t, "pdf/"+name+".md", md)
+			checkGolden(t, "pdf/"+name+".md", md)
 		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossier-bot/dossier/bot/markdown"
 	"github.com/dossier-bot/dossier/bot/state"
 	"github.com/dossier-bot/dossier/corpus"
 	"github.com/dossier-bot/dossier/index"
@@ -138,7 +139,7 @@ func (d *discord) Post(_ context.Context, channelID, content, nonce string) (str
 			return "", err
 		}
 	}
-	if content == "" || len([]rune(content)) > MaxContent || len(nonce) > 25 {
+	if content == "" || len([]rune(content)) > markdown.MaxContent || len(nonce) > 25 {
 		return "", fmt.Errorf("400 Bad Request: content of %d characters, nonce %q", len([]rune(content)), nonce)
 	}
 	now := d.clock.Now()

@@ -7,11 +7,8 @@ import (
 	"github.com/dossier-bot/dossier/bot/markdown"
 )
 
-// MaxContent is the most characters Discord takes in one message's content.
-const MaxContent = 2000
-
-// Messages renders d as Discord messages of at most MaxContent characters
-// each, in order. The digest is split between items, never inside one
+// Messages renders d as Discord messages of at most markdown.MaxContent
+// characters each, in order. The digest is split between items, never inside one
 // that fits in a message; a message that starts inside a section repeats
 // its heading. An item too long for a message on its own is cut by
 // splitItem, its pieces in consecutive messages, the heading only before
@@ -23,7 +20,7 @@ func Messages(d Digest) []string {
 	var msgs []string
 	cur := ""
 	start := func(text string) {
-		parts := splitItem(text, MaxContent)
+		parts := splitItem(text, markdown.MaxContent)
 		msgs = append(msgs, parts[:len(parts)-1]...)
 		cur = parts[len(parts)-1]
 	}
@@ -31,7 +28,7 @@ func Messages(d Digest) []string {
 		switch {
 		case i == 0:
 			start(u.text)
-		case markdown.Len(cur)+markdown.Len(u.sep())+markdown.Len(u.text) <= MaxContent:
+		case markdown.Len(cur)+markdown.Len(u.sep())+markdown.Len(u.text) <= markdown.MaxContent:
 			cur += u.sep() + u.text
 		case endsOnHeading(strings.Split(cur, "\n")):
 			// A message of the digest's title alone would head nothing:

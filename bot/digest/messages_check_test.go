@@ -22,7 +22,7 @@ func checkMessages(tb testing.TB, d Digest, msgs []string) {
 	tb.Helper()
 	var kept []string
 	for i, m := range msgs {
-		if n := markdown.Len(m); n > MaxContent || strings.TrimSpace(m) == "" {
+		if n := markdown.Len(m); n > markdown.MaxContent || strings.TrimSpace(m) == "" {
 			tb.Fatalf("message %d of %d has %d characters: %q", i, len(msgs), n, m)
 		}
 		if l := brokenLink(m); l != "" {

@@ -6,7 +6,7 @@ reading the JSON excluded, as Dossier's bench excludes it), then rank the
 top 1,000 documents for each judged query of the split, one query at a
 time on one thread (timed: query parsing and ranking only), and score
 nDCG@10, Recall@100 and Recall@1000 as `trec_eval -c` does and as
-`dossier eval --beir` does (cmd/dossier/metrics.go): every query in the
+`dossier eval --beir` does (index/eval/ranking.go): every query in the
 judgements counts, one without results scores 0, ties in score are broken
 by document id in reverse byte order, gain is the grade itself.
 
@@ -75,7 +75,7 @@ def read_beir(folder, split):
     return docs, queries, qrels
 
 
-# --- scoring, after trec_eval -c and cmd/dossier/metrics.go -------------
+# --- scoring, after trec_eval -c and index/eval/ranking.go -------------
 
 def trec_order(ranked):
     """Sort (doc id, score) pairs by score, then doc id, both descending."""

@@ -109,8 +109,8 @@ func TestServeOnFakeDiscord(t *testing.T) {
 			if !quotesYun(r.Original) {
 				t.Errorf("/ask answered %+v, want a quote naming Yun Jong Ho", r.Original)
 			}
-			if n := len(fake.Commands(fake.GuildID())); n != 5 {
-				t.Errorf("commands registered in the guild = %d, want 5 (ask, Find sources, sources, digest, watch)", n)
+			if n := len(fake.Commands(fake.GuildID())); n != 8 {
+				t.Errorf("commands registered in the guild = %d, want 8 (ask, Find sources, sources, digest, watch, cite, citations, Citations in this thread)", n)
 			}
 			if n := len(fake.Commands("")); n != 0 {
 				t.Errorf("commands registered globally = %d, want none", n)

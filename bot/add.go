@@ -143,7 +143,7 @@ func (b *Bot) onAdd(i *discordgo.Interaction, data discordgo.ApplicationCommandI
 		b.respond(i, text(msgAddNothing), true)
 		return
 	}
-	b.addItems(i, items)
+	b.addItems(i, items, 0)
 }
 
 func (b *Bot) onAddToCorpus(i *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData) {
@@ -154,21 +154,20 @@ func (b *Bot) onAddToCorpus(i *discordgo.Interaction, data discordgo.Application
 	if data.Resolved != nil {
 		msg = data.Resolved.Messages[data.TargetID]
 	}
-	items := itemsIn(msg)
+	items, left := itemsIn(msg)
 	if len(items) == 0 {
 		b.respond(i, text(msgAddNoItems), true)
 		return
 	}
-	b.addItems(i, items)
+	b.addItems(i, items, left)
 }
 
 // itemsIn lists what a message offers to add: its files, then its links,
-// at most maxAddItems.
-func itemsIn(msg *discordgo.Message) []addItem {
+// at most maxAddItems, and says how many it left out.
+func itemsIn(msg *discordgo.Message) (items []addItem, left int) {
 	if msg == nil {
-		return nil
+		return nil, 0
 	}
-	var items []addItem
 	for _, a := range msg.Attachments {
 		if a != nil && a.URL != "" {
 			items = append(items, addItem{file: a})
@@ -177,7 +176,10 @@ func itemsIn(msg *discordgo.Message) []addItem {
 	for _, link := range linksIn(msg.Content) {
 		items = append(items, addItem{link: link})
 	}
-	return items[:min(len(items), maxAddItems)]
+	if len(items) > maxAddItems {
+		return items[:maxAddItems], len(items) - maxAddItems
+	}
+	return items, 0
 }
 
 // linkPattern finds links in a message as Discord shows them.
@@ -256,8 +258,9 @@ func (b *Bot) hasRole(i *discordgo.Interaction, role string) (bool, error) {
 }
 
 // addItems acknowledges privately at once, then adds each item and
-// shows what became of each in the acknowledged reply.
-func (b *Bot) addItems(i *discordgo.Interaction, items []addItem) {
+// shows what became of each in the acknowledged reply; left is how many
+// more the message offered.
+func (b *Bot) addItems(i *discordgo.Interaction, items []addItem, left int) {
 	ack := &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{AllowedMentions: noMentions(), Flags: discordgo.MessageFlagsEphemeral},
@@ -288,7 +291,7 @@ func (b *Bot) addItems(i *discordgo.Interaction, items []addItem) {
 		}
 		results = append(results, res)
 	}
-	if _, err := b.session.InteractionResponseEdit(i, renderAdded(results).edit()); err != nil {
+	if _, err := b.session.InteractionResponseEdit(i, renderAdded(results, left).edit()); err != nil {
 		b.fail("send what was added", i, err)
 	}
 }

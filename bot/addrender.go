@@ -46,7 +46,7 @@ type addResult struct {
 // renderAdded shows what was added, what was there already and what could
 // not be added: a line each, and an embed for each new document with its
 // first passage, with a button to share them with the channel.
-func renderAdded(results []addResult) reply {
+func renderAdded(results []addResult, left int) reply {
 	var r reply
 	var lines []string
 	for _, res := range results {
@@ -67,6 +67,9 @@ func renderAdded(results []addResult) reply {
 		default:
 			lines = append(lines, fmt.Sprintf("Not added: %s: %s", fit(markdown.OneLine(res.label), 200, markdown.Escape), whyNotAdded(res.err)))
 		}
+	}
+	if left > 0 {
+		lines = append(lines, fmt.Sprintf("%d more not looked at: Add to corpus takes %d links or files at a time.", left, maxAddItems))
 	}
 	r.content = joinWithin(lines, maxContent)
 	if len(r.embeds) > 0 {

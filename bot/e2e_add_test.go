@@ -274,6 +274,16 @@ func TestAddToCorpusFromAMessage(t *testing.T) {
 		t.Errorf("Add to corpus embeds = %d, want one per document added", len(r.Original.Embeds))
 	}
 
+	var links []string
+	for n := range 7 {
+		links = append(links, fmt.Sprintf("%s/missing/%d", a.site.URL, n))
+	}
+	many := &discordgo.Message{ChannelID: a.fake.ChannelID(), Content: strings.Join(links, " ")}
+	if got := private(t, wait(t, a.fake.Interact(t, discordtest.MessageCommand("Add to corpus", many)))); strings.Count(got, "(HTTP 404 Not Found).") != 5 ||
+		!strings.HasSuffix(got, "2 more not looked at: Add to corpus takes 5 links or files at a time.") {
+		t.Errorf("Add to corpus on a message with 7 links = %q, want 5 tried and 2 named as left", got)
+	}
+
 	empty := &discordgo.Message{ChannelID: a.fake.ChannelID(), Content: "nothing to add here"}
 	if got := private(t, wait(t, a.fake.Interact(t, discordtest.MessageCommand("Add to corpus", empty)))); got != "That message has no links or files to add." {
 		t.Errorf("Add to corpus on a message without links = %q", got)

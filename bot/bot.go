@@ -55,6 +55,10 @@ type Options struct {
 	// Observer is told how questions end and how Discord's API behaves;
 	// nil means no one is.
 	Observer Observer
+	// RetryWait is the first wait before trying again to reach a Discord
+	// that failed, did not answer or could not be reached when starting
+	// (default 1s); it doubles with each try, to at most 30 s.
+	RetryWait time.Duration
 	// Drain bounds how long stopping waits for the replies in flight
 	// (default 6s), so that the process stops within the 10 seconds a
 	// service manager gives it after SIGTERM.
@@ -96,6 +100,11 @@ type Bot struct {
 	// registered is set once the commands are registered, connected
 	// while the gateway session is up; Ready reports them.
 	registered, connected atomic.Bool
+	// waiting says why the bot is not connected yet while it retries;
+	// up is closed once it has first connected and registered.
+	waiting atomic.Pointer[string]
+	up      chan struct{}
+	upOnce  sync.Once
 
 	mu       sync.Mutex
 	stopping bool
@@ -136,6 +145,9 @@ func New(session *discordgo.Session, search Searcher, opts Options) *Bot {
 	if opts.Observer == nil {
 		opts.Observer = unobserved{}
 	}
+	if opts.RetryWait <= 0 {
+		opts.RetryWait = time.Second
+	}
 	if opts.Drain <= 0 {
 		opts.Drain = 6 * time.Second
 	}
@@ -154,6 +166,7 @@ func New(session *discordgo.Session, search Searcher, opts Options) *Bot {
 		turns:   make(chan struct{}, opts.Searches),
 		obs:     opts.Observer,
 		pending: make(map[string]*pendingResponse),
+		up:      make(chan struct{}),
 		acked:   make(map[string]bool),
 		relays:  &http.Client{Timeout: relayTimeout},
 	}
@@ -171,18 +184,25 @@ func (b *Bot) Run(ctx context.Context) error {
 	} {
 		defer b.session.AddHandler(h)()
 	}
-	if err := b.session.Open(); err != nil {
-		b.obs.DiscordError("connect to the gateway")
-		return fmt.Errorf("connect to the discord gateway: %w", b.redact(err))
+	err := b.untilConnected(ctx, "connect to the gateway", b.session.Open)
+	if ctx.Err() != nil {
+		return nil
+	}
+	if err != nil {
+		return err
 	}
 	appID, err := b.appID()
 	if err == nil {
-		err = b.register(appID)
+		err = b.untilConnected(ctx, "register commands", func() error { return b.register(appID) })
+	}
+	if ctx.Err() != nil {
+		return b.stop()
 	}
 	if err != nil {
 		b.stop()
 		return err
 	}
+	b.upOnce.Do(func() { close(b.up) })
 	b.log.Info("serving on the discord gateway", "application", appID, "commands", b.scope())
 	<-ctx.Done()
 	b.log.Info("shutting down: finishing the replies in flight")
@@ -196,21 +216,32 @@ func (b *Bot) Run(ctx context.Context) error {
 func (b *Bot) RunInteractions(ctx context.Context) error {
 	defer b.session.AddHandler(b.onRateLimit)()
 	appID := b.opts.AppID
+	var err error
 	if appID == "" {
 		// No READY to name it: ask who the bot is. A bot user's id is its
 		// application's id.
-		me, err := b.session.User("@me")
-		if err != nil {
-			b.obs.DiscordError("find the application id")
-			return fmt.Errorf("find the discord application id: %w", b.redact(err))
-		}
-		appID = me.ID
+		err = b.untilConnected(ctx, "find the application id", func() error {
+			me, err := b.session.User("@me")
+			if err == nil {
+				appID = me.ID
+			}
+			return err
+		})
 	}
-	if err := b.register(appID); err != nil {
+	if err == nil {
+		err = b.untilConnected(ctx, "register commands", func() error { return b.register(appID) })
+	}
+	if err != nil && ctx.Err() == nil {
 		return err
+	}
+	if ctx.Err() != nil {
+		b.refuseNew()
+		b.drain()
+		return nil
 	}
 	// Discord is reachable, which is all this mode needs of a connection.
 	b.connected.Store(true)
+	b.upOnce.Do(func() { close(b.up) })
 	b.log.Info("serving discord interactions over http", "application", appID, "commands", b.scope())
 	<-ctx.Done()
 	b.log.Info("shutting down: finishing the replies in flight")
@@ -315,8 +346,7 @@ func (b *Bot) appID() (string, error) {
 func (b *Bot) register(appID string) error {
 	_, err := b.session.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, append(commands(), b.addCommands()...))
 	if err != nil {
-		b.obs.DiscordError("register commands")
-		return fmt.Errorf("register commands %s: %w", b.scope(), b.redact(err))
+		return err
 	}
 	b.registered.Store(true)
 	return nil

@@ -126,7 +126,12 @@ func (s *Server) restHandler() http.Handler {
 		if limited {
 			s.rateLimit--
 		}
-		lost := !limited && s.loseReplies > 0
+		failed := !limited && s.failing > 0
+		if failed {
+			s.failing--
+		}
+		failStatus := s.failStatus
+		lost := !limited && !failed && s.loseReplies > 0
 		if lost {
 			s.loseReplies--
 		}
@@ -145,6 +150,8 @@ func (s *Server) restHandler() http.Handler {
 		case err != nil:
 			s.violate("%s %s: unreadable body: %v", r.Method, path, err)
 			writeError(rec, http.StatusBadRequest, codeGeneral, "400: Bad Request", nil)
+		case failed:
+			writeError(rec, failStatus, codeGeneral, fmt.Sprintf("%d: %s", failStatus, http.StatusText(failStatus)), nil)
 		case limited:
 			rec.Header().Set("Retry-After", "1")
 			writeJSON(rec, http.StatusTooManyRequests, map[string]any{"message": "You are being rate limited.", "retry_after": 0.05, "global": false})

@@ -99,6 +99,8 @@ type Server struct {
 	lastID      uint64
 	rateLimit   int // REST requests still to answer with 429
 	loseReplies int // REST requests still to carry out without replying
+	failing     int // REST requests still to answer with failStatus
+	failStatus  int
 	latency     time.Duration
 
 	channels     map[string]*discordgo.Channel
@@ -256,6 +258,14 @@ func (s *Server) RateLimitNext(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.rateLimit += n
+}
+
+// FailNext makes the next n REST requests fail with status, such as 502
+// or 503, as Discord does during an outage, without carrying them out.
+func (s *Server) FailNext(n, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failing, s.failStatus = n, status
 }
 
 // SetLatency makes every REST request reach the fake d after the bot sent

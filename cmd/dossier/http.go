@@ -30,13 +30,22 @@ type readiness struct {
 type condition struct {
 	unmet string // what /readyz says while it does not hold, e.g. "index not open yet"
 	holds func() bool
+	why   func() string // instead of unmet and holds: why it does not hold, or ""
 }
 
 // require adds a condition; holds must be safe to call from any goroutine.
 func (r *readiness) require(unmet string, holds func() bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.conds = append(r.conds, condition{unmet, holds})
+	r.conds = append(r.conds, condition{unmet: unmet, holds: holds})
+}
+
+// requireWhy adds a condition that says why it does not hold, "" when it
+// does; why must be safe to call from any goroutine.
+func (r *readiness) requireWhy(why func() string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.conds = append(r.conds, condition{why: why})
 }
 
 // failing says what keeps the server from being ready.
@@ -46,7 +55,12 @@ func (r *readiness) failing() []string {
 	r.mu.Unlock()
 	var out []string
 	for _, c := range conds {
-		if !c.holds() {
+		switch {
+		case c.why != nil:
+			if why := c.why(); why != "" {
+				out = append(out, why)
+			}
+		case !c.holds():
 			out = append(out, c.unmet)
 		}
 	}

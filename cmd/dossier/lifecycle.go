@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -39,9 +41,14 @@ func serve(ctx context.Context, cfg serveConfig, publicKey ed25519.PublicKey, sr
 	ready := &readiness{}
 	ready.require("shutting down", func() bool { return ctx.Err() == nil })
 	ready.require("index not open yet", indexOpen.Load)
-	ready.require("not connected to discord", func() bool {
-		b := running.Load()
-		return b != nil && b.Ready()
+	ready.requireWhy(func() string {
+		switch b := running.Load(); {
+		case b == nil || b.Ready():
+			return ""
+		case b.Waiting() != "":
+			return b.Waiting()
+		}
+		return "not connected to discord"
 	})
 	if cfg.Interactions {
 		endpoint = &lateEndpoint{}
@@ -52,7 +59,7 @@ func serve(ctx context.Context, cfg serveConfig, publicKey ed25519.PublicKey, sr
 		return err
 	}
 	defer srv.close()
-	fmt.Fprintf(sio.errOut, "dossier: health, readiness and metrics on %s/healthz, /readyz and /metrics\n", srv.url())
+	fmt.Fprintf(sio.errOut, "dossier: listening on %s: health, readiness and metrics on %s/healthz, /readyz and /metrics\n", srv.addr, srv.url())
 
 	ix, err := serveIndex(ctx, src, sio.errOut, log)
 	if err != nil {
@@ -76,15 +83,14 @@ func serve(ctx context.Context, cfg serveConfig, publicKey ed25519.PublicKey, sr
 	running.Store(b)
 	dg.start(ctx)
 	run := b.Run
+	serving := fmt.Sprintf("dossier: serving %d documents on Discord; Ctrl-C stops\n", len(ix.Documents()))
 	if cfg.Interactions {
 		endpoint.set(b.InteractionsHandler(publicKey))
 		run = b.RunInteractions
-		fmt.Fprintf(sio.errOut, "dossier: serving %d documents on Discord at %s/interactions; Ctrl-C stops\n", len(ix.Documents()), srv.url())
-	} else {
-		fmt.Fprintf(sio.errOut, "dossier: serving %d documents on Discord; Ctrl-C stops\n", len(ix.Documents()))
+		serving = fmt.Sprintf("dossier: serving %d documents on Discord at %s/interactions; Ctrl-C stops\n", len(ix.Documents()), srv.url())
 	}
-	if err := run(ctx); err != nil {
-		return fmt.Errorf("serve on discord: %w", err)
+	if err := runConnected(ctx, b, run, func() { io.WriteString(sio.errOut, serving) }); err != nil {
+		return err
 	}
 	if err := srv.close(); err != nil {
 		log.Warn("stop the http server", "err", err)
@@ -113,4 +119,35 @@ func (p *lateEndpoint) handler() http.Handler {
 		}
 		http.Error(w, "starting: the index is not open yet", http.StatusServiceUnavailable)
 	})
+}
+
+// runConnected runs the bot until ctx is done, calling connected once it
+// is connected to Discord: not before, since while Discord fails or
+// cannot be reached the bot retries, and /readyz says why. It returns at
+// once when Discord refuses the token.
+func runConnected(ctx context.Context, b *bot.Bot, run func(context.Context) error, connected func()) error {
+	done := make(chan error, 1)
+	go func() { done <- run(ctx) }()
+	up := b.Up()
+	for {
+		select {
+		case <-up:
+			connected()
+			up = nil // told once
+			continue
+		case err := <-done:
+			select {
+			case <-up: // up too, and picked second
+				connected()
+			default:
+			}
+			if errors.Is(err, bot.ErrUnauthorized) {
+				return fmt.Errorf("discord refused the bot's token (401 Unauthorized): check %s_TOKEN, from the Discord developer portal (Bot, Reset Token)", discordKeyPrefix)
+			}
+			if err != nil {
+				return fmt.Errorf("serve on discord: %w", err)
+			}
+			return nil
+		}
+	}
 }

@@ -149,6 +149,9 @@ func TestServeWithAWrongToken(t *testing.T) {
 	if _, printed := exitStatus(err); strings.Contains(printed+out.String(), token) {
 		t.Errorf("serve printed the token:\n%s%s", printed, out.String())
 	}
+	if !strings.Contains(err.Error(), "DOSSIER_DISCORD_TOKEN") || strings.Contains(out.String(), "serving") {
+		t.Errorf("serve with a wrong token = %v, output:\n%s\nwant DOSSIER_DISCORD_TOKEN named and nothing said to be served", err, out.String())
+	}
 }
 
 func quotesYun(m *discordtest.Message) bool {

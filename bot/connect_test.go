@@ -1,0 +1,161 @@
+package bot_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dossier-bot/dossier/bot"
+	"github.com/dossier-bot/dossier/bot/discordtest"
+)
+
+// starting is a bot started by a test that watches how it connects.
+type starting struct {
+	bot  *bot.Bot
+	log  *syncLog
+	done chan error
+	stop context.CancelFunc
+}
+
+// start runs a bot on the given token and API, in gateway mode or, when
+// interactions, in HTTP interactions mode, retrying quickly.
+func start(tb testing.TB, fake *discordtest.Server, token, api string, interactions bool) *starting {
+	tb.Helper()
+	s, err := bot.NewSession(token, api)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	st := &starting{log: &syncLog{}, done: make(chan error, 1)}
+	st.bot = bot.New(s, builtinIndex(tb), bot.Options{GuildID: fake.GuildID(), RetryWait: 20 * time.Millisecond,
+		Log: slog.New(slog.NewTextHandler(st.log, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	ctx, cancel := context.WithCancel(context.Background())
+	st.stop = cancel
+	run := st.bot.Run
+	if interactions {
+		run = st.bot.RunInteractions
+	}
+	go func() { st.done <- run(ctx) }()
+	tb.Cleanup(func() {
+		cancel()
+		select {
+		case <-st.done:
+		case <-time.After(20 * time.Second):
+			tb.Error("Run did not return after its context ended")
+		}
+	})
+	return st
+}
+
+var modes = []struct {
+	name         string
+	interactions bool
+}{{"gateway", false}, {"interactions", true}}
+
+// TestStartRetriesWhileDiscordFails starts the bot while Discord answers
+// 503: it retries, says why it is not ready meanwhile, and is ready once
+// Discord recovers.
+func TestStartRetriesWhileDiscordFails(t *testing.T) {
+	t.Parallel()
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			t.Parallel()
+			fake := discordtest.NewServer(t)
+			fake.FailNext(4, http.StatusServiceUnavailable)
+			st := start(t, fake, fake.Token(), fake.APIURL(), mode.interactions)
+			sawWhy := ""
+			deadline := time.Now().Add(20 * time.Second)
+			for !st.bot.Ready() {
+				if why := st.bot.Waiting(); why != "" {
+					sawWhy = why
+				}
+				select {
+				case err := <-st.done:
+					t.Fatalf("Run = %v while Discord answered 503, want it to retry; log:\n%s", err, st.log.String())
+				case <-time.After(time.Millisecond):
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("not ready 20s after Discord recovered; log:\n%s", st.log.String())
+				}
+			}
+			if !strings.Contains(sawWhy, "503") || !strings.Contains(sawWhy, "trying again in") {
+				t.Errorf("Waiting() while Discord failed = %q, want the 503 and when it tries again", sawWhy)
+			}
+			if why := st.bot.Waiting(); why != "" {
+				t.Errorf("Waiting() once ready = %q, want empty", why)
+			}
+			if n := strings.Count(st.log.String(), "could not reach discord; trying again"); n < 2 {
+				t.Errorf("the log notes %d retries, want one per failed try:\n%s", n, st.log.String())
+			}
+			if len(fake.Commands(fake.GuildID())) == 0 {
+				t.Errorf("no commands registered once Discord recovered")
+			}
+		})
+	}
+}
+
+// TestStartStopsOnAWrongToken starts the bot with a token Discord
+// refuses: Run returns ErrUnauthorized at once, without the token.
+func TestStartStopsOnAWrongToken(t *testing.T) {
+	t.Parallel()
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			t.Parallel()
+			fake := discordtest.NewServer(t)
+			const wrong = "wrong-token.MTIzNDU2Nzg5"
+			st := start(t, fake, wrong, fake.APIURL(), mode.interactions)
+			select {
+			case err := <-st.done:
+				st.done <- err // for the cleanup
+				if !errors.Is(err, bot.ErrUnauthorized) || strings.Contains(err.Error(), wrong) {
+					t.Errorf("Run with a wrong token = %v, want ErrUnauthorized, without the token", err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("Run with a wrong token still running after 10s, want it to stop; log:\n%s", st.log.String())
+			}
+			if strings.Contains(st.log.String(), wrong) {
+				t.Errorf("log:\n%s\nwant no token", st.log.String())
+			}
+		})
+	}
+}
+
+// TestStartRetriesWhileDiscordIsUnreachable points the bot at a port
+// nothing listens on: it retries, says so, and stops when told to.
+func TestStartRetriesWhileDiscordIsUnreachable(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			t.Parallel()
+			fake := discordtest.NewServer(t)
+			st := start(t, fake, fake.Token(), "http://"+addr+"/api/v9", mode.interactions)
+			deadline := time.Now().Add(10 * time.Second)
+			for !strings.Contains(st.bot.Waiting(), "connection refused") {
+				if time.Now().After(deadline) {
+					t.Fatalf("Waiting() = %q after 10s, want the connection refused; log:\n%s", st.bot.Waiting(), st.log.String())
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			st.stop()
+			select {
+			case err := <-st.done:
+				st.done <- err // for the cleanup
+				if err != nil {
+					t.Errorf("Run stopped while retrying = %v, want nil", err)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("Run did not stop while retrying")
+			}
+		})
+	}
+}

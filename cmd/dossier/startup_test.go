@@ -1,0 +1,54 @@
+package main
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dossier-bot/dossier/bot/discordtest"
+)
+
+// TestServeWaitsForDiscord starts serve while Discord answers 503: it
+// keeps running, /readyz says why it is not ready, and it says it serves
+// only once connected.
+func TestServeWaitsForDiscord(t *testing.T) {
+	for _, mode := range []string{"gateway", "interactions"} {
+		t.Run(mode, func(t *testing.T) {
+			fake := discordtest.NewServer(t)
+			fake.FailNext(2, http.StatusServiceUnavailable)
+			vars := map[string]string{
+				"DOSSIER_DISCORD_TOKEN":    fake.Token(),
+				"DOSSIER_DISCORD_API":      fake.APIURL(),
+				"DOSSIER_DISCORD_GUILD_ID": fake.GuildID(),
+			}
+			var args []string
+			if mode == "interactions" {
+				vars["DOSSIER_DISCORD_PUBLIC_KEY"] = strings.Repeat("ab", 32)
+				args = []string{"--interactions"}
+			}
+			s := startServe(t, vars, args...)
+			base := s.waitOutput(t, opsURL)
+			if !strings.Contains(s.out.String(), "dossier: listening on 127.0.0.1:") {
+				t.Errorf("serve output:\n%s\nwant the address it listens on", s.out.String())
+			}
+			deadline := time.Now().Add(20 * time.Second)
+			for {
+				status, body := get(t, base+"/readyz")
+				if status == http.StatusServiceUnavailable && strings.Contains(body, "503") && strings.Contains(body, "trying again in") {
+					break
+				}
+				if status == http.StatusOK || time.Now().After(deadline) {
+					t.Fatalf("GET /readyz = %d %q while Discord answered 503, want 503 saying why", status, body)
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			if strings.Contains(s.out.String(), "serving 4 documents") {
+				t.Errorf("serve output:\n%s\nwant nothing said to be served before Discord is reached", s.out.String())
+			}
+			eventually(t, base+"/readyz", http.StatusOK)
+			s.waitOutput(t, regexp.MustCompile(`(serving 4 documents on Discord)`))
+		})
+	}
+}

@@ -54,16 +54,26 @@ func (a corpusAdder) Add(ctx context.Context, src ingest.Source, by string) (ing
 
 // adding is a bot with /add over a copy of the built-in corpus.
 type adding struct {
-	fake *discordtest.Server
-	dir  string
-	ix   *index.Index
-	site *httptest.Server
+	fake    *discordtest.Server
+	dir     string
+	ix      *index.Index
+	watcher *digest.Watcher
+	site    *httptest.Server
 }
 
 // serveAdding runs a bot that may add documents, fetching with private
 // addresses allowed or not: the fake's CDN and the test's site are on
 // loopback.
 func serveAdding(tb testing.TB, allowPrivate bool, editorRole string) *adding {
+	tb.Helper()
+	a := newAdding(tb)
+	serve(tb, a.fake, a.ix, bot.Options{Adding: a.options(allowPrivate, editorRole)})
+	return a
+}
+
+// newAdding is a corpus folder indexed in memory, a site to add pages
+// from and a fake Discord, with no bot yet.
+func newAdding(tb testing.TB) *adding {
 	tb.Helper()
 	a := &adding{fake: discordtest.NewServer(tb), dir: filepath.Join(tb.TempDir(), "corpus")}
 	if err := os.CopyFS(a.dir, corpus.Builtin()); err != nil {
@@ -89,14 +99,20 @@ func serveAdding(tb testing.TB, allowPrivate bool, editorRole string) *adding {
 	})
 	a.site = httptest.NewServer(mux)
 	tb.Cleanup(a.site.Close)
+	a.watcher = w
+	return a
+}
+
+// options are the bot's Adding over a's folder, fetching with private
+// addresses allowed or not.
+func (a *adding) options(allowPrivate bool, editorRole string) *bot.Adding {
 	cdn, _ := url.Parse(a.fake.APIURL())
-	serve(tb, a.fake, a.ix, bot.Options{Adding: &bot.Adding{
-		Corpus:     corpusAdder{folder: ingest.New(a.dir), watcher: w},
+	return &bot.Adding{
+		Corpus:     corpusAdder{folder: ingest.New(a.dir), watcher: a.watcher},
 		Fetch:      fetch.New(fetch.Options{AllowPrivate: allowPrivate, Types: ingest.Types}),
 		EditorRole: editorRole,
 		FileHosts:  []string{cdn.Host},
-	}})
-	return a
+	}
 }
 
 // mayManage gives the test's member Manage Server in the channel.
@@ -216,6 +232,24 @@ func TestAddByARoleMadeWhileRunning(t *testing.T) {
 	}
 	if !asked {
 		t.Errorf("the bot did not ask Discord for the server's roles")
+	}
+	noViolations(t, a.fake)
+}
+
+// In interactions mode there is no gateway state: the editor role is
+// looked up over REST, and the deferred reply is the HTTP response.
+func TestAddOverHTTPInteractions(t *testing.T) {
+	t.Parallel()
+	a := newAdding(t)
+	e := serveInteractionsWith(t, a.fake, a.ix, bot.Options{Adding: a.options(true, "Editors")}, nil)
+	a.fake.SetMemberRoles(a.fake.UserID(), a.fake.AddRole("Editors"))
+	upload := a.fake.Upload("ferry.txt", "text/plain", []byte(ferry))
+	r, err := a.fake.Post(t, e.url, e.key, discordtest.SlashCommand("add", discordtest.AttachmentOption("file", upload))).Wait(waitCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource || private(t, r) != "Added **Ferry Notes** (1 passage)." {
+		t.Errorf("/add over HTTP = type %d %+v, want deferred, then the document added", r.Type, r.Original)
 	}
 	noViolations(t, a.fake)
 }

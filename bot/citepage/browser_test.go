@@ -4,8 +4,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io/fs"
+	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/dossier-bot/dossier/bot/state"
+	"github.com/dossier-bot/dossier/corpus"
 )
 
 var screenshots = flag.Bool("screenshots", false, "write screenshots of a citation page into docs/")
@@ -143,16 +147,6 @@ func TestPageInBrowser(t *testing.T) {
 			if got.Background == "rgba(0, 0, 0, 0)" || bg != wantBody {
 				t.Errorf("cited passage background %s, page %s; want a highlight on %s (the style sheet blocked?)", got.Background, bg, wantBody)
 			}
-			if *screenshots {
-				png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-				if err != nil {
-					t.Fatal(err)
-				}
-				name := "citation-page-" + map[bool]string{false: "light", true: "dark-phone"}[size.dark] + ".png"
-				if err := os.WriteFile(filepath.Join("..", "..", "docs", name), png, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
 		})
 	}
 
@@ -222,6 +216,68 @@ func TestPageInBrowser(t *testing.T) {
 				t.Errorf("saw no request at all, not even the page's: the watch is broken")
 			}
 		})
+	}
+}
+
+// TestPageScreenshots writes the README's screenshots of a page of the
+// built-in corpus, light on a desktop and dark on a phone, with
+// -screenshots.
+func TestPageScreenshots(t *testing.T) {
+	if !*screenshots {
+		t.Skip("run with -screenshots to write docs/citation-page-*.png")
+	}
+	files := map[string]string{}
+	err := fs.WalkDir(corpus.Builtin(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".md") {
+			return err
+		}
+		b, err := fs.ReadFile(corpus.Builtin(), p)
+		files[path.Base(p)] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t, files)
+	id, r := f.show(t, "Did Iran deny the visit of the North Korean delegation led by Yun Jung Ho?", t0)
+	t.Logf("citing %s: %q", r.Doc.Title, r.Excerpt)
+	srv := httptest.NewServer(f.mux(Config{PublicURL: "https://dossier.example.org"}))
+	defer srv.Close()
+	b := browser(t)
+	for _, shot := range []struct {
+		name          string
+		width, height int64
+		scheme        string
+	}{
+		{"citation-page-light.png", 1000, 1250, "light"},
+		{"citation-page-dark-phone.png", 390, 844, "dark"},
+	} {
+		ctx := tab(t, b)
+		if err := chromedp.Do(ctx,
+			chromedp.EmulateViewport(shot.width, shot.height),
+			chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+					Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: shot.scheme}},
+				})
+				return err
+			}),
+			chromedp.Navigate(srv.URL+Path(f.secret, id)),
+		); err != nil {
+			t.Fatal(err)
+		}
+		if shot.scheme == "light" {
+			// The top of the page: source, quote and copy block.
+			if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join("..", "..", "docs", shot.name), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

@@ -1,16 +1,10 @@
 package citepage
 
-import (
-	"github.com/dossier-bot/dossier/corpus/cite"
-)
+import "github.com/dossier-bot/dossier/corpus/cite"
 
-// references are the Markdown and plain forms of c's reference.
-// TODO(cite): stand-in until corpus/cite/format.go lands on main.
+// references are the Markdown and plain forms of c's reference, linking
+// to its page at pageURL ("" when pages have no public address).
 func references(c cite.Citation, pageURL string) (markdown, plain string) {
-	link := c.URL
-	if link == "" {
-		link = pageURL
-	}
-	plain = c.Title + ". " + c.Publisher + ", " + c.Published + ". " + link + " \"" + c.Excerpt + "\" [" + c.ID + "]"
-	return plain, plain
+	r := cite.Reference{Citation: c, PageURL: pageURL}
+	return r.Markdown(), r.Plain()
 }

@@ -118,7 +118,7 @@ func Resolve(ix Index, st Store, id string) (Resolution, bool, error) {
 	if err != nil || !found {
 		return Resolution{}, false, err
 	}
-	r := Resolution{Citation: citationOf(kc), At: -1, Status: Removed}
+	r := Resolution{Citation: CitationOf(kc), At: -1, Status: Removed}
 	doc, ok := ix.Document(kc.DocID)
 	if ok {
 		r.Doc, r.Status = doc, Changed
@@ -155,8 +155,8 @@ func Resolve(ix Index, st Store, id string) (Resolution, bool, error) {
 	return r, true, nil
 }
 
-// citationOf is a kept citation as package cite has it.
-func citationOf(kc state.KeptCitation) cite.Citation {
+// CitationOf is a kept citation as package cite has it.
+func CitationOf(kc state.KeptCitation) cite.Citation {
 	return cite.Citation{
 		ID: kc.ID, DocID: kc.DocID, Title: kc.Title, Publisher: kc.Publisher, Author: kc.Author,
 		Published: kc.Published, URL: kc.URL, Heading: kc.Heading, Page: kc.Page,

@@ -59,6 +59,11 @@ func runAsk(ctx context.Context, args []string, loadEnv envLoader, sio stdio) er
 	}
 	defer ix.Close()
 	p := newPrinter(sio.out, *asJSON)
+	if src.data != "" {
+		keep, release := askKeeper(src, sio.errOut, newLogger(sio.errOut, cfg))
+		defer release()
+		p.keep = keep
+	}
 	if len(words) > 0 {
 		return askOne(ctx, ix, question, *k, p)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/dossier-bot/dossier/corpus/cite"
 	"github.com/dossier-bot/dossier/index"
 )
 
@@ -35,6 +36,7 @@ type wireAnswer struct {
 func (a wireAnswer) shown() []wireResult { return append(slices.Clip(a.Results), a.Related...) }
 
 type wireResult struct {
+	CiteID     string   `json:"cite_id"`
 	Citation   string   `json:"citation"`
 	DocID      string   `json:"doc_id"`
 	Title      string   `json:"title"`
@@ -104,6 +106,9 @@ func checkAnswer(tb testing.TB, a wireAnswer, k int) {
 		}
 		if r.DocID == "" || r.Citation == "" || r.Passage == "" || r.Excerpt == "" {
 			tb.Errorf("%q: passage %d lacks doc_id, citation, passage or excerpt: %+v", a.Question, i+1, r)
+		}
+		if want := cite.ID(r.DocID, r.Passage); r.CiteID != want {
+			tb.Errorf("%q: passage %d has cite_id %q, want %q, the id of its document and text", a.Question, i+1, r.CiteID, want)
 		}
 		if (r.URL == "") != (r.Link == "") || !strings.HasPrefix(r.Link, r.URL) {
 			tb.Errorf("%q: passage %d has link %q for url %q", a.Question, i+1, r.Link, r.URL)

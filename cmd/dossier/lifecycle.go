@@ -54,7 +54,8 @@ func serve(ctx context.Context, cfg serveConfig, publicKey ed25519.PublicKey, sr
 		endpoint = &lateEndpoint{}
 	}
 	digestEndpoint := &lateEndpoint{}
-	srv, err := listen(cfg.HTTPAddr, opsHandler(ready, tel.reg, endpoint.handler(), digestEndpoint.handler(), log), log)
+	cites := newCitations(cfg.PublicURL, keepsState(cfg, src))
+	srv, err := listen(cfg.HTTPAddr, cites.routes(opsHandler(ready, tel.reg, endpoint.handler(), digestEndpoint.handler(), log)), log)
 	if err != nil {
 		return err
 	}
@@ -76,6 +77,14 @@ func serve(ctx context.Context, cfg serveConfig, publicKey ed25519.PublicKey, sr
 	}
 	defer dg.close(log) // before ix.Close and srv.close: the watcher uses the index
 	digestEndpoint.set(dg.markdownHandler(ix, time.Now, log))
+	if dg.store != nil {
+		if err := cites.open(dg.store, dg.statePath, ix, log); err != nil {
+			return err
+		}
+	}
+	if cfg.PublicURL != "" {
+		fmt.Fprintf(sio.errOut, "dossier: citation pages at %s/c/… (served on %s)\n", cfg.PublicURL, srv.url())
+	}
 	opts := dg.options(bot.Options{AppID: cfg.Discord.AppID, GuildID: cfg.Discord.GuildID, Log: log, Observer: tel}, cfg.DigestURL, log)
 	opts.Adding = adding(cfg, src, dg.watcher, log)
 	opts.Citations = botCitations(dg.store, ix, nil)

@@ -75,6 +75,7 @@ func commands() []command {
 		{"bench", "measure index build, size, memory and question latency at one scale", runBench},
 		{"serve", "answer questions on Discord: /ask, /sources and Find sources", runServe},
 		{"digest", "print the daily digest of new documents and questions as Markdown", runDigest},
+		{"cite", "print a citation Dossier showed, by its id: Markdown, CSL-JSON or text", runCite},
 		{"version", "print the version and the commit dossier was built from", runVersion},
 		{"healthcheck", "check that a running dossier serve is alive, for container health checks", runHealthcheck},
 	}

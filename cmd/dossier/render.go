@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/dossier-bot/dossier/corpus"
+	"github.com/dossier-bot/dossier/corpus/cite"
 	"github.com/dossier-bot/dossier/index"
 )
 
@@ -20,6 +21,9 @@ type printer struct {
 	// headers puts each question above its answer, for stdin mode.
 	headers bool
 	printed int
+	// keep keeps the passages an answer shows as citations and returns
+	// their ids; nil when they are not kept (no data folder).
+	keep func([]index.Result) []string
 }
 
 func newPrinter(w io.Writer, asJSON bool) *printer {
@@ -58,6 +62,9 @@ type jsonAnswer struct {
 }
 
 type jsonResult struct {
+	// CiteID is the passage's citation id, for dossier cite and the
+	// citation's page.
+	CiteID    string `json:"cite_id"`
 	Citation  string `json:"citation"`
 	DocID     string `json:"doc_id"`
 	Title     string `json:"title"`
@@ -82,21 +89,22 @@ func (p *printer) writeJSON(a index.Answer) error {
 		Kind:       a.Kind().String(),
 		Confidence: a.Confidence,
 		TookMS:     float64(a.Took.Nanoseconds()) / 1e6,
-		Results:    jsonResults(a.Results),
-		Related:    jsonResults(a.Related),
+		Results:    jsonResults(a.Results, p.citeIDs(a.Results)),
+		Related:    jsonResults(a.Related, p.citeIDs(a.Related)),
 	})
 }
 
 // jsonResults is rs in their --json form: a list, never null, so that a
 // reader can range over it without a check.
-func jsonResults(rs []index.Result) []jsonResult {
+func jsonResults(rs []index.Result, ids []string) []jsonResult {
 	out := make([]jsonResult, 0, len(rs))
-	for _, r := range rs {
+	for i, r := range rs {
 		hl := r.Highlights
 		if hl == nil {
 			hl = [][2]int{}
 		}
 		out = append(out, jsonResult{
+			CiteID:     ids[i],
 			Citation:   r.Doc.Citation(),
 			DocID:      r.Doc.ID,
 			Title:      r.Doc.Title,
@@ -151,8 +159,22 @@ func (p *printer) writeText(a index.Answer) error {
 	return err
 }
 
+// citeIDs are the citation ids of rs: those they are kept under, or
+// cite.ID's when they are not kept.
+func (p *printer) citeIDs(rs []index.Result) []string {
+	if p.keep != nil && len(rs) > 0 {
+		return p.keep(rs)
+	}
+	ids := make([]string, len(rs))
+	for i, r := range rs {
+		ids[i] = cite.ID(r.Doc.ID, r.Passage.Text)
+	}
+	return ids
+}
+
 // passages quotes and cites rs, numbered from 1.
 func (p *printer) passages(b *strings.Builder, rs []index.Result) {
+	ids := p.citeIDs(rs)
 	for i, r := range rs {
 		if i > 0 {
 			b.WriteString("\n")
@@ -167,6 +189,7 @@ func (p *printer) passages(b *strings.Builder, rs []index.Result) {
 		}
 		fmt.Fprintf(b, "   > %s\n", p.marked(r.Excerpt, r.Highlights))
 		fmt.Fprintf(b, "   %s\n", linkOrNone(r.Doc, r.Link))
+		fmt.Fprintf(b, "   cite %s\n", ids[i])
 	}
 }
 

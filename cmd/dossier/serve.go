@@ -50,6 +50,7 @@ type serveConfig struct {
 // ServeSettings are the settings only serve reads.
 type ServeSettings struct {
 	HTTPSettings
+	PagesSettings
 	DigestServeSettings
 	AddServeSettings
 	Interactions bool `desc:"receive commands as HTTP requests to /interactions instead of over the gateway (default false; --interactions)"`
@@ -88,6 +89,9 @@ func runServe(ctx context.Context, args []string, loadEnv envLoader, sio stdio) 
 		return &usageError{msg: err.Error(), help: fs.usage()}
 	}
 	src.resolve(fs, cfg.Config)
+	if err := checkPagesNeedState(cfg, src); err != nil {
+		return &usageError{msg: err.Error(), help: fs.usage()}
+	}
 	log := newLogger(sio.errOut, cfg.Config)
 	return serve(ctx, cfg, publicKey, src, sio, log)
 }
@@ -121,6 +125,10 @@ func checkServeConfig(cfg *serveConfig) (ed25519.PublicKey, error) {
 		return nil, errors.New(problem)
 	}
 	if err := checkDigestServe(cfg); err != nil {
+		return nil, err
+	}
+	var err error
+	if cfg.PublicURL, err = checkPublicURL(cfg.PublicURL); err != nil {
 		return nil, err
 	}
 	return ed25519.PublicKey(key), nil

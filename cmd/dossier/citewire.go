@@ -81,7 +81,7 @@ func (c *citations) routes(h http.Handler) http.Handler {
 
 // open starts answering, from st (the file at statePath) and ix, once the
 // index is open.
-func (c *citations) open(st *state.Store, statePath string, ix *index.Index, log *slog.Logger) error {
+func (c *citations) open(st state.Store, statePath string, ix *index.Index, log *slog.Logger) error {
 	if c.local == nil {
 		return nil
 	}
@@ -107,10 +107,19 @@ func (c *citations) PageURL(id string) string {
 	return citepage.URL(c.publicURL, *s, id)
 }
 
+// pageURL is PageURL when pages are served, for the bot's links, and nil
+// otherwise.
+func (c *citations) pageURL() func(id string) string {
+	if c.pages == nil {
+		return nil
+	}
+	return c.PageURL
+}
+
 // citeHandler answers GET /cite/{id}?format=F with what dossier cite
 // prints, as JSON, to clients on this machine only: the pages' tokens
 // keep citations from being enumerated, and this route has none.
-func citeHandler(st *state.Store, statePath string, ix *index.Index, publicURL string, log *slog.Logger) http.Handler {
+func citeHandler(st state.Store, statePath string, ix *index.Index, publicURL string, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !fromLoopback(r) {
 			writeText(w, http.StatusForbidden, "citations are served to dossier cite on this machine only")

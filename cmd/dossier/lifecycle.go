@@ -87,7 +87,7 @@ func serve(ctx context.Context, cfg serveConfig, publicKey ed25519.PublicKey, sr
 	}
 	opts := dg.options(bot.Options{AppID: cfg.Discord.AppID, GuildID: cfg.Discord.GuildID, Log: log, Observer: tel}, cfg.DigestURL, log)
 	opts.Adding = adding(cfg, src, dg.watcher, log)
-	opts.Citations = botCitations(dg.store, ix, nil)
+	opts.Citations = botCitations(dg.store, ix, cites.pageURL())
 	b := bot.New(session, ix, opts)
 	running.Store(b)
 	dg.start(ctx)

@@ -53,6 +53,8 @@ func TestServeRefusesBadSettings(t *testing.T) {
 		{"bad guild", map[string]string{"DOSSIER_DISCORD_TOKEN": "t0ken", "DOSSIER_DISCORD_GUILD_ID": "my-server"}, "setting DOSSIER_DISCORD_GUILD_ID is not valid"},
 		{"bad app", map[string]string{"DOSSIER_DISCORD_TOKEN": "t0ken", "DOSSIER_DISCORD_APP_ID": "x1"}, "setting DOSSIER_DISCORD_APP_ID is not valid"},
 		{"bad log level", map[string]string{"DOSSIER_DISCORD_TOKEN": "t0ken", "DOSSIER_LOG_LEVEL": "LOUD"}, "setting DOSSIER_LOG_LEVEL is not valid"},
+		{"bad public URL", map[string]string{"DOSSIER_DISCORD_TOKEN": "t0ken", "DOSSIER_PUBLIC_URL": "dossier.example.org"}, "setting DOSSIER_PUBLIC_URL is not valid"},
+		{"pages without data", map[string]string{"DOSSIER_DISCORD_TOKEN": "t0ken", "DOSSIER_PUBLIC_URL": "https://dossier.example.org"}, "DOSSIER_PUBLIC_URL needs a data folder"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -29,12 +29,18 @@ against DOSSIER_DISCORD_PUBLIC_KEY; no gateway connection is made, and
 several instances can share the work behind a load balancer.
 
 The HTTP server on DOSSIER_HTTP_ADDR also answers /healthz (alive),
-/readyz (index open and Discord connected) and /metrics (Prometheus).
+/readyz (index open and Discord connected, or why not), /metrics
+(Prometheus) and, to clients on this machine, GET /digest (the digest
+dossier digest prints, from this instance's state). While Discord fails
+or cannot be reached, serve keeps trying, and /readyz says why; it stops
+only if Discord refuses the token.
 
-With --data, the on-disk index there is first brought up to date with the
-corpus; otherwise the corpus is indexed in memory. Either way the corpus
-folder is watched (every DOSSIER_CORPUS_POLL) and changes are indexed while
-questions are answered. With --data, DATA/state.db keeps the daily digests'
+With --data, a built index there answers at once, however large the
+corpus, and is brought up to date with the corpus in the background; one
+not built yet (or built by another version) is built first. Without
+--data the corpus is indexed in memory first. Either way the corpus folder
+is watched (every DOSSIER_CORPUS_POLL) and changes are indexed while
+questions are answered, each file once it has stopped changing. With --data, DATA/state.db keeps the daily digests'
 subscriptions, history, question log and watches, and this instance posts
 the digests, unless DOSSIER_DIGEST=off.`
 

@@ -52,3 +52,19 @@ func TestServeWaitsForDiscord(t *testing.T) {
 		})
 	}
 }
+
+// serve --help says what serve does: it answers from a built index at once
+// and updates it in the background, and it serves /digest.
+func TestServeHelpSaysWhatServeDoes(t *testing.T) {
+	t.Parallel()
+	stdout, _ := mustDossier(t, Config{}, "", "serve", "--help")
+	help := strings.Join(strings.Fields(stdout), " ")
+	for _, want := range []string{"answers at once", "in the background", "GET /digest", "keeps trying, and /readyz says why"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("serve --help lacks %q:\n%s", want, stdout)
+		}
+	}
+	if strings.Contains(help, "first brought up to date") {
+		t.Errorf("serve --help says the index is brought up to date before answering:\n%s", stdout)
+	}
+}

@@ -33,25 +33,6 @@ The lighthouse keepers of Wonsan harbor repaired the great lamp every winter, an
 
 const ferry = "Ferry Notes\n\nThe ferry to Rason leaves at dawn on Thursdays, weather permitting, and returns on Saturdays with the post.\n"
 
-// corpusAdder adds to a corpus folder and indexes it, as dossier serve
-// wires it: the folder's writer, then the watcher's sync of the index.
-type corpusAdder struct {
-	folder  *ingest.Folder
-	watcher *digest.Watcher
-}
-
-func (a corpusAdder) Lookup(link string) error { return a.folder.Lookup(link) }
-
-func (a corpusAdder) Add(ctx context.Context, src ingest.Source, by string) (ingest.Added, error) {
-	added, err := a.folder.Add(src, by, time.Now())
-	if err != nil {
-		return added, err
-	}
-	a.watcher.Written(added.Path)
-	_, err = a.watcher.Poll(ctx)
-	return added, err
-}
-
 // adding is a bot with /add over a copy of the built-in corpus.
 type adding struct {
 	fake    *discordtest.Server
@@ -108,7 +89,7 @@ func newAdding(tb testing.TB) *adding {
 func (a *adding) options(allowPrivate bool, editorRole string) *bot.Adding {
 	cdn, _ := url.Parse(a.fake.APIURL())
 	return &bot.Adding{
-		Corpus:     corpusAdder{folder: ingest.New(a.dir), watcher: a.watcher},
+		Corpus:     bot.CorpusFolder{Folder: ingest.New(a.dir), Watcher: a.watcher},
 		Fetch:      fetch.New(fetch.Options{AllowPrivate: allowPrivate, Types: ingest.Types}),
 		EditorRole: editorRole,
 		FileHosts:  []string{cdn.Host},

@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/dossier-bot/dossier/bot"
+	"github.com/dossier-bot/dossier/bot/digest"
 	"github.com/dossier-bot/dossier/bot/discordtest"
 	"github.com/dossier-bot/dossier/bot/state"
 	"github.com/dossier-bot/dossier/corpus/cite"
@@ -423,6 +425,62 @@ func TestPostedSourcesAreListed(t *testing.T) {
 		if pc.ID != shown[j] || pc.MessageID != p.Followups[0].ID {
 			t.Errorf("posted citation %d = %s in message %s, want %s in %s", j, pc.ID, pc.MessageID, shown[j], p.Followups[0].ID)
 		}
+	}
+	noViolations(t, fake)
+}
+
+// TestReplicasKeepCitationsWithTheState: in interactions mode, a replica
+// without the state relays the questions it answers publicly to the
+// instance that keeps it, which keeps the passages shown under the ids
+// the replica showed, and passes /cite and /citations on to it.
+func TestReplicasKeepCitationsWithTheState(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.NewServer(t)
+	_, key, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := builtinIndex(t)
+	store, err := state.Open(filepath.Join(t.TempDir(), state.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	keep := serveInteractionsWith(t, fake, ix, bot.Options{
+		Digests:   &bot.Digests{Store: store, Preview: digest.NewScheduler(digest.Config{Store: store, Index: ix})},
+		Citations: &bot.Citations{Store: store},
+	}, key)
+	replica := serveInteractionsWith(t, fake, builtinIndex(t), bot.Options{DigestURL: keep.url}, key)
+	post := func(in *discordgo.Interaction) discordtest.Response {
+		t.Helper()
+		r, err := fake.Post(t, replica.url, replica.key, in).Wait(waitCtx(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+
+	shown := ids(post(ask(delegationQuestion, intOption("results", 2))).Original.Embeds)
+	if len(shown) != 2 {
+		t.Fatalf("the replica's answer cites %v, want 2 ids", shown)
+	}
+	w := &citeWorld{fake: fake, store: store}
+	posted := w.postedIn(t, fake.ChannelID(), len(shown))
+	for j, p := range posted {
+		if p.ID != shown[j] {
+			t.Errorf("kept citation %d = %s, want the replica's %s", j, p.ID, shown[j])
+		}
+	}
+	if got := choiceValues(post(discordtest.Autocomplete("cite", "id", "")).Choices); !sameSet(got, shown) {
+		t.Errorf("/cite choices through the replica = %v, want %v", got, shown)
+	}
+	c := post(discordtest.SlashCommand("cite", discordtest.StringOption("id", shown[1])))
+	if c.Original == nil || len(c.Original.Embeds) != 1 || footerID(t, c.Original.Embeds[0]) != shown[1] {
+		t.Errorf("/cite through the replica = %+v, want the citation posted", c.Original)
+	}
+	l := post(discordtest.SlashCommand("citations"))
+	if l.Original == nil || len(l.Original.Attachments) != 2 {
+		t.Errorf("/citations through the replica = %+v, want the list with two files", l.Original)
 	}
 	noViolations(t, fake)
 }

@@ -61,11 +61,21 @@ func (s signedRequest) post(ctx context.Context, client *http.Client, url string
 
 // forwards reports whether i goes to the instance with the digests.
 func (b *Bot) forwards(i *discordgo.Interaction) bool {
-	if b.opts.Digests != nil || b.opts.DigestURL == "" {
+	if b.opts.DigestURL == "" {
 		return false
 	}
 	data, ok := i.Data.(discordgo.ApplicationCommandInteractionData)
-	return ok && (data.Name == cmdDigest || data.Name == cmdWatch)
+	if !ok {
+		return false
+	}
+	switch data.Name {
+	case cmdDigest, cmdWatch:
+		return b.opts.Digests == nil
+	case cmdCite, cmdCitations, cmdThreadCitations:
+		// The citations are kept with the digests' state.
+		return b.opts.Citations == nil
+	}
+	return false
 }
 
 // forward passes an interaction to the instance with the digests and
@@ -151,13 +161,14 @@ func (b *Bot) acceptRelay(w http.ResponseWriter, i *discordgo.Interaction) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), replyTimeout)
 	defer cancel()
-	a, err := b.ask(ctx, q, defaultResults)
+	a, err := b.ask(ctx, q, max(relayedResults(i), defaultResults))
 	if err != nil {
 		b.log.Error("answer a relayed question for the log", "interaction", i.ID, "err", err)
 		http.Error(w, "search failed", http.StatusServiceUnavailable)
 		return
 	}
 	b.logQuestion(i, a)
+	b.keepRelayed(i, a)
 	w.WriteHeader(http.StatusNoContent)
 }
 

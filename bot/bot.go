@@ -1,8 +1,10 @@
 // Package bot is Dossier's Discord front end: the /ask and /sources slash
 // commands and the Find sources message command, answered from the index
 // with quoted, linked excerpts; /digest and /watch, which set up the daily
-// digest (package digest) and keep the question log it reports on; and
-// the Poster that posts the digest.
+// digest (package digest) and keep the question log it reports on; /add
+// and the Add to corpus message command, which put links and files into
+// the corpus folder (add.go, addrender.go); and the Poster that posts the
+// digest.
 //
 // The package has a pure core, which turns answers into Discord messages
 // within Discord's limits and with all markdown escaped (render.go,

@@ -19,7 +19,9 @@ import (
 const serveAbout = `Serves Dossier on Discord: connects to the gateway, registers the /ask,
 /sources, /digest and /watch commands and the "Find sources" message command
 (in the guild of DOSSIER_DISCORD_GUILD_ID, or globally), and answers until
-interrupted.
+interrupted. With a corpus folder it registers /add and the "Add to corpus"
+message command too, which add links and files to the folder (members
+with Manage Server, or the role DOSSIER_EDITOR_ROLE names).
 Ctrl-C or SIGTERM lets the replies in flight finish, then stops, within
 10 seconds.
 

@@ -20,12 +20,15 @@ const (
 type line struct {
 	text  string
 	block int
+	// heading is a line marked as one in Markdown ("## Findings").
+	heading bool
 }
 
 // clean removes page furniture from a document body and returns its title
-// (the given one, else the first line) and its text: paragraphs separated
-// by blank lines, bullet items on lines of their own.
-func clean(body, title, author string) (string, string) {
+// (the given one, else the first line), its text (paragraphs separated by
+// blank lines, bullet items on lines of their own) and the offsets in the
+// text of the paragraphs marked as headings in Markdown.
+func clean(body, title, author string) (string, string, map[int]bool) {
 	var lines []line
 	for i, l := range splitLines(body) {
 		if !isUILine(l.text) && (i >= dateBannerLines || !isDateLine(l.text)) {
@@ -37,15 +40,21 @@ func clean(body, title, author string) (string, string) {
 		lines = lines[1:]
 	}
 	lines = dropTrailingPromo(dropRepeated(lines, title, author))
-	paras := assemble(lines)
+	paras, marked := assemble(lines)
+	headings := map[int]bool{}
+	at := 0
 	for i, p := range paras {
 		ls := strings.Split(p, "\n")
 		for j, l := range ls {
 			ls[j] = trimStrayWord(l)
 		}
 		paras[i] = strings.Join(ls, "\n")
+		if marked[i] {
+			headings[at] = true
+		}
+		at += len(paras[i]) + len("\n\n")
 	}
-	return title, strings.Join(paras, "\n\n")
+	return title, strings.Join(paras, "\n\n"), headings
 }
 
 // dropRepeated removes what pages repeat around an article: copies of the
@@ -80,11 +89,13 @@ func splitLines(body string) []line {
 			block++
 			continue
 		}
+		h := strings.TrimLeft(s, "#")
+		marked := len(s)-len(h) <= 6 && len(s) > len(h) && strings.HasPrefix(h, " ")
 		s = normaliseMarker(s)
 		if s == "" {
 			continue
 		}
-		lines = append(lines, line{text: s, block: block})
+		lines = append(lines, line{text: s, block: block, heading: marked})
 	}
 	return lines
 }
@@ -339,25 +350,38 @@ func names(s string) []string {
 
 // assemble rebuilds paragraphs from the lines of each block: consecutive
 // bullet items stay one paragraph on separate lines; other lines are
-// wrapped prose and joined, except after a heading.
-func assemble(lines []line) []string {
+// wrapped prose and joined, except after a heading. A line marked as a
+// heading is a paragraph of its own, and marked so in the second result.
+func assemble(lines []line) ([]string, []bool) {
 	var paras []string
+	var marked []bool
 	var cur strings.Builder
+	emit := func(heading bool) {
+		paras, marked = append(paras, cur.String()), append(marked, heading)
+		cur.Reset()
+	}
 	bulleted, block, single := false, -1, false
 	for _, l := range lines {
+		if l.heading {
+			if cur.Len() > 0 {
+				emit(false)
+			}
+			cur.WriteString(l.text)
+			emit(true)
+			block = -1
+			continue
+		}
 		bullet := isBullet(l.text)
 		switch {
 		case cur.Len() == 0 || l.block != block || bullet != bulleted && !(bulleted && startsLower(l.text)):
 			if cur.Len() > 0 {
-				paras = append(paras, cur.String())
-				cur.Reset()
+				emit(false)
 			}
 			bulleted, single = bullet, true
 		case bullet:
 			cur.WriteString("\n")
 		case single && isHeading(cur.String()):
-			paras = append(paras, cur.String())
-			cur.Reset()
+			emit(false)
 		default:
 			cur.WriteString(" ")
 			single = false
@@ -366,9 +390,9 @@ func assemble(lines []line) []string {
 		cur.WriteString(l.text)
 	}
 	if cur.Len() > 0 {
-		paras = append(paras, cur.String())
+		emit(false)
 	}
-	return paras
+	return paras, marked
 }
 
 func startsLower(s string) bool {

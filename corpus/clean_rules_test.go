@@ -48,7 +48,7 @@ func TestClean(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			raw := strings.ReplaceAll(tt.raw, "\r\n", "\n")
-			title, text := clean(raw, tt.title, tt.author)
+			title, text, _ := clean(raw, tt.title, tt.author)
 			if title != tt.wantTitle || text != tt.wantText {
 				t.Errorf("clean(%q, %q, %q) = %q, %q; want %q, %q", tt.raw, tt.title, tt.author, title, text, tt.wantTitle, tt.wantText)
 			}

@@ -82,7 +82,8 @@ func Parse(path string, raw []byte) (Document, error) {
 		Hash:      hex.EncodeToString(sum[:]),
 	}
 	body, pages := cutPageMarks(body)
-	doc.Title, doc.Text = clean(body, fm.title, fm.author)
+	var headings map[int]bool
+	doc.Title, doc.Text, headings = clean(body, fm.title, fm.author)
 	if doc.Text == "" {
 		return Document{}, errEmpty
 	}
@@ -91,7 +92,7 @@ func Parse(path string, raw []byte) (Document, error) {
 	for _, p := range pages {
 		breaks = append(breaks, p.offset)
 	}
-	doc.Passages = split(doc.ID, doc.Text, breaks...)
+	doc.Passages = split(doc.ID, doc.Text, headings, breaks...)
 	setPages(doc.Passages, pages)
 	return doc, nil
 }

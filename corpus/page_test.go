@@ -121,3 +121,27 @@ func TestFolderConverts(t *testing.T) {
 		t.Errorf("Load() without Convert read %d documents, want 1", len(plain.Documents))
 	}
 }
+
+// A heading marked in Markdown labels the passages under it even when it
+// is not in title case, as converted web pages' and PDFs' headings are not.
+func TestMarkedHeadings(t *testing.T) {
+	t.Parallel()
+	doc, err := Parse("deal.md", []byte("---\ntitle: Deal\n---\n\n"+
+		"## What the deal changes\n\n"+article+"\n\n"+
+		"### 2. How the backlog clears\n"+article+"\n\n"+
+		"# Why this matters, says the union.\n\n"+article+"\n"))
+	if err != nil {
+		t.Fatalf("Parse() = %v", err)
+	}
+	var got []string
+	for _, p := range doc.Passages {
+		got = append(got, p.Heading)
+		if strings.Contains(p.Text, "#") || strings.Contains(p.Text, "backlog") {
+			t.Errorf("passage %d holds a heading: %q", p.Ordinal, p.Text)
+		}
+	}
+	want := []string{"What the deal changes", "2. How the backlog clears", "Why this matters, says the union."}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("Parse() headings = %q, want %q", got, want)
+	}
+}

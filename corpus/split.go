@@ -87,8 +87,9 @@ const minorWords = "a an the and or but nor of in on at to for with by from as v
 // one section are merged, but not across the start of a page (offsets
 // in breaks, ascending), so that a passage is cited with the page it is
 // on. Headings are not passages; they label the passages of their
-// section.
-func split(docID string, text string, breaks ...int) []Passage {
+// section. Paragraphs starting at an offset in marked are headings: the
+// document marked them so.
+func split(docID string, text string, marked map[int]bool, breaks ...int) []Passage {
 	paras := paragraphs(text)
 	sentences := Sentences(text)
 	var passages []Passage
@@ -116,7 +117,7 @@ func split(docID string, text string, breaks ...int) []Passage {
 	for i, p := range paras {
 		// A heading introduces a paragraph of text; a run of heading-like
 		// lines is text.
-		if headingLike[i] && i+1 < len(paras) && !headingLike[i+1] {
+		if marked[p.start] || headingLike[i] && i+1 < len(paras) && !headingLike[i+1] {
 			flush()
 			heading = text[p.start:p.end]
 			continue

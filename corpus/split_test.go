@@ -130,7 +130,7 @@ func TestSplit(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ps := split("doc", tt.text)
+			ps := split("doc", tt.text, nil)
 			checkSplit(t, tt.text, ps)
 			var words []int
 			var headings []string
@@ -157,7 +157,7 @@ func FuzzSplit(f *testing.F) {
 	f.Add("Title\n\nA B. C d e.\n\n\nHeading Here\n \n- x.\n- y\n\n" + strings.Repeat("word ", 400))
 	f.Add("“Yes!” he said… Mr. X. Y. Z. went to the U.S. The end?\n\nNext Part\n\nok")
 	f.Fuzz(func(t *testing.T, raw string) {
-		checkSplit(t, raw, split("fuzz", raw))
+		checkSplit(t, raw, split("fuzz", raw, nil))
 		d, err := Parse("fuzz.txt", []byte(raw))
 		if err != nil {
 			return

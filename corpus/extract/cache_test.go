@@ -69,6 +69,17 @@ func TestFolderOfPagesAndPDFs(t *testing.T) {
 	if link := page.Link("Dockworkers at the country's three largest container ports"); !strings.HasPrefix(link, page.URL+"#:~:text=") {
 		t.Errorf("Link() = %q, want the canonical URL with a text fragment", link)
 	}
+	headings := map[string]bool{}
+	for _, d := range docs {
+		for _, p := range d.Passages {
+			headings[p.Heading] = true
+		}
+	}
+	for _, h := range []string{"What the deal changes", "3. The northern breakwater", "Recommendations"} {
+		if !headings[h] {
+			t.Errorf("no passage is under the heading %q; headings: %v", h, headings)
+		}
+	}
 	harbour := docs["reports/harbour.pdf"]
 	if harbour.Title != "The Harbour Authority Annual Review" || harbour.Author != "Ingrid Solberg" {
 		t.Errorf("PDF titled %q by %q, want its metadata", harbour.Title, harbour.Author)

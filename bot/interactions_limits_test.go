@@ -153,10 +153,14 @@ wait:
 	for busy < conns-bot.MaxBodyReads {
 		select {
 		case o := <-outcomes:
-			if o.status != http.StatusServiceUnavailable {
-				t.Fatalf("an unfinished body was answered %d (%v), want 503 or nothing yet", o.status, o.err)
+			switch o.status {
+			case http.StatusServiceUnavailable:
+				busy++
+			case http.StatusBadRequest:
+				// A read slot held past its deadline, on a slow machine.
+			default:
+				t.Fatalf("an unfinished body was answered %d (%v), want 503, 400 or nothing yet", o.status, o.err)
 			}
-			busy++
 		case <-timeout:
 			break wait
 		}

@@ -16,10 +16,10 @@ import (
 // maxFileSize bounds a document: anything larger is not an article.
 const maxFileSize = 10 << 20
 
-var (
-	errBinary = errors.New("binary content, not text")
-	errEmpty  = errors.New("no text left after removing page furniture")
-)
+var errBinary = errors.New("binary content, not text")
+
+// ErrEmpty is a file with nothing left to quote once cleaned.
+var ErrEmpty = errors.New("no text left after removing page furniture")
 
 // Load reads every .txt and .md document of fsys (and those opts
 // convert), plus synonyms.txt,
@@ -85,7 +85,7 @@ func Parse(path string, raw []byte) (Document, error) {
 	var headings map[int]bool
 	doc.Title, doc.Text, headings = clean(body, fm.title, fm.author)
 	if doc.Text == "" {
-		return Document{}, errEmpty
+		return Document{}, ErrEmpty
 	}
 	pages = locatePages(doc.Text, pages)
 	var breaks []int

@@ -216,9 +216,9 @@ func TestParseSynonyms(t *testing.T) {
 
 func TestFileError(t *testing.T) {
 	t.Parallel()
-	err := &FileError{Path: "a.md", Err: errEmpty}
-	if !errors.Is(err, errEmpty) || !strings.HasPrefix(err.Error(), "a.md: ") {
-		t.Errorf("FileError = %q, want it to wrap %v with the path", err, errEmpty)
+	err := &FileError{Path: "a.md", Err: ErrEmpty}
+	if !errors.Is(err, ErrEmpty) || !strings.HasPrefix(err.Error(), "a.md: ") {
+		t.Errorf("FileError = %q, want it to wrap %v with the path", err, ErrEmpty)
 	}
 }
 

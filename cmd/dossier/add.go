@@ -75,7 +75,11 @@ func runAdd(ctx context.Context, args []string, loadEnv envLoader, sio stdio) er
 		var dup *ingest.DuplicateError
 		switch {
 		case errors.As(err, &dup):
-			fmt.Fprintf(sio.out, "Not added: %s is already in the corpus as “%s” (%s).\n", arg, dup.Title, dup.Path)
+			how := "the same text"
+			if dup.SameURL {
+				how = "the same link"
+			}
+			fmt.Fprintf(sio.out, "Not added: %s is already in the corpus as “%s” (%s), with %s.\n", arg, dup.Title, dup.Path, how)
 		case err != nil:
 			failed++
 			fmt.Fprintf(sio.out, "Not added: %s: %v\n", arg, err)

@@ -155,10 +155,10 @@ func (f *Folder) Add(src Source, by string, at time.Time) (Added, error) {
 	return Added{Path: name, Doc: doc}, nil
 }
 
-// emptyIs turns the corpus's "no text left" into ErrEmpty.
+// emptyIs makes the corpus's empty document ErrEmpty.
 func emptyIs(err error) error {
-	if strings.Contains(err.Error(), "no text left") {
-		return fmt.Errorf("%w (%v)", ErrEmpty, err)
+	if errors.Is(err, corpus.ErrEmpty) {
+		return fmt.Errorf("%w: %w", ErrEmpty, err)
 	}
 	return err
 }

@@ -235,6 +235,32 @@ func TestAddOverHTTPInteractions(t *testing.T) {
 	noViolations(t, a.fake)
 }
 
+func TestAddPDFs(t *testing.T) {
+	t.Parallel()
+	a := serveAdding(t, true, "")
+	a.mayManage()
+	memo, err := os.ReadFile("../corpus/extract/testdata/pdf/memo.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	scanned, err := os.ReadFile("../corpus/extract/testdata/pdf/scanned.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := wait(t, a.fake.Interact(t, discordtest.SlashCommand("add", discordtest.AttachmentOption("file", a.fake.Upload("memo.pdf", "application/pdf", memo)))))
+	if got := private(t, r); !strings.HasPrefix(got, "Added **Briefing on Fisheries Enforcement**") {
+		t.Errorf("/add of a PDF = %q, want it added", got)
+	}
+	if len(r.Original.Embeds) != 1 || r.Original.Embeds[0].Footer == nil || !strings.Contains(r.Original.Embeds[0].Footer.Text, "2023-11-14") {
+		t.Errorf("/add of a PDF embeds = %+v, want the memo with its date", r.Original.Embeds)
+	}
+	r = wait(t, a.fake.Interact(t, discordtest.SlashCommand("add", discordtest.AttachmentOption("file", a.fake.Upload("scan.pdf", "application/pdf", scanned)))))
+	if got := private(t, r); got != "Not added: scan.pdf: it is a scanned PDF: its pages are pictures of text, with no text to quote." {
+		t.Errorf("/add of a scanned PDF = %q", got)
+	}
+	noViolations(t, a.fake)
+}
+
 func TestAddDuplicate(t *testing.T) {
 	t.Parallel()
 	a := serveAdding(t, true, "")
@@ -279,7 +305,7 @@ func TestAddToCorpusFromAMessage(t *testing.T) {
 	for _, want := range []string{
 		"Added **Ferry Notes** (1 passage).",
 		"Added **The Lighthouse Keepers of Wonsan** (1 passage).",
-		"Not added: " + strings.ReplaceAll(a.site.URL, "/", "/") + "/photo.png: Dossier can add web pages, Markdown and plain text; that is something else.",
+		"Not added: " + a.site.URL + "/photo.png: Dossier can add web pages, PDFs, Markdown and plain text; that is something else.",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("Add to corpus = %q, want %q", got, want)

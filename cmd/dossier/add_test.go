@@ -189,14 +189,15 @@ func TestAddFiles(t *testing.T) {
 	txt := filepath.Join(dir, "notes.txt")
 	os.WriteFile(md, []byte(lighthouse), 0o644)
 	os.WriteFile(txt, []byte("Field notes\n\nThe ferry to Rason leaves at dawn on Thursdays, weather permitting, and returns on Saturdays.\n"), 0o644)
-	stdout, _, err := runAddCmd(t, cfg, AddSettings{}, md, txt, filepath.Join(dir, "missing.pdf"))
-	if err == nil || err.Error() != "1 of 3 not added" {
-		t.Errorf("dossier add with a missing file = %v, want 1 of 3 not added", err)
+	stdout, _, err := runAddCmd(t, cfg, AddSettings{}, md, txt, "../../corpus/extract/testdata/pdf/memo.pdf", filepath.Join(dir, "missing.pdf"))
+	if err == nil || err.Error() != "1 of 4 not added" {
+		t.Errorf("dossier add with a missing file = %v, want 1 of 4 not added", err)
 	}
 	for _, want := range []string{
 		"Added “The Lighthouse Keepers of Wonsan”",
 		"Added “Field notes” as " + filepath.Join(cfg.Corpus, "field-notes.md") + " (1 passage).",
 		"Not added: " + filepath.Join(dir, "missing.pdf") + ": no such file",
+		"Added “Briefing on Fisheries Enforcement” as " + filepath.Join(cfg.Corpus, "briefing-on-fisheries-enforcement.md"),
 		"No data folder",
 	} {
 		if !strings.Contains(stdout, want) {

@@ -163,13 +163,12 @@ func emptyIs(err error) error {
 	return err
 }
 
-// Types are the media types Markdown converts. PDFs join them once
-// corpus/extract reads them.
-var Types = []string{"text/html", "application/xhtml+xml", "text/markdown", "text/x-markdown", "text/plain"}
+// Types are the media types Markdown converts.
+var Types = []string{"text/html", "application/xhtml+xml", "application/pdf", "text/markdown", "text/x-markdown", "text/plain"}
 
 // Markdown converts src to a Markdown document with front matter, by
-// corpus/extract: a web page's article text and metadata, a text file as
-// it is. Its link, when it has one, names it, so that a page without a
+// corpus/extract: a web page's article text and metadata, a PDF's text in
+// reading order with its pages marked, a text file as it is. Its link, when it has one, names it, so that a page without a
 // canonical link of its own is recorded at the address it came from.
 func Markdown(src Source) ([]byte, error) {
 	name := src.Name

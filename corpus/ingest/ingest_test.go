@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/dossier-bot/dossier/corpus"
+	"github.com/dossier-bot/dossier/corpus/extract"
 )
 
 const article = "The delegation arrived in Tehran on Tuesday for talks on trade. Officials from both sides met at the ministry and discussed sanctions, shipping and payment channels. The visit was the first of its kind in five years, according to state media.\n"
@@ -285,5 +286,35 @@ func TestAddKnowsSavedPages(t *testing.T) {
 	var dup *DuplicateError
 	if !errors.As(err, &dup) || dup.Path != "saved/strike.html" || dup.Title != "Dockworkers end strike after pay deal" {
 		t.Errorf("Lookup(the saved page's link) = %v, want saved/strike.html", err)
+	}
+}
+
+func TestAddPDF(t *testing.T) {
+	t.Parallel()
+	memo, err := os.ReadFile("../extract/testdata/pdf/memo.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := folder(t, nil)
+	got, err := f.Add(Source{Name: "memo.pdf", ContentType: "application/pdf", Data: memo}, "Ana", at)
+	if err != nil {
+		t.Fatalf("Add(PDF) = %v", err)
+	}
+	if got.Path != "briefing-on-fisheries-enforcement.md" || got.Doc.Author != "Coastal Policy Unit" || len(got.Doc.Passages) == 0 {
+		t.Errorf("Add(PDF) = %s %+v, want the memo with its metadata", got.Path, got.Doc)
+	}
+	if p := got.Doc.Passages[0]; p.PageLabel() == "" {
+		t.Errorf("Add(PDF): first passage %q has no page, want its page kept for citations", p.Text)
+	}
+	scanned, err := os.ReadFile("../extract/testdata/pdf/scanned.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Add(Source{Name: "scan.pdf", Data: scanned}, "Ana", at); !errors.Is(err, extract.ErrScanned) {
+		t.Errorf("Add(scanned PDF) = %v, want %v", err, extract.ErrScanned)
+	}
+	// Again, as the same bytes under another name: the same document.
+	if _, err := f.Add(Source{Name: "copy.pdf", Data: memo}, "Ana", at); !errors.As(err, new(*DuplicateError)) {
+		t.Errorf("Add(the same PDF again) = %v, want a duplicate", err)
 	}
 }

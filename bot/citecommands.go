@@ -93,6 +93,17 @@ func (b *Bot) onCite(i *discordgo.Interaction, data discordgo.ApplicationCommand
 		b.respond(i, text(msgUnknownCitation(id)), true)
 		return
 	}
+	// Resolving reads the document's passages from the index, which may
+	// take longer than Discord's 3 seconds for a long one: acknowledged
+	// first, publicly, since the post is.
+	err = b.initial(i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{AllowedMentions: noMentions()},
+	})
+	if err != nil {
+		b.fail("acknowledge", i, err)
+		return
+	}
 	var note, nearest string
 	if cs.Resolve != nil {
 		if note, nearest, err = cs.Resolve(id); err != nil {
@@ -101,16 +112,12 @@ func (b *Bot) onCite(i *discordgo.Interaction, data discordgo.ApplicationCommand
 		}
 	}
 	r := citationPost(kc, b.pageURL(id), note, nearest, displayName(i))
-	if err := b.initial(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: r.data(false)}); err != nil {
+	m, err := b.session.InteractionResponseEdit(i, r.edit())
+	if err != nil {
 		b.fail("post a citation", i, err)
 		return
 	}
-	m, err := b.session.InteractionResponse(i)
-	messageID := ""
-	if err == nil {
-		messageID = m.ID
-	}
-	b.posted(i, []state.KeptCitation{kc}, messageID)
+	b.posted(i, []state.KeptCitation{kc}, m.ID)
 }
 
 // citationPost is /cite's message: who shared it, then the quote under its
@@ -213,7 +220,7 @@ func (b *Bot) onCitations(ctx context.Context, i *discordgo.Interaction) {
 		b.tellPrivately(i, msgNoneInChannel, true, false)
 		return
 	}
-	l := citationList{guildID: i.GuildID, channelID: i.ChannelID, posted: posted, page: b.pageURL, at: b.opts.Now()}
+	l := citationList{guildID: i.GuildID, channelID: i.ChannelID, channelName: b.channelName(i.ChannelID), posted: posted, page: b.pageURL, at: b.opts.Now()}
 	files, included := l.files()
 	edit := l.reply(included).edit()
 	edit.Files = files
@@ -227,6 +234,20 @@ func cmpOr(ss ...string) string {
 		if strings.TrimSpace(s) != "" {
 			return s
 		}
+	}
+	return ""
+}
+
+// channelName is a channel's name, from the gateway's state or else
+// Discord; "" when neither says.
+func (b *Bot) channelName(id string) string {
+	if st := b.session.State; st != nil {
+		if ch, err := st.Channel(id); err == nil && ch.Name != "" {
+			return ch.Name
+		}
+	}
+	if ch, err := b.session.Channel(id); err == nil {
+		return ch.Name
 	}
 	return ""
 }

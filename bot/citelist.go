@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -28,7 +30,9 @@ const cslMIME = "application/vnd.citationstyles.csl+json"
 // and attaches them.
 type citationList struct {
 	guildID, channelID string
-	posted             []state.PostedCitation
+	// channelName names the channel in the files; "" when unknown.
+	channelName string
+	posted      []state.PostedCitation
 	// page is the address of a citation's page, or "".
 	page func(id string) string
 	at   time.Time
@@ -106,9 +110,16 @@ func (l citationList) files() (files []*discordgo.File, included int) {
 	if len(parts) > maxFiles/2 {
 		parts = parts[:maxFiles/2]
 	}
-	heading := "Citations from Discord channel " + l.channelID + ", " + l.at.UTC().Format("2 January 2006 15:04 MST")
+	where, base := "Discord channel "+l.channelID, l.channelID
+	if l.channelName != "" {
+		where = "#" + l.channelName + " on Discord"
+		if slug := fileSlug(l.channelName); slug != "" {
+			base = slug
+		}
+	}
+	heading := "Citations from " + where + ", " + l.at.UTC().Format("2 January 2006 15:04 MST")
 	for j, part := range parts {
-		name := "citations-" + l.channelID
+		name := "citations-" + base
 		if len(parts) > 1 {
 			name += "-" + strconv.Itoa(j+1)
 		}
@@ -151,4 +162,27 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// fileSlug is a channel name fit for a file name: its letters and digits,
+// lower case, other runs of characters as one hyphen; at most 60.
+func fileSlug(name string) string {
+	var b strings.Builder
+	hyphen := false
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if hyphen && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			hyphen = false
+		default:
+			hyphen = true
+		}
+		if b.Len() >= 60 {
+			break
+		}
+	}
+	return b.String()
 }

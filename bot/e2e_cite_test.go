@@ -327,6 +327,11 @@ func TestCitationsInThisThread(t *testing.T) {
 			t.Errorf("CSL-JSON ids = %v, want the thread's citations in order %v", got, want)
 		}
 		md := string(download(t, fake, m, ".md"))
+		if !strings.HasPrefix(md, "# Citations from #write-up on Discord") || !slices.ContainsFunc(m.Attachments, func(a *discordgo.MessageAttachment) bool {
+			return a.Filename == "citations-write-up.json"
+		}) {
+			t.Errorf("files %+v start %q, want them named after the channel", m.Attachments, md[:min(len(md), 60)])
+		}
 		desc := m.Embeds[0].Description
 		for n, id := range want {
 			if !strings.Contains(md, id) || !strings.Contains(desc, fmt.Sprintf("%d\\. ", n+1)) || !strings.Contains(desc, "cite "+id) {

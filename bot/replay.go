@@ -69,8 +69,9 @@ func ackRepeat(w http.ResponseWriter, i *discordgo.Interaction) {
 // seenIDs is the InteractionLog of a Dossier without a state store: this
 // process's memory.
 type seenIDs struct {
-	mu    sync.Mutex
-	until map[string]time.Time
+	mu     sync.Mutex
+	until  map[string]time.Time
+	pruned time.Time // when expired ids were last deleted
 }
 
 func (s *seenIDs) FirstSeen(_ context.Context, id string, until time.Time) (bool, error) {
@@ -80,9 +81,14 @@ func (s *seenIDs) FirstSeen(_ context.Context, id string, until time.Time) (bool
 	if s.until == nil {
 		s.until = map[string]time.Time{}
 	}
-	for k, t := range s.until {
-		if !t.After(now) {
-			delete(s.until, k)
+	// Pruned once a minute, not on every call: under load the map holds
+	// every interaction of the last 15 minutes.
+	if now.Sub(s.pruned) >= time.Minute {
+		s.pruned = now
+		for k, t := range s.until {
+			if !t.After(now) {
+				delete(s.until, k)
+			}
 		}
 	}
 	if t, ok := s.until[id]; ok && t.After(now) {

@@ -133,3 +133,32 @@ func TestPDFPagesReachPassages(t *testing.T) {
 		t.Errorf("no passage holds %q", start)
 	}
 }
+
+// BenchmarkMarkdownPDF converts the two-page harbour report.
+func BenchmarkMarkdownPDF(b *testing.B) {
+	raw, err := os.ReadFile("testdata/pdf/harbour.pdf")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Markdown("harbour.pdf", "", raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*2)/b.Elapsed().Seconds(), "pages/s")
+}
+
+// BenchmarkMarkdownHTML converts the fixture web page.
+func BenchmarkMarkdownHTML(b *testing.B) {
+	raw, err := os.ReadFile("testdata/html/port-strike.html")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Markdown("port-strike.html", "", raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -37,10 +37,22 @@ type font struct {
 	twoB   bool // a composite (Type0) font, two bytes a code
 	widths map[int]float64
 	dw     float64 // width of codes not in widths, in 1/1000 em
+	// text caches decoded codes: the library decodes a font with its own
+	// encoding by walking the encoding's table at every code.
+	text map[int]string
+}
+
+func (f *font) decode(code int, raw string) string {
+	if s, ok := f.text[code]; ok {
+		return s
+	}
+	s := ligatures.Replace(f.enc.Decode(raw))
+	f.text[code] = s
+	return s
 }
 
 func loadFont(v pdf.Value) *font {
-	f := &font{name: v.Key("BaseFont").Name(), widths: map[int]float64{}}
+	f := &font{name: v.Key("BaseFont").Name(), widths: map[int]float64{}, text: map[int]string{}}
 	pf := pdf.Font{V: v}
 	f.enc = pf.Encoder()
 	if v.Key("Subtype").Name() == "Type0" {
@@ -130,7 +142,7 @@ func pageGlyphs(pg pdf.Page) []glyph {
 			if math.Abs(trm.b) < 0.1*math.Abs(trm.a) && trm.a > 0 && size > 0 {
 				out = append(out, glyph{
 					x: trm.e, y: trm.f, w: w0 * trm.a, size: size, font: f.name,
-					s: ligatures.Replace(f.enc.Decode(raw[i : i+step])),
+					s: f.decode(code, raw[i:i+step]),
 				})
 			}
 			tx := w0*st.size + st.tc

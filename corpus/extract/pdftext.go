@@ -113,13 +113,25 @@ type textState struct {
 // it draws, horizontal text only (rotated labels and watermarks are not
 // part of the reading text).
 func pageGlyphs(pg pdf.Page) []glyph {
-	fonts := map[string]*font{}
 	res := pg.V.Key("Resources")
 	for v := pg.V; res.IsNull() && !v.IsNull(); v = v.Key("Parent") {
 		res = v.Key("Resources")
 	}
 	var out []glyph
-	st := textState{ctm: identity, th: 1}
+	runContent(pg.V.Key("Contents"), res, textState{ctm: identity, th: 1}, 0, &out)
+	return out
+}
+
+// maxFormDepth bounds forms drawn inside forms; a file whose forms draw
+// each other would otherwise never end.
+const maxFormDepth = 8
+
+// runContent interprets a content stream with its resources, from the
+// graphics state st, adding the glyphs it draws to out. Forms it draws
+// (Do) are interpreted in turn: some producers put a page's whole text in
+// one.
+func runContent(strm, res pdf.Value, st textState, depth int, out *[]glyph) {
+	fonts := map[string]*font{}
 	var stack []textState
 	tm, tlm := identity, identity
 	show := func(raw string) {
@@ -140,7 +152,7 @@ func pageGlyphs(pg pdf.Page) []glyph {
 			trm := affine{st.size * st.th, 0, 0, st.size, 0, st.rise}.then(tm).then(st.ctm)
 			size := math.Hypot(trm.c, trm.d)
 			if math.Abs(trm.b) < 0.1*math.Abs(trm.a) && trm.a > 0 && size > 0 {
-				out = append(out, glyph{
+				*out = append(*out, glyph{
 					x: trm.e, y: trm.f, w: w0 * trm.a, size: size, font: f.name,
 					s: f.decode(code, raw[i:i+step]),
 				})
@@ -156,7 +168,7 @@ func pageGlyphs(pg pdf.Page) []glyph {
 		tlm = translate(0, -st.tl).then(tlm)
 		tm = tlm
 	}
-	pdf.Interpret(pg.V.Key("Contents"), func(stk *pdf.Stack, op string) {
+	pdf.Interpret(strm, func(stk *pdf.Stack, op string) {
 		args := make([]pdf.Value, stk.Len())
 		for i := len(args) - 1; i >= 0; i-- {
 			args[i] = stk.Pop()
@@ -227,6 +239,21 @@ func pageGlyphs(pg pdf.Page) []glyph {
 				nextLine()
 				show(args[2].RawString())
 			}
+		case "Do":
+			x := res.Key("XObject").Key(args0Name(args))
+			if depth >= maxFormDepth || x.Key("Subtype").Name() != "Form" {
+				return
+			}
+			fst := st
+			if m := x.Key("Matrix"); m.Len() == 6 {
+				fst.ctm = affine{m.Index(0).Float64(), m.Index(1).Float64(), m.Index(2).Float64(),
+					m.Index(3).Float64(), m.Index(4).Float64(), m.Index(5).Float64()}.then(st.ctm)
+			}
+			fres := x.Key("Resources")
+			if fres.IsNull() {
+				fres = res
+			}
+			runContent(x, fres, fst, depth+1, out)
 		case "TJ":
 			if len(args) != 1 {
 				return
@@ -241,5 +268,11 @@ func pageGlyphs(pg pdf.Page) []glyph {
 			}
 		}
 	})
-	return out
+}
+
+func args0Name(args []pdf.Value) string {
+	if len(args) == 0 {
+		return ""
+	}
+	return args[0].Name()
 }

@@ -229,7 +229,7 @@ func (s *liveSink) finish(removed []string, synonyms [][]string, avgLen float64)
 // toPassageDoc is what Bleve indexes for p; toks are its text's tokens.
 func toPassageDoc(d *corpus.Document, p corpus.Passage, toks []token) passageDoc {
 	return passageDoc{
-		Tokens:  encodeTokens(toks),
+		Tokens:  encodePassage(passageText{toks: toks, sentences: corpus.Sentences(p.Text)}),
 		Text:    p.Text,
 		Heading: p.Heading,
 		Doc:     d.ID,

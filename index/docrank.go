@@ -51,7 +51,7 @@ func (ix *Index) rankDocs(cands []*candidate, q question, st stats) ([]docHit, e
 		if err != nil {
 			return nil, err
 		}
-		title := analyze(ix.analyzer, st.title(d.doc))
+		title := st.titleTokens(ix.analyzer, d.doc)
 		parts = append(parts, title, title)
 		bm[i] = exactBM25With(q, parts, st.avgDocLen, docK1, docB)
 		top = max(top, bm[i])

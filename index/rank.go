@@ -25,7 +25,6 @@ func rerank(a analysis.Analyzer, cands []*candidate, q question, st stats) {
 		total += cn.weight
 	}
 	depth := min(len(cands), rerankDepth)
-	titles := map[string][]token{}
 	var top float64
 	for _, c := range cands[:depth] {
 		if c.toks == nil {
@@ -35,11 +34,7 @@ func rerank(a analysis.Analyzer, cands []*candidate, q question, st stats) {
 		c.matches = matchConcepts(c.toks, q)
 		headToks := analyze(a, c.heading)
 		c.headMatches = matchConcepts(headToks, q)
-		title, ok := titles[c.doc]
-		if !ok {
-			title = analyze(a, st.title(c.doc))
-			titles[c.doc] = title
-		}
+		title := st.titleTokens(a, c.doc)
 		// The title counts twice: it sums up the whole document (SciFact
 		// train nDCG@10, with Bleve's own tokenizer: 0.6995 once, 0.7024
 		// twice, 0.7028 three times).
@@ -89,6 +84,17 @@ type stats struct {
 	avgLen    float64 // mean tokens per passage
 	avgDocLen float64 // mean tokens per document, for ranking documents
 	title     func(doc string) string
+	titles    map[string][]token // analysed titles, for one question
+}
+
+// titleTokens analyses doc's title once a question.
+func (st stats) titleTokens(a analysis.Analyzer, doc string) []token {
+	t, ok := st.titles[doc]
+	if !ok {
+		t = analyze(a, st.title(doc))
+		st.titles[doc] = t
+	}
+	return t
 }
 
 // exactBM25 scores one passage, its heading and title counted as part of

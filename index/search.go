@@ -143,15 +143,19 @@ type candidate struct {
 	ord, start, end, page  int
 	bm25                   float64
 	toks                   []token
-	matches                [][]int // per concept: indexes into toks
-	headMatches            [][]int // the same for the heading's tokens
-	titleMatches           [][]int // and for its document's title
+	sentences              [][2]int // the text's, as corpus.Sentences gives them; nil until known
+	matches                [][]int  // per concept: indexes into toks
+	headMatches            [][]int  // the same for the heading's tokens
+	titleMatches           [][]int  // and for its document's title
 	coverage, prox, score  float64
 	sentence               sentenceChoice
 }
 
 func (ix *Index) stats() stats {
-	return stats{avgLen: ix.avgLen, title: func(doc string) string { return ix.registry[doc].Doc.Title }}
+	return stats{
+		avgLen: ix.avgLen, title: func(doc string) string { return ix.registry[doc].Doc.Title },
+		titles: map[string][]token{},
+	}
 }
 
 // orPostings bounds the postings the disjunction of a question's rarer
@@ -236,12 +240,12 @@ func (ix *Index) load(c *candidate) error {
 		case fieldDoc:
 			c.doc = string(f.Value())
 		case fieldTokens:
-			toks, err := decodeTokens(string(f.Value()))
+			p, err := decodePassage(string(f.Value()))
 			if err != nil {
 				ferr = cmp.Or(ferr, fmt.Errorf("load passage %q: %w", c.id, err))
 				return
 			}
-			c.toks = toks
+			c.toks, c.sentences = p.toks, p.sentences
 		case fieldOrd, fieldStart, fieldEnd, fieldPage:
 			n, err := number(f)
 			if err != nil {

@@ -5,13 +5,14 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/dossier-bot/dossier/corpus"
 )
 
-// TestStoredTokensMatchAnalysis: every passage's stored tokens are the
-// tokens analysing its text gives, so re-ranking from them ranks as
-// re-analysing did.
+// TestStoredTokensMatchAnalysis: every passage's stored tokens and
+// sentences are those analysing its text gives, so re-ranking from them
+// ranks as re-analysing did.
 func TestStoredTokensMatchAnalysis(t *testing.T) {
 	t.Parallel()
 	c, err := corpus.Load(corpus.Builtin())
@@ -26,8 +27,8 @@ func TestStoredTokensMatchAnalysis(t *testing.T) {
 			if err := ix.load(got); err != nil {
 				t.Fatalf("load(%q) = %v", p.ID, err)
 			}
-			want := analyze(ix.analyzer, p.Text)
-			if diff := cmp.Diff(want, got.toks, cmp.AllowUnexported(token{})); diff != "" {
+			want := passageText{toks: analyze(ix.analyzer, p.Text), sentences: corpus.Sentences(p.Text)}
+			if diff := cmp.Diff(want, passageText{got.toks, got.sentences}, cmp.AllowUnexported(token{}, passageText{}), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("stored tokens of %q (-analysed +stored):\n%s", p.ID, diff)
 			}
 			n++
@@ -44,18 +45,19 @@ func TestStoredTokensMatchAnalysis(t *testing.T) {
 func FuzzTokenBlob(f *testing.F) {
 	f.Add("The aqueduct of Segovia carried water, 2,000 years; IL-10 and p53’s role.")
 	f.Add("")
+	f.Add("A A A A 0")
 	f.Add("\x00\xff l'été 3.14 日本語")
 	a := newAnalyzer()
 	f.Fuzz(func(t *testing.T, text string) {
-		toks := a.tokens(text)
-		got, err := decodeTokens(encodeTokens(toks))
+		want := passageText{toks: a.tokens(text), sentences: corpus.Sentences(text)}
+		got, err := decodePassage(encodePassage(want))
 		if err != nil {
-			t.Fatalf("decodeTokens(encodeTokens(tokens(%q))) = %v", text, err)
+			t.Fatalf("decodePassage(encodePassage(%q)) = %v", text, err)
 		}
-		if diff := cmp.Diff(toks, got, cmp.AllowUnexported(token{})); diff != "" {
-			t.Errorf("tokens of %q after a round trip (-before +after):\n%s", text, diff)
+		if diff := cmp.Diff(want, got, cmp.AllowUnexported(token{}, passageText{}), cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("%q after a round trip (-before +after):\n%s", text, diff)
 		}
 		// Whatever is stored, decoding fails or succeeds without a panic.
-		decodeTokens(text)
+		decodePassage(text)
 	})
 }

@@ -95,7 +95,7 @@ func (g *generation) add(d *corpus.Document) error {
 		return g.pipe.add(d)
 	}
 	for _, p := range d.Passages {
-		if err := g.b.Index(p.ID, toPassageDoc(d, p, analyze(g.ix.analyzer, p.Text))); err != nil {
+		if err := g.b.Index(p.ID, toPassageDoc(d, p, analyze(g.ix.analyzer, p.Text), g.ix.analyzer)); err != nil {
 			return fmt.Errorf("index passage %q: %w", p.ID, err)
 		}
 	}
@@ -226,10 +226,14 @@ func (s *liveSink) finish(removed []string, synonyms [][]string, avgLen float64)
 	return nil
 }
 
-// toPassageDoc is what Bleve indexes for p; toks are its text's tokens.
-func toPassageDoc(d *corpus.Document, p corpus.Passage, toks []token) passageDoc {
+// toPassageDoc is what Bleve indexes for p; toks are its text's tokens,
+// a analyses its heading and title.
+func toPassageDoc(d *corpus.Document, p corpus.Passage, toks []token, a analysis.Analyzer) passageDoc {
 	return passageDoc{
-		Tokens:  encodePassage(passageText{toks: toks, sentences: corpus.Sentences(p.Text)}),
+		Tokens: encodePassage(passageText{
+			toks: toks, sentences: corpus.Sentences(p.Text),
+			heading: analyze(a, p.Heading), title: analyze(a, d.Title),
+		}),
 		Text:    p.Text,
 		Heading: p.Heading,
 		Doc:     d.ID,
@@ -295,7 +299,7 @@ func (w *writer) setSynonyms(syn [][]string) error {
 func (w *writer) add(d *corpus.Document) error {
 	w.remove(d.ID)
 	for _, p := range d.Passages {
-		if err := w.batch.Index(p.ID, toPassageDoc(d, p, analyze(w.analyzer, p.Text))); err != nil {
+		if err := w.batch.Index(p.ID, toPassageDoc(d, p, analyze(w.analyzer, p.Text), w.analyzer)); err != nil {
 			return fmt.Errorf("index passage %q: %w", p.ID, err)
 		}
 	}

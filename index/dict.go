@@ -13,14 +13,17 @@ import (
 // absent word: that would weigh the word as the rarest of all and guess
 // other spellings for it, so the first error is kept in err for the
 // caller to return instead of an answer.
+// Frequencies are remembered: a question asks for the same term's several
+// times, and each read opens the term's postings.
 type readerDict struct {
 	r     index.IndexReader
 	field string
 	err   *error
+	freqs map[string]int
 }
 
 func newReaderDict(r index.IndexReader, field string) readerDict {
-	return readerDict{r: r, field: field, err: new(error)}
+	return readerDict{r: r, field: field, err: new(error), freqs: map[string]int{}}
 }
 
 func (d readerDict) fail(err error) {
@@ -30,13 +33,18 @@ func (d readerDict) fail(err error) {
 }
 
 func (d readerDict) docFreq(term string) int {
+	if n, ok := d.freqs[term]; ok {
+		return n
+	}
 	tfr, err := d.r.TermFieldReader(nil, []byte(term), d.field, false, false, false)
 	if err != nil {
 		d.fail(fmt.Errorf("read dictionary term %q: %w", term, err))
 		return 0
 	}
 	defer tfr.Close()
-	return int(tfr.Count())
+	n := int(tfr.Count())
+	d.freqs[term] = n
+	return n
 }
 
 // similar finds indexed terms one or two edits away (misspellings,

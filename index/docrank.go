@@ -47,7 +47,7 @@ func (ix *Index) rankDocs(cands []*candidate, q question, st stats) ([]docHit, e
 	bm := make([]float64, depth)
 	var top float64
 	for i, d := range docs[:depth] {
-		parts, err := ix.docTokens(d.doc, byID)
+		parts, err := ix.docTokens(d.doc, byID, st)
 		if err != nil {
 			return nil, err
 		}
@@ -68,7 +68,7 @@ func (ix *Index) rankDocs(cands []*candidate, q question, st stats) ([]docHit, e
 
 // docTokens returns the analysed text and heading of each of a
 // document's passages, reusing those already loaded.
-func (ix *Index) docTokens(doc string, loaded map[string]*candidate) ([][]token, error) {
+func (ix *Index) docTokens(doc string, loaded map[string]*candidate, st stats) ([][]token, error) {
 	n := ix.registry[doc].Passages
 	parts := make([][]token, 0, 2*n)
 	for ord := range n {
@@ -82,8 +82,15 @@ func (ix *Index) docTokens(doc string, loaded map[string]*candidate) ([][]token,
 			if c.toks == nil {
 				c.toks = analyze(ix.analyzer, c.text)
 			}
+			if c.titleToks != nil {
+				st.titles[doc] = c.titleToks
+			}
 		}
-		parts = append(parts, c.toks, analyze(ix.analyzer, c.heading))
+		head := c.headToks
+		if head == nil {
+			head = analyze(ix.analyzer, c.heading)
+		}
+		parts = append(parts, c.toks, head)
 	}
 	return parts, nil
 }

@@ -41,7 +41,7 @@ func addAnalyzer(im *mapping.IndexMappingImpl) {
 
 // schemaVersion changes whenever the mapping or the stored layout does, so
 // an index built by an older Dossier is rebuilt rather than misread.
-const schemaVersion = "dossier-index-7"
+const schemaVersion = "dossier-index-8"
 
 // Field names of an indexed passage.
 const (
@@ -52,7 +52,7 @@ const (
 	fieldStart   = "start"
 	fieldEnd     = "end"
 	fieldPage    = "page"
-	fieldTokens  = "tokens" // the text's tokens and sentences, encoded (tokenblob.go)
+	fieldTokens  = "tokens" // the tokens of text, heading and title, and sentences (tokenblob.go)
 )
 
 // passageDoc is what Bleve indexes for one passage.

@@ -78,7 +78,7 @@ func (mp mapper) mapPassage(d *corpus.Document, p corpus.Passage) (*document.Doc
 	doc := document.NewDocument(p.ID)
 	// The text is analysed once, for the index and for the stored tokens.
 	toks := mp.fast.tokens(p.Text)
-	if err := mp.m.MapDocument(doc, toPassageDoc(d, p, toks)); err != nil {
+	if err := mp.m.MapDocument(doc, toPassageDoc(d, p, toks, mp.fast)); err != nil {
 		return nil, fmt.Errorf("map passage %q: %w", p.ID, err)
 	}
 	for i, f := range doc.Fields {

@@ -144,6 +144,7 @@ type candidate struct {
 	bm25                   float64
 	toks                   []token
 	sentences              [][2]int // the text's, as corpus.Sentences gives them; nil until known
+	headToks, titleToks    []token  // stored with the passage; nil until known
 	matches                [][]int  // per concept: indexes into toks
 	headMatches            [][]int  // the same for the heading's tokens
 	titleMatches           [][]int  // and for its document's title
@@ -245,7 +246,7 @@ func (ix *Index) load(c *candidate) error {
 				ferr = cmp.Or(ferr, fmt.Errorf("load passage %q: %w", c.id, err))
 				return
 			}
-			c.toks, c.sentences = p.toks, p.sentences
+			c.toks, c.sentences, c.headToks, c.titleToks = p.toks, p.sentences, p.heading, p.title
 		case fieldOrd, fieldStart, fieldEnd, fieldPage:
 			n, err := number(f)
 			if err != nil {

@@ -11,7 +11,8 @@ import (
 )
 
 // TestStoredTokensMatchAnalysis: every passage's stored tokens and
-// sentences are those analysing its text gives, so re-ranking from them
+// sentences, and its heading's and title's tokens, are those analysis
+// gives, so re-ranking from them
 // ranks as re-analysing did.
 func TestStoredTokensMatchAnalysis(t *testing.T) {
 	t.Parallel()
@@ -27,8 +28,11 @@ func TestStoredTokensMatchAnalysis(t *testing.T) {
 			if err := ix.load(got); err != nil {
 				t.Fatalf("load(%q) = %v", p.ID, err)
 			}
-			want := passageText{toks: analyze(ix.analyzer, p.Text), sentences: corpus.Sentences(p.Text)}
-			if diff := cmp.Diff(want, passageText{got.toks, got.sentences}, cmp.AllowUnexported(token{}, passageText{}), cmpopts.EquateEmpty()); diff != "" {
+			want := passageText{
+				toks: analyze(ix.analyzer, p.Text), sentences: corpus.Sentences(p.Text),
+				heading: analyze(ix.analyzer, p.Heading), title: analyze(ix.analyzer, d.Title),
+			}
+			if diff := cmp.Diff(want, passageText{got.toks, got.sentences, got.headToks, got.titleToks}, cmp.AllowUnexported(token{}, passageText{}), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("stored tokens of %q (-analysed +stored):\n%s", p.ID, diff)
 			}
 			n++
@@ -49,7 +53,12 @@ func FuzzTokenBlob(f *testing.F) {
 	f.Add("\x00\xff l'été 3.14 日本語")
 	a := newAnalyzer()
 	f.Fuzz(func(t *testing.T, text string) {
-		want := passageText{toks: a.tokens(text), sentences: corpus.Sentences(text)}
+		// The heading and title are the text's halves.
+		half := len(text) / 2
+		want := passageText{
+			toks: a.tokens(text), sentences: corpus.Sentences(text),
+			heading: a.tokens(text[:half]), title: a.tokens(text[half:]),
+		}
 		got, err := decodePassage(encodePassage(want))
 		if err != nil {
 			t.Fatalf("decodePassage(encodePassage(%q)) = %v", text, err)

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
@@ -19,9 +20,14 @@ import (
 // index order, as Bleve's collector does. Bleve walks the same postings
 // through a searcher per clause, a heap of document matches and an
 // allocation per hit; summing term by term into arrays is several times
-// faster (issue 16). ok is false for a question with a phrase among its
-// alternatives, which is left to Bleve's phrase searcher.
-func (ix *Index) rankOR(ctx context.Context, r index.IndexReader, q question, size int) (hits []orHit, ok bool, err error) {
+// faster (issue 16). The passages re-ranking loads carry their ids, the
+// rest only their documents'. ok is false when the search is not
+// exhaustive, or for a question with a phrase among its alternatives,
+// which is left to Bleve's phrase searcher.
+func (ix *Index) rankOR(ctx context.Context, r index.IndexReader, q question, size int, exhaustive bool) (hits []*candidate, ok bool, err error) {
+	if !exhaustive {
+		return nil, false, nil
+	}
 	var concepts []orConcept
 	for _, c := range q.concepts {
 		var oc orConcept
@@ -155,21 +161,74 @@ func (ix *Index) rankOR(ctx context.Context, r index.IndexReader, q question, si
 	}
 	all = bestOf(all, size, better)
 	slices.SortFunc(all, better)
-	var buf index.IndexInternalID
-	for i := range all {
-		buf = index.NewIndexInternalID(buf, all[i].num)
-		if all[i].id, err = r.ExternalID(buf); err != nil {
-			return nil, false, fmt.Errorf("read passage id: %w", err)
-		}
+	cands := make([]candidate, len(all))
+	hits = make([]*candidate, len(all))
+	for i, h := range all {
+		cands[i].bm25 = h.score
+		hits[i] = &cands[i]
 	}
-	return all, true, nil
+	if err := ix.identify(r, all, hits); err != nil {
+		return nil, false, err
+	}
+	return hits, true, nil
 }
 
-// orHit is a passage the disjunction found: its number in the reader,
-// its id and Bleve's score.
+// identify gives the first rerankDepth hits their passage ids and the rest
+// their documents: a passage's id is read from its stored fields, a whole
+// chunk of them decompressed for each, while the document field's doc
+// values are read a chunk at a time in passage order.
+func (ix *Index) identify(r index.IndexReader, all []orHit, hits []*candidate) error {
+	var buf index.IndexInternalID
+	for i := range all[:min(len(all), rerankDepth)] {
+		buf = index.NewIndexInternalID(buf, all[i].num)
+		id, err := r.ExternalID(buf)
+		if err != nil {
+			return fmt.Errorf("read passage id: %w", err)
+		}
+		hits[i].id = id
+	}
+	if len(all) <= rerankDepth {
+		return nil
+	}
+	rest := make([]int, 0, len(all)-rerankDepth)
+	for i := rerankDepth; i < len(all); i++ {
+		rest = append(rest, i)
+	}
+	slices.SortFunc(rest, func(a, b int) int { return cmpUint(all[a].num, all[b].num) })
+	dvr, err := r.DocValueReader([]string{fieldDoc})
+	if err != nil {
+		return fmt.Errorf("read passages' documents: %w", err)
+	}
+	for _, i := range rest {
+		buf = index.NewIndexInternalID(buf, all[i].num)
+		c := hits[i]
+		err := dvr.VisitDocValues(buf, func(_ string, term []byte) {
+			// The registry's copy of the id, rather than a new string.
+			if rec, ok := ix.registry[string(term)]; ok {
+				c.doc = rec.Doc.ID
+			} else {
+				c.doc = string(term)
+			}
+		})
+		if err != nil {
+			return fmt.Errorf("read passages' documents: %w", err)
+		}
+		if c.doc == "" {
+			// An index built before the field had doc values.
+			id, err := r.ExternalID(buf)
+			if err != nil {
+				return fmt.Errorf("read passage id: %w", err)
+			}
+			c.doc, _, _ = strings.Cut(id, "#")
+		}
+	}
+	return nil
+}
+
+// orHit is a passage the disjunction found: its number in the reader and
+// Bleve's score.
 type orHit struct {
 	num   uint64
-	id    string
 	score float64
 }
 

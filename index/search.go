@@ -202,21 +202,26 @@ func (ix *Index) candidates(ctx context.Context, text string, size int, exhausti
 	if len(q.concepts) == 0 {
 		return nil, q, nil
 	}
-	hits, err := ix.search(ctx, r, q, size, exhaustive)
+	cands, ok, err := ix.rankOR(ctx, r, q, size, exhaustive)
 	if err != nil {
 		return nil, q, fmt.Errorf("search %q: %w", text, err)
 	}
-	cands := make([]*candidate, 0, len(hits))
-	for i, h := range hits {
-		c := &candidate{id: h.ID, bm25: h.Score}
-		if i < rerankDepth {
-			if err := ix.load(c); err != nil {
-				return nil, q, err
-			}
-		} else {
-			c.doc, _, _ = strings.Cut(h.ID, "#")
+	if !ok {
+		hits, err := ix.search(ctx, q, size, exhaustive)
+		if err != nil {
+			return nil, q, fmt.Errorf("search %q: %w", text, err)
 		}
-		cands = append(cands, c)
+		cands = make([]*candidate, 0, len(hits))
+		for _, h := range hits {
+			c := &candidate{id: h.ID, bm25: h.Score}
+			c.doc, _, _ = strings.Cut(h.ID, "#")
+			cands = append(cands, c)
+		}
+	}
+	for _, c := range cands[:min(len(cands), rerankDepth)] {
+		if err := ix.load(c); err != nil {
+			return nil, q, err
+		}
 	}
 	return cands, q, nil
 }
@@ -288,21 +293,8 @@ func number(f index.Field) (int, error) {
 // of the next rarest few: a conjunction walks the postings of its rarest term,
 // so a question of common words does not score a hundred thousand
 // passages.
-func (ix *Index) search(ctx context.Context, r index.IndexReader, q question, size int, exhaustive bool) ([]*search.DocumentMatch, error) {
+func (ix *Index) search(ctx context.Context, q question, size int, exhaustive bool) ([]*search.DocumentMatch, error) {
 	if exhaustive {
-		hits, ok, err := ix.rankOR(ctx, r, q, size)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			ms := make([]search.DocumentMatch, len(hits))
-			out := make([]*search.DocumentMatch, len(hits))
-			for i, h := range hits {
-				ms[i] = search.DocumentMatch{ID: h.id, Score: h.score}
-				out[i] = &ms[i]
-			}
-			return out, nil
-		}
 		res, err := ix.bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(buildQuery(q), size, 0, false))
 		if err != nil {
 			return nil, err

@@ -202,14 +202,7 @@ func (ix *Index) identify(r index.IndexReader, all []orHit, hits []*candidate) e
 	for _, i := range rest {
 		buf = index.NewIndexInternalID(buf, all[i].num)
 		c := hits[i]
-		err := dvr.VisitDocValues(buf, func(_ string, term []byte) {
-			// The registry's copy of the id, rather than a new string.
-			if rec, ok := ix.registry[string(term)]; ok {
-				c.doc = rec.Doc.ID
-			} else {
-				c.doc = string(term)
-			}
-		})
+		err := dvr.VisitDocValues(buf, func(_ string, term []byte) { c.doc = string(term) })
 		if err != nil {
 			return fmt.Errorf("read passages' documents: %w", err)
 		}

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -8,6 +9,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/numeric"
 	"github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
 )
@@ -180,6 +183,12 @@ func (ix *Index) rankOR(ctx context.Context, r index.IndexReader, q question, si
 func (ix *Index) identify(r index.IndexReader, all []orHit, hits []*candidate) error {
 	var buf index.IndexInternalID
 	for i := range all[:min(len(all), rerankDepth)] {
+		if ok, err := loadAt(r, all[i].num, hits[i]); ok || err != nil {
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		buf = index.NewIndexInternalID(buf, all[i].num)
 		id, err := r.ExternalID(buf)
 		if err != nil {
@@ -216,6 +225,52 @@ func (ix *Index) identify(r index.IndexReader, all []orHit, hits []*candidate) e
 		}
 	}
 	return nil
+}
+
+// loadAt reads the id and stored fields of passage number num of r into
+// c, in one visit of its stored fields, where reading its id and then the
+// passage by id looks the id up again and copies every field. It reports
+// false, having read nothing, when r is not a scorch snapshot.
+func loadAt(r index.IndexReader, num uint64, c *candidate) (bool, error) {
+	is, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return false, nil
+	}
+	// A snapshot numbers passages segment after segment, each segment's
+	// from its full size, deleted passages included.
+	var seg *scorch.SegmentSnapshot
+	local := num
+	for _, s := range is.Segments() {
+		if n := uint64(s.FullSize()); local >= n {
+			local -= n
+			continue
+		}
+		seg = s
+		break
+	}
+	if seg == nil {
+		return true, fmt.Errorf("load passage number %d: out of range", num)
+	}
+	var ferr error
+	err := seg.VisitDocument(local, func(name string, typ byte, value []byte, _ []uint64) bool {
+		if name == "_id" {
+			c.id = string(value)
+			return true
+		}
+		ferr = cmp.Or(ferr, c.set(name, value, func() (int, error) {
+			if typ != 'n' {
+				return 0, fmt.Errorf("not a number (type %q)", typ)
+			}
+			i, err := numeric.PrefixCoded(value).Int64()
+			return int(numeric.Int64ToFloat64(i)), err
+		}))
+		return true
+	})
+	if err = cmp.Or(err, ferr); err != nil {
+		return true, fmt.Errorf("load passage number %d: %w", num, err)
+	}
+	c.loaded = true
+	return true, nil
 }
 
 // orHit is a passage the disjunction found: its number in the reader and

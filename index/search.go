@@ -141,6 +141,7 @@ func (ix *Index) Rank(ctx context.Context, question string, n int) ([]DocScore, 
 type candidate struct {
 	id, doc, heading, text string
 	ord, start, end, page  int
+	loaded                 bool // stored fields read
 	bm25                   float64
 	toks                   []token
 	sentences              [][2]int // the text's, as corpus.Sentences gives them; nil until known
@@ -219,6 +220,9 @@ func (ix *Index) candidates(ctx context.Context, text string, size int, exhausti
 		}
 	}
 	for _, c := range cands[:min(len(cands), rerankDepth)] {
+		if c.loaded {
+			continue
+		}
 		if err := ix.load(c); err != nil {
 			return nil, q, err
 		}
@@ -238,39 +242,45 @@ func (ix *Index) load(c *candidate) error {
 	}
 	var ferr error
 	d.VisitFields(func(f index.Field) {
-		switch f.Name() {
-		case fieldText:
-			c.text = string(f.Value())
-		case fieldHeading:
-			c.heading = string(f.Value())
-		case fieldDoc:
-			c.doc = string(f.Value())
-		case fieldTokens:
-			p, err := decodePassage(string(f.Value()))
-			if err != nil {
-				ferr = cmp.Or(ferr, fmt.Errorf("load passage %q: %w", c.id, err))
-				return
-			}
-			c.toks, c.sentences, c.headToks, c.titleToks = p.toks, p.sentences, p.heading, p.title
-		case fieldOrd, fieldStart, fieldEnd, fieldPage:
-			n, err := number(f)
-			if err != nil {
-				ferr = cmp.Or(ferr, fmt.Errorf("load passage %q: field %q: %w", c.id, f.Name(), err))
-				return
-			}
-			switch f.Name() {
-			case fieldOrd:
-				c.ord = n
-			case fieldStart:
-				c.start = n
-			case fieldEnd:
-				c.end = n
-			case fieldPage:
-				c.page = n
-			}
-		}
+		ferr = cmp.Or(ferr, c.set(f.Name(), f.Value(), func() (int, error) { return number(f) }))
 	})
+	c.loaded = true
 	return ferr
+}
+
+// set fills in one of c's stored fields from its value, or, for a number,
+// num.
+func (c *candidate) set(name string, value []byte, num func() (int, error)) error {
+	switch name {
+	case fieldText:
+		c.text = string(value)
+	case fieldHeading:
+		c.heading = string(value)
+	case fieldDoc:
+		c.doc = string(value)
+	case fieldTokens:
+		p, err := decodePassage(string(value))
+		if err != nil {
+			return fmt.Errorf("load passage %q: %w", c.id, err)
+		}
+		c.toks, c.sentences, c.headToks, c.titleToks = p.toks, p.sentences, p.heading, p.title
+	case fieldOrd, fieldStart, fieldEnd, fieldPage:
+		n, err := num()
+		if err != nil {
+			return fmt.Errorf("load passage %q: field %q: %w", c.id, name, err)
+		}
+		switch name {
+		case fieldOrd:
+			c.ord = n
+		case fieldStart:
+			c.start = n
+		case fieldEnd:
+			c.end = n
+		case fieldPage:
+			c.page = n
+		}
+	}
+	return nil
 }
 
 // number reads a stored numeric field as an int.

@@ -20,7 +20,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -66,13 +65,10 @@ type Options struct {
 	// service manager gives it after SIGTERM.
 	Drain time.Duration
 	// Digests serves /digest and /watch and keeps the question log; nil
-	// means this Dossier keeps no digests. Another instance may then keep
-	// them: in HTTP interactions mode, DigestURL is its Interactions
-	// Endpoint URL, which /digest and /watch are passed on to and the
-	// questions relayed to (relay.go). Otherwise both commands answer
-	// NoDigests (default: that digests are not set up here).
+	// means this Dossier keeps no digests, and both commands answer
+	// NoDigests (default: that digests are not set up here). Instances
+	// that share one state store (state.Postgres) each serve both from it.
 	Digests   *Digests
-	DigestURL string
 	NoDigests string
 	// Seen remembers the interactions that came over HTTP, so that one
 	// sent again is not answered again (replay.go); share one between
@@ -117,11 +113,6 @@ type Bot struct {
 	// acked are the interactions being answered whose initial response
 	// was sent, so a panic is answered only where it can be (recover.go).
 	acked map[string]bool
-
-	// relays carries requests to the instance with the digests; relayed
-	// are the interactions whose questions it has logged (relay.go).
-	relays  *http.Client
-	relayed seenSet
 }
 
 // New returns a Bot that serves on session, which NewSession made.
@@ -170,7 +161,6 @@ func New(session *discordgo.Session, search Searcher, opts Options) *Bot {
 		pending: make(map[string]*pendingResponse),
 		up:      make(chan struct{}),
 		acked:   make(map[string]bool),
-		relays:  &http.Client{Timeout: relayTimeout},
 	}
 }
 

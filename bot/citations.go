@@ -197,28 +197,3 @@ func inContext(page string) string {
 	}
 	return "\n[In context](" + page + ")"
 }
-
-// keepRelayed keeps, on the instance with the state, the passages a
-// replica showed for a question it relayed (relay.go): it searched the
-// same corpus, so they are the first of a; kept as shown to the asker and,
-// for /ask, which a replica relays only when public, as posted in the
-// channel (in a message this instance does not know).
-func (b *Bot) keepRelayed(i *discordgo.Interaction, a index.Answer) {
-	if b.opts.Citations == nil {
-		return
-	}
-	p := page{question: a.Question, k: relayedResults(i), answer: a}
-	c := b.cite(i, p.shown())
-	if data, ok := i.Data.(discordgo.ApplicationCommandInteractionData); ok && data.Name == cmdAsk {
-		b.posted(i, c.kept, "")
-	}
-}
-
-// relayedResults is how many passages the reply to a relayed question
-// showed: /ask's results option, else the default.
-func relayedResults(i *discordgo.Interaction) int {
-	if data, ok := i.Data.(discordgo.ApplicationCommandInteractionData); ok && data.Name == cmdAsk {
-		return min(max(intOption(data, optResults, defaultResults), 1), maxResults)
-	}
-	return defaultResults
-}

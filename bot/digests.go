@@ -107,15 +107,11 @@ func (b *Bot) storeFailed(i *discordgo.Interaction, err error) string {
 }
 
 // logQuestion adds an answered question to the question log, for the
-// digests' Most asked and Unanswered, or relays it to the instance that
-// keeps the log. Only questions asked in a server are logged: digests are
+// digests' Most asked and Unanswered; instances sharing a store share the
+// log. Only questions asked in a server are logged: digests are
 // per server, and a direct message is nobody else's business.
 func (b *Bot) logQuestion(i *discordgo.Interaction, a index.Answer) {
-	if i.GuildID == "" {
-		return
-	}
-	if b.opts.Digests == nil {
-		b.relayQuestion(i)
+	if i.GuildID == "" || b.opts.Digests == nil {
 		return
 	}
 	if err := b.opts.Digests.Store.LogQuestion(logEntry(i.GuildID, i.ChannelID, a, b.opts.Now())); err != nil {

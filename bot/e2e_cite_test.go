@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"context"
 	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"github.com/dossier-bot/dossier/bot/digest"
 	"github.com/dossier-bot/dossier/bot/discordtest"
 	"github.com/dossier-bot/dossier/bot/state"
+	"github.com/dossier-bot/dossier/bot/state/statetest"
 	"github.com/dossier-bot/dossier/corpus/cite"
 )
 
@@ -434,28 +436,34 @@ func TestPostedSourcesAreListed(t *testing.T) {
 	noViolations(t, fake)
 }
 
-// TestReplicasKeepCitationsWithTheState: in interactions mode, a replica
-// without the state relays the questions it answers publicly to the
-// instance that keeps it, which keeps the passages shown under the ids
-// the replica showed, and passes /cite and /citations on to it.
-func TestReplicasKeepCitationsWithTheState(t *testing.T) {
+// TestReplicasShareTheCitations: in interactions mode, replicas sharing
+// one database keep the passages each shows there, so /cite and
+// /citations on any replica find those another showed.
+func TestReplicasShareTheCitations(t *testing.T) {
 	t.Parallel()
+	url := statetest.Database(t)
 	fake := discordtest.NewServer(t)
 	_, key, err := ed25519.GenerateKey(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix := builtinIndex(t)
-	store, err := state.Open(filepath.Join(t.TempDir(), state.FileName))
-	if err != nil {
-		t.Fatal(err)
+	var stores []state.Store
+	var eps []*endpoint
+	for range 2 {
+		ix := builtinIndex(t)
+		store, err := state.OpenPostgres(context.Background(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { store.Close() })
+		stores = append(stores, store)
+		eps = append(eps, serveInteractionsWith(t, fake, ix, bot.Options{
+			Digests:   &bot.Digests{Store: store, Preview: digest.NewScheduler(digest.Config{Store: store, Index: ix})},
+			Citations: &bot.Citations{Store: store},
+		}, key))
 	}
-	t.Cleanup(func() { store.Close() })
-	keep := serveInteractionsWith(t, fake, ix, bot.Options{
-		Digests:   &bot.Digests{Store: store, Preview: digest.NewScheduler(digest.Config{Store: store, Index: ix})},
-		Citations: &bot.Citations{Store: store},
-	}, key)
-	replica := serveInteractionsWith(t, fake, builtinIndex(t), bot.Options{DigestURL: keep.url}, key)
+	store := stores[1]
+	asked, replica := eps[0], eps[1]
 	post := func(in *discordgo.Interaction) discordtest.Response {
 		t.Helper()
 		r, err := fake.Post(t, replica.url, replica.key, in).Wait(waitCtx(t))
@@ -465,27 +473,31 @@ func TestReplicasKeepCitationsWithTheState(t *testing.T) {
 		return r
 	}
 
-	shown := ids(post(ask(delegationQuestion, intOption("results", 2))).Original.Embeds)
+	r, err := fake.Post(t, asked.url, asked.key, ask(delegationQuestion, intOption("results", 2))).Wait(waitCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := ids(r.Original.Embeds)
 	if len(shown) != 2 {
-		t.Fatalf("the replica's answer cites %v, want 2 ids", shown)
+		t.Fatalf("the first replica's answer cites %v, want 2 ids", shown)
 	}
 	w := &citeWorld{fake: fake, store: store}
 	posted := w.postedIn(t, fake.ChannelID(), len(shown))
 	for j, p := range posted {
 		if p.ID != shown[j] {
-			t.Errorf("kept citation %d = %s, want the replica's %s", j, p.ID, shown[j])
+			t.Errorf("kept citation %d = %s, want the one shown, %s", j, p.ID, shown[j])
 		}
 	}
 	if got := choiceValues(post(discordtest.Autocomplete("cite", "id", "")).Choices); !sameSet(got, shown) {
-		t.Errorf("/cite choices through the replica = %v, want %v", got, shown)
+		t.Errorf("/cite choices on the other replica = %v, want %v", got, shown)
 	}
 	c := post(discordtest.SlashCommand("cite", discordtest.StringOption("id", shown[1])))
 	if c.Original == nil || len(c.Original.Embeds) != 1 || footerID(t, c.Original.Embeds[0]) != shown[1] {
-		t.Errorf("/cite through the replica = %+v, want the citation posted", c.Original)
+		t.Errorf("/cite on the other replica = %+v, want the citation posted", c.Original)
 	}
 	l := post(discordtest.SlashCommand("citations"))
 	if l.Original == nil || len(l.Original.Attachments) != 2 {
-		t.Errorf("/citations through the replica = %+v, want the list with two files", l.Original)
+		t.Errorf("/citations on the other replica = %+v, want the list with two files", l.Original)
 	}
 	noViolations(t, fake)
 }

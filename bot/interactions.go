@@ -60,8 +60,6 @@ type pendingResponse struct {
 	resp      chan *discordgo.InteractionResponse // buffered: one response
 	written   chan struct{}                       // closed once it is sent
 	abandoned chan struct{}                       // closed if it never will be
-	// signed is the request as Discord sent it, for relaying.
-	signed signedRequest
 }
 
 // InteractionsHandler returns the handler for the application's
@@ -109,19 +107,14 @@ func (b *Bot) InteractionsHandler(publicKey ed25519.PublicKey) http.Handler {
 			http.Error(w, "the body is not an interaction", http.StatusBadRequest)
 			return
 		}
-		signed := signedFrom(r, body)
 		switch {
 		case i.Type == discordgo.InteractionPing:
 			writeResponse(w, &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
-		case r.Header.Get(relayHeader) == relayQuestionLog:
-			b.acceptRelay(w, &i)
-		case b.forwards(&i):
-			b.forward(w, r, &i, signed)
 		case !b.firstSeen(r.Context(), i.ID):
 			b.log.Warn("interaction received again; acknowledged, not answered", "interaction", i.ID, "remote", r.RemoteAddr)
 			ackRepeat(w, &i)
 		default:
-			b.serveInteraction(w, r, &i, signed)
+			b.serveInteraction(w, r, &i, body)
 		}
 	})
 }
@@ -176,12 +169,12 @@ func (b *Bot) fresh(timestamp string) bool {
 
 // serveInteraction answers i in the background, as the gateway would, and
 // sends its initial response as the HTTP response.
-func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request, i *discordgo.Interaction, signed signedRequest) {
+func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request, i *discordgo.Interaction, body []byte) {
 	if !b.track() {
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return
 	}
-	p, ok := b.expect(i.ID, signed)
+	p, ok := b.expect(i.ID)
 	if !ok {
 		b.inflight.Done()
 		b.log.Warn("interaction refused: already being answered", "interaction", i.ID)
@@ -193,7 +186,7 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request, i *discor
 		defer b.inflight.Done()
 		defer b.forget(i.ID)
 		defer close(handled)
-		b.handle(i, signed.body)
+		b.handle(i, body)
 	}()
 	timer := time.NewTimer(initialWait)
 	defer timer.Stop()
@@ -217,7 +210,7 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request, i *discor
 
 // expect registers an interaction whose initial response goes to its HTTP
 // request; ok is false if one with that id is already being answered.
-func (b *Bot) expect(id string, signed signedRequest) (p *pendingResponse, ok bool) {
+func (b *Bot) expect(id string) (p *pendingResponse, ok bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if _, dup := b.pending[id]; dup {
@@ -227,7 +220,6 @@ func (b *Bot) expect(id string, signed signedRequest) (p *pendingResponse, ok bo
 		resp:      make(chan *discordgo.InteractionResponse, 1),
 		written:   make(chan struct{}),
 		abandoned: make(chan struct{}),
-		signed:    signed,
 	}
 	b.pending[id] = p
 	return p, true

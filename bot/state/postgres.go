@@ -178,6 +178,10 @@ func (p *Postgres) Close() error {
 	return nil
 }
 
+// DatabaseName names the database at a URL as Where does, without its
+// password.
+func DatabaseName(dbURL string) string { return redactURL(dbURL) }
+
 // redactURL is the database URL without its password, for errors.
 func redactURL(raw string) string {
 	u, err := url.Parse(raw)
@@ -282,3 +286,6 @@ func decode(raw []byte, v any) error {
 	}
 	return nil
 }
+
+// Where names the database, without its password: for logs and errors.
+func (p *Postgres) Where() string { return p.where }

@@ -29,16 +29,19 @@ nothing answered, and new passages for the topics the channels watch.
 The document registry, the question log and the watches are the bot's, in
 DATA/state.db. When there is none yet, the registry starts from the corpus
 as it is now, so every document counts as new; without --data nothing is
-kept between runs.
+kept between runs. With DOSSIER_DATABASE_URL, they are the database's, kept
+up to date by the running servers, and read as they are.
 
 While dossier serve holds the data folder (its state or index), the digest
 is the server's own: dossier digest asks for it at GET /digest on the
-server's HTTP server, at DOSSIER_HTTP_ADDR (default :8080) on this machine.`
+server's HTTP server, at DOSSIER_HTTP_ADDR (default :8080) on this machine,
+with the token the server wrote in DATA/digest-token.`
 
 // DigestSettings are the daily digest's settings, for digest and serve.
 type DigestSettings struct {
 	QuestionRetention time.Duration `split_words:"true" default:"720h" desc:"how long the question log keeps a question, for digests (default 720h: 30 days)"`
 	CorpusPoll        time.Duration `split_words:"true" default:"1m" desc:"how often the bot looks for changed files in the corpus folder (default 1m)"`
+	DatabaseURL       string        `split_words:"true" desc:"a PostgreSQL URL, such as postgres://dossier:PASSWORD@db/dossier: keep the state (subscriptions, digests, question log, watches, documents) there, shared by every instance, instead of in DATA/state.db"`
 }
 
 // digestConfig is digest's settings: the shared ones, the digest's, and
@@ -79,9 +82,13 @@ func runDigest(ctx context.Context, args []string, loadEnv envLoader, sio stdio)
 	}
 
 	q := digestQuery{guild: *guild, since: *since}
-	md, err := localDigest(ctx, src, q, sio.errOut, log)
+	md, err := localDigest(ctx, src, cfg.DatabaseURL, q, sio.errOut, log)
 	if locked := (*inUseError)(nil); errors.As(err, &locked) {
-		md, err = serverDigest(ctx, cfg.HTTPAddr, src, q, locked, sio.errOut)
+		own := filepath.Join(src.data, state.FileName)
+		if cfg.DatabaseURL != "" {
+			own = state.DatabaseName(cfg.DatabaseURL)
+		}
+		md, err = serverDigest(ctx, cfg.HTTPAddr, src, own, q, locked, sio.errOut)
 	}
 	if err != nil {
 		return err
@@ -114,10 +121,23 @@ func composeDigest(ctx context.Context, st state.Store, ix digest.Asker, q diges
 	return digest.Markdown(digest.Compose(in)), nil
 }
 
-// localDigest composes the digest from the data folder's state and index,
-// first bringing the document registry up to date with the corpus. It
-// fails with an *inUseError when another process holds either.
-func localDigest(ctx context.Context, src *sources, q digestQuery, stderr io.Writer, log *slog.Logger) (string, error) {
+// localDigest composes the digest from the data folder's state, or the
+// database at dbURL, and index, first bringing the document registry of a
+// data folder up to date with the corpus. A database's registry is the
+// running servers' to keep: recording a corpus other than theirs would
+// announce its documents to every channel. It fails with an *inUseError
+// when another process holds the state or the index.
+func localDigest(ctx context.Context, src *sources, dbURL string, q digestQuery, stderr io.Writer, log *slog.Logger) (string, error) {
+	if dbURL != "" {
+		st, err := state.OpenPostgres(ctx, dbURL)
+		if err != nil {
+			return "", err
+		}
+		defer st.Close()
+		ix := &lazyIndex{open: func() (*index.Index, error) { return digestIndex(ctx, src, stderr, log) }}
+		defer ix.close()
+		return composeDigest(ctx, st, ix, q, time.Now())
+	}
 	if src.data != "" {
 		if err := checkCorpus(src); err != nil {
 			return "", err
@@ -189,7 +209,7 @@ const maxServerDigest = 4 << 20
 // (DOSSIER_HTTP_ADDR). It composes it from its own state, corpus and index,
 // as localDigest would. When no server answers for that data folder, the
 // error says what holds it and what to do.
-func serverDigest(ctx context.Context, addr string, src *sources, q digestQuery, locked *inUseError, stderr io.Writer) (string, error) {
+func serverDigest(ctx context.Context, addr string, src *sources, own string, q digestQuery, locked *inUseError, stderr io.Writer) (string, error) {
 	hint := fmt.Sprintf("stop it, or, if it is dossier serve, set %s_HTTP_ADDR to the address of its HTTP server so that dossier digest can ask it", envPrefix)
 	if addr == "" {
 		return "", fmt.Errorf("%w: %s", locked, hint)
@@ -202,6 +222,7 @@ func serverDigest(ctx context.Context, addr string, src *sources, q digestQuery,
 	if err != nil {
 		return "", fmt.Errorf("ask the running server for the digest at %s: %w", u, err)
 	}
+	req.Header.Set("Authorization", "Bearer "+readDigestToken(src.data))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		var ue *url.Error
@@ -215,7 +236,9 @@ func serverDigest(ctx context.Context, addr string, src *sources, q digestQuery,
 	if err != nil {
 		return "", fmt.Errorf("read the digest from %s: %w", u, err)
 	}
-	own := filepath.Join(src.data, state.FileName)
+	if resp.StatusCode == http.StatusForbidden {
+		return "", fmt.Errorf("%w, and the dossier serve at %s does not hold %s: it refused its digest token (%s): %s", locked, u, src.data, digestTokenFile, hint)
+	}
 	if held := resp.Header.Get(stateHeader); held != "" && !samePath(held, own) {
 		return "", fmt.Errorf("%w, and the dossier serve at %s keeps its digests in %s, not %s: %s", locked, u, held, own, hint)
 	}

@@ -238,7 +238,7 @@ func holdDataFolder(tb testing.TB, keep bool) *heldDataFolder {
 	cfg := serveConfig{Config: Config{Corpus: dir, Data: h.data}}
 	cfg.Digest = onOff(keep)
 	cfg.DigestSettings = DigestSettings{QuestionRetention: 720 * time.Hour, CorpusPoll: time.Minute}
-	if h.dg, err = openDigests(cfg, src, h.ix, nil, nil, log); err != nil {
+	if h.dg, err = openDigests(context.Background(), cfg, src, h.ix, nil, nil, log); err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { h.dg.close(log) })
@@ -353,7 +353,7 @@ func TestDigestWhenNoServerHasTheDataFolder(t *testing.T) {
 			"no dossier serve answered at http://" + closed + "/digest", "connection refused", "DOSSIER_HTTP_ADDR"}},
 		{"no address", held.settings(""), []string{"is in use by another dossier process", "DOSSIER_HTTP_ADDR"}},
 		{"another data folder's server", held.settings(other.addr), []string{
-			"keeps its digests in " + other.dg.statePath + ", not " + filepath.Join(held.data, state.FileName)}},
+			"the dossier serve at http://" + other.addr + "/digest", "does not hold " + held.data, "refused its digest token"}},
 		{"a server without the digests", offDuty.settings(offDuty.addr), []string{
 			"index " + indexDir(offDuty.data) + " is in use by another dossier process", "answered 503", "keeps no digests"}},
 	}
@@ -401,7 +401,10 @@ func TestDigestWhileServing(t *testing.T) {
 	if err != nil {
 		t.Fatalf("digest while serving: %v\n%s", err, stderr)
 	}
-	status, served := get(t, base+"/digest?since=24h&guild="+fake.GuildID())
+	if status, body := get(t, base+"/digest?since=24h&guild="+fake.GuildID()); status != http.StatusForbidden {
+		t.Errorf("GET /digest without the token = %d %q, want 403", status, body)
+	}
+	status, served := getDigest(t, base+"/digest?since=24h&guild="+fake.GuildID(), readDigestToken(data))
 	if status != http.StatusOK || stdout != served {
 		t.Errorf("digest printed\n%s\nwant what the server's GET /digest answers (%d):\n%s", stdout, status, served)
 	}
@@ -411,4 +414,21 @@ func TestDigestWhileServing(t *testing.T) {
 	if !strings.Contains(stderr, "held by the running dossier serve") {
 		t.Errorf("digest said:\n%s\nwant that the digest is the server's", stderr)
 	}
+}
+
+// getDigest is GET url with the digest token.
+func getDigest(t *testing.T, url, token string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
 }

@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -27,8 +30,7 @@ import (
 // DigestServeSettings are serve's settings for the daily digest.
 type DigestServeSettings struct {
 	DigestSettings
-	Digest    onOff  `default:"on" desc:"on: with DOSSIER_DATA, keep the digests' state here and post them; off: leave them to another instance (default on)"`
-	DigestURL string `split_words:"true" desc:"with --interactions, on an instance without the digests' state: the /interactions URL of the one that keeps them, for /digest, /watch and the question log"`
+	Digest onOff `default:"on" desc:"on: post the daily digests (with DOSSIER_DATABASE_URL, whichever replica is elected posts them); off: this instance never posts them (default on)"`
 }
 
 // onOff is a setting that is on or off.
@@ -63,25 +65,13 @@ func checkDigestSettings(s DigestSettings) error {
 
 // checkDigestServe checks serve's digest settings.
 func checkDigestServe(cfg *serveConfig) error {
-	if err := checkDigestSettings(cfg.DigestSettings); err != nil {
-		return err
-	}
-	cfg.DigestURL = strings.TrimSpace(cfg.DigestURL)
-	if cfg.DigestURL == "" {
-		return nil
-	}
-	if u, err := url.Parse(cfg.DigestURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("setting %s_DIGEST_URL is not valid: want the http or https address of the other instance's /interactions", envPrefix)
-	}
-	if !cfg.Interactions {
-		return fmt.Errorf("setting %s_DIGEST_URL needs --interactions: over the gateway, Discord's signed requests cannot be passed on", envPrefix)
-	}
-	return nil
+	cfg.DatabaseURL = strings.TrimSpace(cfg.DatabaseURL)
+	return checkDigestSettings(cfg.DigestSettings)
 }
 
 // What /digest and /watch say on an instance without the digests' state.
 const (
-	msgDigestsNeedData = "Daily digests are not set up on this Dossier: it needs a data folder (DOSSIER_DATA) to keep subscriptions in."
+	msgDigestsNeedData = "Daily digests are not set up on this Dossier: it needs a data folder (DOSSIER_DATA) or a database (DOSSIER_DATABASE_URL) to keep subscriptions in."
 	msgDigestsOff      = "Daily digests are run by another Dossier instance, not this one (DOSSIER_DIGEST=off)."
 )
 
@@ -90,9 +80,20 @@ const (
 // that keeps the index (and the document registry) in step with the
 // corpus folder.
 type digests struct {
-	store     state.Store // nil without
-	statePath string      // the store's file, absolute
+	store state.Store // nil without
+	// shared is store when it is PostgreSQL, shared by every replica;
+	// the one elected among them posts the digests.
+	shared *state.Postgres
+	// stateName names the store: its file, absolute, or the database's
+	// URL without a password.
+	stateName string
 	closed    atomic.Bool // the store is closing or closed
+	// posts says whether this instance posts the digests (when elected,
+	// with a shared store); the scheduler also previews them.
+	posts bool
+	// token is what GET /digest must be sent, from the data folder's
+	// digestTokenFile; "" without a data folder.
+	token     string
 	scheduler *digest.Scheduler
 	watcher   *digest.Watcher
 	noDigests string
@@ -100,31 +101,49 @@ type digests struct {
 	wg        sync.WaitGroup
 }
 
-// openDigests opens the state store when this instance keeps the
-// digests: with a data folder, and DOSSIER_DIGEST on. Either way the
-// corpus is watched, so that the index follows it while serving.
-func openDigests(cfg serveConfig, src *sources, ix *index.Index, poster digest.Poster, posted func(), log *slog.Logger) (*digests, error) {
-	d := &digests{}
+// openDigests opens the state store: the database at
+// DOSSIER_DATABASE_URL, shared by every replica, or else DATA/state.db,
+// unless DOSSIER_DIGEST is off. Either way the corpus is watched, so that
+// the index follows it while serving.
+func openDigests(ctx context.Context, cfg serveConfig, src *sources, ix *index.Index, poster digest.Poster, posted func(), log *slog.Logger) (*digests, error) {
+	d := &digests{posts: bool(cfg.Digest)}
 	switch {
+	case cfg.DatabaseURL != "":
+		st, err := state.OpenPostgres(ctx, cfg.DatabaseURL)
+		if err != nil {
+			return nil, err
+		}
+		d.store, d.shared, d.stateName = st, st, st.Where()
 	case src.data == "":
 		d.noDigests = msgDigestsNeedData
-	case !bool(cfg.Digest):
+	case !d.posts:
 		d.noDigests = msgDigestsOff
 	default:
 		path := filepath.Join(src.data, state.FileName)
 		st, err := state.Open(path)
 		switch {
 		case errors.Is(err, state.ErrLocked):
-			return nil, fmt.Errorf("the digest state %s is in use by another dossier process: give each instance its own data folder, or set %s_DIGEST=off on all but one", path, envPrefix)
+			return nil, fmt.Errorf("the digest state %s is in use by another dossier process: give each instance its own data folder, set %s_DIGEST=off on all but one, or share a database (%s_DATABASE_URL)", path, envPrefix, envPrefix)
 		case err != nil:
 			return nil, err
 		}
 		d.store = st
-		if d.statePath, err = filepath.Abs(path); err != nil {
-			d.statePath = path
+		if d.stateName, err = filepath.Abs(path); err != nil {
+			d.stateName = path
 		}
+	}
+	if src.data != "" {
+		var err error
+		if d.token, err = writeDigestToken(src.data); err != nil {
+			if d.store != nil {
+				d.store.Close()
+			}
+			return nil, err
+		}
+	}
+	if d.store != nil {
 		d.scheduler = digest.NewScheduler(digest.Config{
-			Store: st, Index: ix, Poster: poster, Log: log, Retention: cfg.QuestionRetention, Posted: posted,
+			Store: d.store, Index: ix, Poster: poster, Log: log, Retention: cfg.QuestionRetention, Posted: posted,
 		})
 	}
 	var fsys fs.FS = corpus.Builtin()
@@ -137,15 +156,11 @@ func openDigests(cfg serveConfig, src *sources, ix *index.Index, poster digest.P
 	return d, nil
 }
 
-// options are the bot's options for the digests: this instance's, or
-// those of the instance at digestURL.
-func (d *digests) options(opts bot.Options, digestURL string, log *slog.Logger) bot.Options {
+// options are the bot's options for the digests.
+func (d *digests) options(opts bot.Options) bot.Options {
 	if d.store == nil {
-		opts.DigestURL, opts.NoDigests = digestURL, d.noDigests
+		opts.NoDigests = d.noDigests
 		return opts
-	}
-	if digestURL != "" {
-		log.Warn("this instance keeps the daily digests; "+envPrefix+"_DIGEST_URL is not used", "url", digestURL)
 	}
 	opts.Digests = &bot.Digests{Store: d.store, Preview: d.scheduler}
 	opts.Seen = d.store
@@ -153,11 +168,27 @@ func (d *digests) options(opts bot.Options, digestURL string, log *slog.Logger) 
 }
 
 // start runs the watcher, and the scheduler if this instance posts the
-// digests, until ctx is done or close is called.
-func (d *digests) start(ctx context.Context) {
+// digests (with a shared store, while it is the elected leader), until
+// ctx is done or close is called.
+func (d *digests) start(ctx context.Context, log *slog.Logger) {
 	ctx, d.stop = context.WithCancel(ctx)
 	runs := []func(context.Context) error{d.watcher.Run}
-	if d.scheduler != nil {
+	switch {
+	case d.scheduler == nil || !d.posts:
+	case d.shared != nil:
+		runs = append(runs, func(ctx context.Context) error {
+			return d.shared.Lead(ctx, state.Election{Changed: func(leading bool, err error) {
+				switch {
+				case leading:
+					log.Info("elected to post the daily digests")
+				case err != nil:
+					log.Warn("not posting the daily digests: lost or could not seek the election", "err", err)
+				default:
+					log.Info("stepped down from posting the daily digests")
+				}
+			}}, d.scheduler.Run)
+		})
+	default:
 		runs = append(runs, d.scheduler.Run)
 	}
 	for _, run := range runs {
@@ -193,9 +224,11 @@ const stateHeader = "X-Dossier-State"
 // markdownHandler answers GET /digest?since=24h&guild=ID with the digest
 // dossier digest prints, composed from this instance's state and index at
 // now(), as text/markdown, or 204 when there is nothing in it. dossier
-// digest asks it when serve holds the data folder. It answers clients on
-// this machine only: the question log is the Discord servers' business,
-// and the HTTP server may be reachable from elsewhere for its probes.
+// digest asks it when serve holds the data folder. The question log is
+// the Discord servers' business, and the HTTP server is reachable from
+// elsewhere for its probes, so it answers only a client on this machine
+// that sends the token serve wrote in the data folder: a connection from
+// loopback alone proves nothing behind a reverse proxy on the same host.
 func (d *digests) markdownHandler(ix digest.Asker, now func() time.Time, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !fromLoopback(r) {
@@ -206,7 +239,11 @@ func (d *digests) markdownHandler(ix digest.Asker, now func() time.Time, log *sl
 			writeText(w, http.StatusServiceUnavailable, "this instance keeps no digests: "+d.noDigests)
 			return
 		}
-		w.Header().Set(stateHeader, d.statePath)
+		if !d.tokenOK(r) {
+			writeText(w, http.StatusForbidden, "the digest is served to dossier digest only, which sends the token in the data folder's "+digestTokenFile)
+			return
+		}
+		w.Header().Set(stateHeader, d.stateName)
 		q, err := parseDigestQuery(r.URL.Query())
 		if err != nil {
 			writeText(w, http.StatusBadRequest, err.Error())
@@ -245,6 +282,55 @@ func parseDigestQuery(v url.Values) (digestQuery, error) {
 		return digestQuery{}, fmt.Errorf("guild %q is not a numeric Discord server ID", q.guild)
 	}
 	return q, nil
+}
+
+// digestTokenFile is the file in the data folder that holds the token GET
+// /digest wants: whoever can read the data folder may read the digest.
+const digestTokenFile = "digest-token"
+
+// writeDigestToken makes a new token and writes it, readable by its owner
+// only, in the data folder.
+func writeDigestToken(data string) (string, error) {
+	var b [32]byte
+	rand.Read(b[:]) // never fails (crypto/rand's contract since Go 1.24)
+	token := hex.EncodeToString(b[:])
+	if err := os.MkdirAll(data, 0o755); err != nil {
+		return "", fmt.Errorf("create data folder %q: %w", data, err)
+	}
+	path := filepath.Join(data, digestTokenFile)
+	tmp, err := os.CreateTemp(data, digestTokenFile+".*")
+	if err == nil {
+		_, err = tmp.WriteString(token + "\n")
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = os.Rename(tmp.Name(), path)
+		}
+		if err != nil {
+			os.Remove(tmp.Name())
+		}
+	}
+	if err != nil {
+		return "", fmt.Errorf("write the digest token %s: %w", path, err)
+	}
+	return token, nil
+}
+
+// readDigestToken reads the token the server holding the data folder
+// wrote; "" when there is none.
+func readDigestToken(data string) string {
+	b, err := os.ReadFile(filepath.Join(data, digestTokenFile))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// tokenOK reports whether r carries the digest token.
+func (d *digests) tokenOK(r *http.Request) bool {
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && d.token != "" && subtle.ConstantTimeCompare([]byte(got), []byte(d.token)) == 1
 }
 
 // fromLoopback reports whether a request comes from this machine.

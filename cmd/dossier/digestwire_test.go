@@ -19,6 +19,7 @@ import (
 
 	"github.com/dossier-bot/dossier/bot/discordtest"
 	"github.com/dossier-bot/dossier/bot/state"
+	"github.com/dossier-bot/dossier/bot/state/statetest"
 	"github.com/dossier-bot/dossier/corpus"
 )
 
@@ -32,8 +33,6 @@ func TestServeRefusesBadDigestSettings(t *testing.T) {
 		{"digest neither on nor off", map[string]string{"DOSSIER_DIGEST": "sometimes"}, nil, "setting DOSSIER_DIGEST is not valid"},
 		{"no poll", map[string]string{"DOSSIER_CORPUS_POLL": "0s"}, nil, "setting DOSSIER_CORPUS_POLL is not valid"},
 		{"negative retention", map[string]string{"DOSSIER_QUESTION_RETENTION": "-1h"}, nil, "setting DOSSIER_QUESTION_RETENTION is not valid"},
-		{"digest URL over the gateway", map[string]string{"DOSSIER_DIGEST_URL": "http://digests:8080/interactions"}, nil, "DOSSIER_DIGEST_URL needs --interactions"},
-		{"digest URL not http", map[string]string{"DOSSIER_DIGEST_URL": "digests:8080"}, []string{"--interactions"}, "setting DOSSIER_DIGEST_URL is not valid"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -45,7 +44,7 @@ func TestServeRefusesBadDigestSettings(t *testing.T) {
 			var out bytes.Buffer
 			err := run(context.Background(), append([]string{"serve"}, tt.args...), envconfig.Process, strings.NewReader(""), &out, &out)
 			code, printed := exitStatus(err)
-			if code != 2 || !strings.Contains(printed, tt.want) || !strings.Contains(printed, "DOSSIER_DIGEST_URL") {
+			if code != 2 || !strings.Contains(printed, tt.want) || !strings.Contains(printed, "DOSSIER_DATABASE_URL") {
 				t.Errorf("serve = exit %d, printed:\n%s\nwant exit 2, %q and the settings table", code, printed, tt.want)
 			}
 		})
@@ -182,7 +181,10 @@ func TestServeWithoutTheDigestState(t *testing.T) {
 	}
 }
 
-func TestServeReplicaPassesDigestsOn(t *testing.T) {
+// Two instances on one database, with no data folder of their own, each
+// answer /digest from the state they share.
+func TestServeReplicasShareTheDatabase(t *testing.T) {
+	db := statetest.Database(t)
 	fake := discordtest.NewServer(t)
 	pub, key, err := ed25519.GenerateKey(nil)
 	if err != nil {
@@ -193,6 +195,7 @@ func TestServeReplicaPassesDigestsOn(t *testing.T) {
 		"DOSSIER_DISCORD_API":        fake.APIURL(),
 		"DOSSIER_DISCORD_GUILD_ID":   fake.GuildID(),
 		"DOSSIER_DISCORD_PUBLIC_KEY": hex.EncodeToString(pub),
+		"DOSSIER_DATABASE_URL":       db,
 	}
 	with := func(extra map[string]string) map[string]string {
 		vars := map[string]string{}
@@ -203,18 +206,18 @@ func TestServeReplicaPassesDigestsOn(t *testing.T) {
 		}
 		return vars
 	}
-	keeper := startServe(t, with(map[string]string{"DOSSIER_DATA": t.TempDir()}), "--interactions")
-	keeperURL := keeper.waitOutput(t, interactionsURL)
-	replica := startServe(t, with(map[string]string{"DOSSIER_DIGEST_URL": keeperURL}), "--interactions")
+	first := startServe(t, with(map[string]string{"DOSSIER_DATA": t.TempDir()}), "--interactions")
+	firstURL := first.waitOutput(t, interactionsURL)
+	replica := startServe(t, with(nil), "--interactions")
 	replicaURL := replica.waitOutput(t, interactionsURL)
 
-	r, err := fake.Post(t, replicaURL, key, discordtest.SlashCommand("digest", discordtest.Subcommand("subscribe"))).Wait(waitContext(t))
+	r, err := fake.Post(t, firstURL, key, discordtest.SlashCommand("digest", discordtest.Subcommand("subscribe"))).Wait(waitContext(t))
 	if err != nil || !strings.Contains(r.Original.Content, "daily digest is on") || r.Original.Flags&discordgo.MessageFlagsEphemeral == 0 {
-		t.Errorf("/digest subscribe through the replica = %+v, %v; want it on, privately", r.Original, err)
+		t.Errorf("/digest subscribe on one instance = %+v, %v; want it on, privately", r.Original, err)
 	}
 	r, err = fake.Post(t, replicaURL, key, discordtest.SlashCommand("digest", discordtest.Subcommand("status"))).Wait(waitContext(t))
 	if err != nil || !strings.Contains(r.Original.Content, "every day at 09:00 (UTC)") {
-		t.Errorf("/digest status through the replica = %+v, %v; want the subscription", r.Original, err)
+		t.Errorf("/digest status on the other instance = %+v, %v; want the subscription", r.Original, err)
 	}
 }
 

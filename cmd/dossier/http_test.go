@@ -115,23 +115,28 @@ func TestDigestEndpointRefuses(t *testing.T) {
 	held := holdDataFolder(t, true)
 	keeping := held.dg.markdownHandler(held.ix, time.Now, log)
 	none := (&digests{noDigests: msgDigestsOff}).markdownHandler(held.ix, time.Now, log)
+	token := "Bearer " + held.dg.token
 	tests := []struct {
 		name, remote, target string
 		h                    http.Handler
 		status               int
 		want                 string
+		auth                 string
 	}{
-		{"from another machine", "192.0.2.7:40000", "/digest", keeping, http.StatusForbidden, "on this machine only"},
-		{"a negative since", "127.0.0.1:40000", "/digest?since=-1h", keeping, http.StatusBadRequest, `since "-1h" is not a positive duration`},
-		{"a since that is no duration", "[::1]:40000", "/digest?since=yesterday", keeping, http.StatusBadRequest, "is not a positive duration"},
-		{"a guild that is no ID", "127.0.0.1:40000", "/digest?guild=my-server", keeping, http.StatusBadRequest, `guild "my-server" is not a numeric`},
-		{"an instance without the digests", "127.0.0.1:40000", "/digest", none, http.StatusServiceUnavailable, "keeps no digests"},
+		{"from another machine", "192.0.2.7:40000", "/digest", keeping, http.StatusForbidden, "on this machine only", token},
+		{"without the token, through a proxy on this machine", "127.0.0.1:40000", "/digest", keeping, http.StatusForbidden, "sends the token", ""},
+		{"with another token", "127.0.0.1:40000", "/digest", keeping, http.StatusForbidden, "sends the token", "Bearer " + strings.Repeat("0", 64)},
+		{"a negative since", "127.0.0.1:40000", "/digest?since=-1h", keeping, http.StatusBadRequest, `since "-1h" is not a positive duration`, token},
+		{"a since that is no duration", "[::1]:40000", "/digest?since=yesterday", keeping, http.StatusBadRequest, "is not a positive duration", token},
+		{"a guild that is no ID", "127.0.0.1:40000", "/digest?guild=my-server", keeping, http.StatusBadRequest, `guild "my-server" is not a numeric`, token},
+		{"an instance without the digests", "127.0.0.1:40000", "/digest", none, http.StatusServiceUnavailable, "keeps no digests", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			r := httptest.NewRequest(http.MethodGet, tt.target, nil)
 			r.RemoteAddr = tt.remote
+			r.Header.Set("Authorization", tt.auth)
 			w := httptest.NewRecorder()
 			opsHandler(&readiness{}, newTelemetry().reg, nil, tt.h, log).ServeHTTP(w, r)
 			if w.Code != tt.status || !strings.Contains(w.Body.String(), tt.want) {
@@ -143,10 +148,11 @@ func TestDigestEndpointRefuses(t *testing.T) {
 		t.Parallel()
 		r := httptest.NewRequest(http.MethodGet, "/digest?guild=111", nil)
 		r.RemoteAddr = "127.0.0.1:40000"
+		r.Header.Set("Authorization", token)
 		w := httptest.NewRecorder()
 		keeping.ServeHTTP(w, r)
 		if w.Code != http.StatusOK || w.Header().Get("Content-Type") != "text/markdown; charset=utf-8" ||
-			w.Header().Get(stateHeader) != held.dg.statePath || !strings.HasPrefix(w.Body.String(), "# Dossier digest") {
+			w.Header().Get(stateHeader) != held.dg.stateName || !strings.HasPrefix(w.Body.String(), "# Dossier digest") {
 			t.Errorf("GET /digest = %d %v %q, want 200, Markdown, and the state file named", w.Code, w.Header(), w.Body.String())
 		}
 	})

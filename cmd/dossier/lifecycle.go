@@ -71,26 +71,26 @@ func serve(ctx context.Context, cfg serveConfig, publicKey ed25519.PublicKey, sr
 	indexOpen.Store(true)
 	tel.watchIndex(ix.Documents)
 
-	dg, err := openDigests(cfg, src, ix, bot.NewPoster(session), tel.digestPosted, log)
+	dg, err := openDigests(ctx, cfg, src, ix, bot.NewPoster(session), tel.digestPosted, log)
 	if err != nil {
 		return err
 	}
 	defer dg.close(log) // before ix.Close and srv.close: the watcher uses the index
 	digestEndpoint.set(dg.markdownHandler(ix, time.Now, log))
 	if dg.store != nil {
-		if err := cites.open(dg.store, dg.statePath, ix, log); err != nil {
+		if err := cites.open(dg.store, dg.stateName, ix, log); err != nil {
 			return err
 		}
 	}
 	if cfg.PublicURL != "" {
 		fmt.Fprintf(sio.errOut, "dossier: citation pages at %s/c/… (served on %s)\n", cfg.PublicURL, srv.url())
 	}
-	opts := dg.options(bot.Options{AppID: cfg.Discord.AppID, GuildID: cfg.Discord.GuildID, Log: log, Observer: tel}, cfg.DigestURL, log)
+	opts := dg.options(bot.Options{AppID: cfg.Discord.AppID, GuildID: cfg.Discord.GuildID, Log: log, Observer: tel})
 	opts.Adding = adding(cfg, src, dg.watcher, log)
 	opts.Citations = botCitations(dg.store, ix, cites.pageURL())
 	b := bot.New(session, ix, opts)
 	running.Store(b)
-	dg.start(ctx)
+	dg.start(ctx, log)
 	run := b.Run
 	serving := fmt.Sprintf("dossier: serving %d documents on Discord; Ctrl-C stops\n", len(ix.Documents()))
 	if cfg.Interactions {

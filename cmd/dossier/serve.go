@@ -44,7 +44,10 @@ not built yet (or built by another version) is built first. Without
 is watched (every DOSSIER_CORPUS_POLL) and changes are indexed while
 questions are answered, each file once it has stopped changing. With --data, DATA/state.db keeps the daily digests'
 subscriptions, history, question log and watches, and this instance posts
-the digests, unless DOSSIER_DIGEST=off.`
+the digests, unless DOSSIER_DIGEST=off. With DOSSIER_DATABASE_URL, that
+state is in PostgreSQL instead, shared by every instance: each answers
+/digest, /watch and /ask from it, and the one elected among them posts the
+digests.`
 
 // discordKeyPrefix prefixes the Discord settings: DOSSIER_DISCORD_TOKEN...
 const discordKeyPrefix = envPrefix + "_DISCORD"

@@ -17,12 +17,13 @@ func TestServeAddsFromDiscord(t *testing.T) {
 	fake := discordtest.NewServer(t)
 	editors := fake.AddRole("Editors")
 	fake.SetMemberRoles(fake.UserID(), editors)
+	data := t.TempDir()
 	s := startServe(t, map[string]string{
 		"DOSSIER_DISCORD_TOKEN":       fake.Token(),
 		"DOSSIER_DISCORD_API":         fake.APIURL(),
 		"DOSSIER_DISCORD_GUILD_ID":    fake.GuildID(),
 		"DOSSIER_CORPUS":              builtinCopy(t),
-		"DOSSIER_DATA":                t.TempDir(),
+		"DOSSIER_DATA":                data,
 		"DOSSIER_EDITOR_ROLE":         "Editors",
 		"DOSSIER_ALLOW_PRIVATE_FETCH": "true", // the fake's CDN is on loopback
 	})
@@ -50,7 +51,10 @@ func TestServeAddsFromDiscord(t *testing.T) {
 	if err != nil || r.Original == nil || len(r.Original.Embeds) == 0 || r.Original.Embeds[0].Title != "The Lighthouse Keepers of Wonsan" {
 		t.Errorf("/ask after /add = %+v, %v; want the added document quoted first", r.Original, err)
 	}
-	md := eventually(t, ops+"/digest?since=1h", 200)
+	status, md := getDigest(t, ops+"/digest?since=1h", readDigestToken(data))
+	if status != 200 {
+		t.Errorf("GET /digest = %d %q, want 200", status, md)
+	}
 	if !strings.Contains(md, "**The Lighthouse Keepers of Wonsan** · Harbour Review · 2025-03-02 · new · added by tester") {
 		t.Errorf("digest after /add:\n%s\nwant the document credited to tester", md)
 	}

@@ -76,6 +76,7 @@ func commands() []command {
 		{"serve", "answer questions on Discord: /ask, /sources and Find sources", runServe},
 		{"digest", "print the daily digest of new documents and questions as Markdown", runDigest},
 		{"cite", "print a citation Dossier showed, by its id: Markdown, CSL-JSON or text", runCite},
+		{"state", "export or import the bot's state, to move it between a data folder and PostgreSQL", runState},
 		{"version", "print the version and the commit dossier was built from", runVersion},
 		{"healthcheck", "check that a running dossier serve is alive, for container health checks", runHealthcheck},
 	}

@@ -1,6 +1,7 @@
 package digest
 
 import (
+	"regexp"
 	"time"
 
 	"github.com/dossier-bot/dossier/bot/citepage"
@@ -19,26 +20,12 @@ func (d Digest) matchID(r index.Result) string {
 	return cite.ID(r.Doc.ID, r.Passage.Text)
 }
 
-// keepCitations keeps the passages a digest about to be posted quotes, as
-// posted in its channel, so that their ids resolve, /cite can post them
-// and the channel's citation list has them; it records the ids in d.IDs.
-// The most asked questions' citations were kept when they were shown:
-// they are noted as posted here again.
+// keepCitations keeps the passages a digest about to be posted quotes, so
+// that their ids resolve and /cite can post them, and records the ids in
+// d.IDs. They are listed in the channel as each message is posted
+// (citationsPosted), with that message.
 func keepCitations(st state.Store, d *Digest, sub state.Subscription, now time.Time) error {
-	sh := state.Shown{At: now, GuildID: sub.GuildID, ChannelID: sub.ChannelID}
 	var kept []state.KeptCitation
-	for _, a := range d.Asked {
-		if a.Citation.ID == "" {
-			continue
-		}
-		kc, found, err := st.Citation(a.Citation.ID)
-		if err != nil {
-			return err
-		}
-		if found && kc.DocID == a.Citation.DocID {
-			kept = append(kept, kc)
-		}
-	}
 	var matches []index.Result
 	for _, w := range d.Watches {
 		for _, r := range w.Matches {
@@ -49,13 +36,41 @@ func keepCitations(st state.Store, d *Digest, sub state.Subscription, now time.T
 	if len(kept) == 0 {
 		return nil
 	}
-	ids, err := st.RecordCitations(sh, kept)
+	ids, err := st.RecordCitations(state.Shown{At: now, GuildID: sub.GuildID}, kept)
 	if err != nil {
 		return err
 	}
 	d.IDs = map[string]string{}
 	for j, r := range matches {
-		d.IDs[cite.Key(r.Doc.ID, r.Passage.Text)] = ids[len(ids)-len(matches)+j]
+		d.IDs[cite.Key(r.Doc.ID, r.Passage.Text)] = ids[j]
 	}
 	return nil
+}
+
+// citedIn finds the citation ids a digest message names, "· cite ID".
+var citedIn = regexp.MustCompile(`· cite ([0-9a-z]{8,52})\b`)
+
+// citationsPosted lists the citations a posted digest message quotes as
+// posted in its channel, in that message. A citation the state does not
+// keep (a question logged before ids were kept) is passed over; a failure
+// is logged, not the digest's: it is posted already.
+func (s *Scheduler) citationsPosted(guildID, channelID, messageID, content string) {
+	var kept []state.KeptCitation
+	for _, m := range citedIn.FindAllStringSubmatch(content, -1) {
+		kc, found, err := s.cfg.Store.Citation(m[1])
+		if err != nil {
+			s.cfg.Log.Error("read a digest's citation", "channel", channelID, "citation", m[1], "err", err)
+			return
+		}
+		if found {
+			kept = append(kept, kc)
+		}
+	}
+	if len(kept) == 0 {
+		return
+	}
+	sh := state.Shown{At: s.cfg.Clock.Now(), GuildID: guildID, ChannelID: channelID, MessageID: messageID}
+	if _, err := s.cfg.Store.RecordCitations(sh, kept); err != nil {
+		s.cfg.Log.Error("list a digest's citations in its channel", "channel", channelID, "message", messageID, "err", err)
+	}
 }

@@ -93,6 +93,7 @@ func (s *Scheduler) deliver(ctx context.Context, sub state.Subscription, date st
 		if err := s.cfg.Store.PartPosted(sub.ChannelID, date, i, id); err != nil {
 			return err
 		}
+		s.citationsPosted(sub.GuildID, sub.ChannelID, id, p.Content)
 	}
 	if err := s.cfg.Store.FinishDigest(sub.ChannelID, date, s.cfg.Clock.Now()); err != nil {
 		return err
@@ -153,7 +154,11 @@ func (s *Scheduler) recover(ctx context.Context, rec *state.Digest) error {
 		if m.Content == rec.Parts[i].Content {
 			rec.Parts[i].MessageID = m.ID
 			s.cfg.Log.Info("found a digest message posted before a restart", "channel", rec.ChannelID, "date", rec.Date, "part", i, "message", m.ID)
-			return s.cfg.Store.PartPosted(rec.ChannelID, rec.Date, i, m.ID)
+			if err := s.cfg.Store.PartPosted(rec.ChannelID, rec.Date, i, m.ID); err != nil {
+				return err
+			}
+			s.citationsPosted("", rec.ChannelID, m.ID, m.Content)
+			return nil
 		}
 	}
 	return nil

@@ -21,3 +21,11 @@ func (w *Watcher) Written(paths ...string) {
 func (w *Watcher) unwritten(paths []string) []string {
 	return slices.DeleteFunc(paths, func(p string) bool { return w.written[p] })
 }
+
+// settling reports whether a file has yet to settle, so that Run looks
+// again soon; Poll may be running for an adder meanwhile.
+func (w *Watcher) settling() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.waiting
+}

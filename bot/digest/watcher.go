@@ -82,7 +82,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 			w.cfg.Log.Error("corpus watch", "err", err)
 		}
 		next := w.cfg.Interval
-		if w.waiting {
+		if w.settling() {
 			next = min(next, settleTime)
 		}
 		select {

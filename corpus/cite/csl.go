@@ -1,6 +1,7 @@
 package cite
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -62,7 +63,7 @@ func (r Reference) CSL() Item {
 	it := Item{
 		ID:      r.ID,
 		Type:    r.cslType(),
-		Title:   oneLine(cmpOr(r.Title, r.DocID)),
+		Title:   cmp.Or(oneLine(r.Title), oneLine(r.DocID)),
 		Section: oneLine(r.Heading),
 		Page:    pageNumber(r.Page),
 		URL:     r.Link(),

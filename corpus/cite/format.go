@@ -1,6 +1,7 @@
 package cite
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -93,7 +94,7 @@ func (r Reference) source(esc func(string) string, markdown bool) string {
 	if names := authorNames(r.Author); len(names) > 0 {
 		parts = append(parts, esc(joinNames(names))+",")
 	}
-	t := esc(oneLine(cmpOr(r.Title, r.DocID)))
+	t := esc(cmp.Or(oneLine(r.Title), oneLine(r.DocID)))
 	if u := r.Link(); markdown && u != "" {
 		t = "[" + t + "](<" + u + ">)"
 	}
@@ -254,12 +255,3 @@ func joinNames(names []string) string {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-func cmpOr(ss ...string) string {
-	for _, s := range ss {
-		if strings.TrimSpace(s) != "" {
-			return s
-		}
-	}
-	return ""
-}

@@ -256,3 +256,21 @@ func TestRateLimit(t *testing.T) {
 		t.Errorf("request a second later = %d, want 200", got)
 	}
 }
+
+// TestIDStableAcrossRebuilds builds two indexes of the same corpus from
+// scratch, in other folders with other states: the passage shown has the
+// same id in both, and one's id resolves in the other once shown there.
+func TestIDStableAcrossRebuilds(t *testing.T) {
+	t.Parallel()
+	files := map[string]string{"keepers.md": longArticle("Keepers", keeperLine)}
+	a, b := newFixture(t, files), newFixture(t, files)
+	const q = "Who was the last keeper of the harbor light?"
+	idA, ra := a.show(t, q, t0)
+	idB, rb := b.show(t, q, t0.Add(24*time.Hour))
+	if idA != idB || ra.Passage.Text != rb.Passage.Text {
+		t.Errorf("the same passage has id %s in one build and %s in another", idA, idB)
+	}
+	if res, found, err := Resolve(b.ix, b.st, idA); err != nil || !found || res.Status != Current {
+		t.Errorf("Resolve(%s) in the other build = %v, %v, %v; want current", idA, res.Status, found, err)
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -219,6 +220,13 @@ func TestComposeFile(t *testing.T) {
 			ReadOnly        bool              `yaml:"read_only"`
 			CapDrop         []string          `yaml:"cap_drop"`
 			SecurityOpt     []string          `yaml:"security_opt"`
+			Image           string            `yaml:"image"`
+			DependsOn       map[string]struct {
+				Condition string `yaml:"condition"`
+			} `yaml:"depends_on"`
+			Healthcheck struct {
+				Test []string `yaml:"test"`
+			} `yaml:"healthcheck"`
 		} `yaml:"services"`
 		Volumes map[string]any `yaml:"volumes"`
 	}
@@ -249,6 +257,20 @@ func TestComposeFile(t *testing.T) {
 	}
 	if svc.Environment["DOSSIER_DATA"] != "/data" {
 		t.Errorf("environment DOSSIER_DATA = %q, want /data", svc.Environment["DOSSIER_DATA"])
+	}
+	// The state in the postgres service, which the bot waits for.
+	pg, ok := compose.Services["postgres"]
+	url := svc.Environment["DOSSIER_DATABASE_URL"]
+	if !ok || !strings.HasPrefix(pg.Image, "postgres:") {
+		t.Errorf("services %v, want a postgres service from the postgres image", slices.Collect(maps.Keys(compose.Services)))
+	} else if !strings.HasPrefix(url, "postgres://"+pg.Environment["POSTGRES_USER"]+":") || !strings.Contains(url, "@postgres:5432/"+pg.Environment["POSTGRES_DB"]+"?") {
+		t.Errorf("DOSSIER_DATABASE_URL %q, want the postgres service's database %q as its user %q", url, pg.Environment["POSTGRES_DB"], pg.Environment["POSTGRES_USER"])
+	}
+	if svc.DependsOn["postgres"].Condition != "service_healthy" || len(pg.Healthcheck.Test) == 0 {
+		t.Errorf("dossier depends on %+v and postgres checks %q; want dossier to wait until postgres is healthy", svc.DependsOn, pg.Healthcheck.Test)
+	}
+	if _, declared := compose.Volumes[strings.Split(strings.Join(pg.Volumes, ""), ":")[0]]; len(pg.Volumes) != 1 || !declared {
+		t.Errorf("postgres volumes %q, want one named volume for its data", pg.Volumes)
 	}
 	if grace, err := time.ParseDuration(svc.StopGracePeriod); err != nil || grace <= 10*time.Second {
 		t.Errorf("stop_grace_period %q, want more than the 10 s serve takes to stop", svc.StopGracePeriod)

@@ -3,8 +3,10 @@
 // with quoted, linked excerpts; /digest and /watch, which set up the daily
 // digest (package digest) and keep the question log it reports on; /add
 // and the Add to corpus message command, which put links and files into
-// the corpus folder (add.go, addrender.go); and the Poster that posts the
-// digest.
+// the corpus folder (add.go, addrender.go); /cite, /citations and the
+// Citations in this thread message command, which reuse the citations every
+// reply names and keeps (citations.go, citecommands.go, citelist.go); and
+// the Poster that posts the digest.
 //
 // The package has a pure core, which turns answers into Discord messages
 // within Discord's limits and with all markdown escaped (render.go,

@@ -2,7 +2,8 @@
 // short id derived from its document and its text, so that the same
 // passage keeps its id across re-indexing, restarts and machines while an
 // edited passage gets a new one, and a Citation holds what is needed to
-// quote, check and reference it later.
+// quote, check and reference it later: as a Markdown reference, a plain
+// line or CSL-JSON, which Zotero and pandoc import (format.go, csl.go).
 //
 // It uses the standard library only.
 package cite

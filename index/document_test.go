@@ -15,6 +15,12 @@ func TestPassages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A converted PDF: its passages know their pages.
+	paged := loadMap(t, map[string]string{"report.md": "---\ntitle: Report\n---\n<!-- page 1 -->\nThe first page says one thing about harbours.\n\n<!-- page 2 -->\nThe second page says another thing about ferries.\n\n<!-- page 3 -->\nThe third page ends the report on lighthouses.\n"})
+	if last := paged.Documents[0].Passages; last[len(last)-1].Page != 3 {
+		t.Fatalf("the paged document's last passage is on page %d, want 3", last[len(last)-1].Page)
+	}
+	c.Documents = append(c.Documents, paged.Documents...)
 	ix := memIndex(t, c)
 	for _, d := range c.Documents {
 		info, ok := ix.Document(d.ID)

@@ -168,6 +168,7 @@ type view struct {
 
 type passageView struct {
 	Heading         string // shown above the passage when it starts a section
+	Page            int    // shown above the passage when it starts a page
 	Pre, Mark, Post string
 	Cited, Nearest  bool
 }
@@ -198,15 +199,18 @@ func (h *Handler) view(res Resolution) view {
 		from, to = max(res.At-window, 0), min(res.At+window+1, len(res.Passages))
 	}
 	v.Before, v.After = from, res.Doc.Passages-to
-	heading := ""
+	heading, page := "", 0
 	if from > 0 {
-		heading = res.Passages[from-1].Heading
+		heading, page = res.Passages[from-1].Heading, res.Passages[from-1].Page
 	}
 	for i := from; i < to; i++ {
 		p := res.Passages[i]
 		pv := passageView{Pre: p.Text}
 		if p.Heading != heading {
 			pv.Heading, heading = p.Heading, p.Heading
+		}
+		if p.Page != page {
+			pv.Page, page = p.Page, p.Page
 		}
 		switch {
 		case i == res.At && res.Status == Current:

@@ -274,3 +274,20 @@ func TestIDStableAcrossRebuilds(t *testing.T) {
 		t.Errorf("Resolve(%s) in the other build = %v, %v, %v; want current", idA, res.Status, found, err)
 	}
 }
+
+// TestPagePages shows a converted PDF's page numbers: the cited passage's
+// under the quote, and each page's start in the text.
+func TestPagePages(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, map[string]string{"report.md": "---\ntitle: Harbour Report\n---\n<!-- page 1 -->\nThe first page is about the harbour's history.\n\n<!-- page 2 -->\nThe second page is about the ferry timetable in winter.\n\n<!-- page 7 -->\nThe seventh page is about the lighthouse keeper Ada Quill.\n"})
+	id, r := f.show(t, "Who was the lighthouse keeper?", t0)
+	if r.Passage.Page != 7 {
+		t.Fatalf("the keeper's passage is on page %d, want 7", r.Passage.Page)
+	}
+	_, body := get(t, f, f.page(id))
+	for _, want := range []string{" · page 7</p>", `<p class="gap">Page 2</p>`, `<p class="gap">Page 7</p>`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page of a paged document lacks %q", want)
+		}
+	}
+}

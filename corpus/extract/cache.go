@@ -78,7 +78,8 @@ func errorKind(err error) string {
 
 // kinds are the failures kept, by the name they are kept under.
 var (
-	kinds = map[string]error{"scanned": ErrScanned, "unsupported": ErrUnsupported, "notext": ErrNoText, "malformed": ErrMalformed}
+	kinds = map[string]error{"scanned": ErrScanned, "unsupported": ErrUnsupported, "notext": ErrNoText, "malformed": ErrMalformed,
+		"encrypted": ErrEncrypted}
 )
 
 // errorDetail is the error without the file name it began with, which

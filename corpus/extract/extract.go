@@ -28,6 +28,8 @@ var (
 	ErrUnsupported = errors.New("unsupported file type")
 	// ErrNoText is a document in which nothing worth quoting was found.
 	ErrNoText = errors.New("no text found")
+	// ErrEncrypted is a PDF that needs a password to be read.
+	ErrEncrypted = errors.New("the PDF is protected by a password")
 	// ErrMalformed is a file that claims a type but cannot be read as one.
 	ErrMalformed = errors.New("malformed file")
 )

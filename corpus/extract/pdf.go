@@ -2,6 +2,7 @@ package extract
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -21,6 +22,9 @@ func pdfMarkdown(name string, data []byte) (out []byte, err error) {
 		}
 	}()
 	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	if errors.Is(err, pdf.ErrInvalidPassword) {
+		return nil, ErrEncrypted
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read PDF: %w (%v)", ErrMalformed, err)
 	}

@@ -91,6 +91,13 @@ func TestMarkdownPDFScanned(t *testing.T) {
 	if !errors.Is(err, ErrScanned) || !strings.Contains(err.Error(), "letters/scanned.pdf") {
 		t.Errorf("Markdown(scanned.pdf) = %v, want ErrScanned naming the file", err)
 	}
+	locked, err := os.ReadFile("testdata/pdf/locked.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Markdown("locked.pdf", "", locked); !errors.Is(err, ErrEncrypted) || !strings.Contains(err.Error(), "locked.pdf") {
+		t.Errorf("Markdown(locked.pdf) = %v, want ErrEncrypted naming the file", err)
+	}
 	for name, data := range map[string][]byte{
 		"truncated.pdf": raw[:len(raw)/2],
 		"garbage.pdf":   []byte("%PDF-1.4\nthis is not a PDF at all"),

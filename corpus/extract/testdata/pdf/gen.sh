@@ -14,4 +14,7 @@ groff -ms -Tpdf -P-pa4 memo.ms > memo.pdf
 # scanned.pdf: the letter rendered as a picture only, as a scanner makes it.
 groff -ms -Tpdf -P-pa4 scanned.ms > scanned-text.pdf
 gs -q -dSAFER -dBATCH -dNOPAUSE -sDEVICE=pdfimage8 -r50 -o scanned.pdf scanned-text.pdf
+# locked.pdf: the same letter with its text layer, readable only with a password.
+gs -q -dSAFER -dBATCH -dNOPAUSE -sDEVICE=pdfwrite -sOwnerPassword=owner -sUserPassword=reader \
+	-dEncryptionR=3 -dKeyLength=128 -o locked.pdf scanned-text.pdf
 rm scanned-text.pdf

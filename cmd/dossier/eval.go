@@ -43,7 +43,8 @@ in DATA/beir-NAME, where a later run finds it already built.
 With --extract DIR, measures how web pages are turned into documents on the
 article-extraction benchmark in DIR (html/ID.html.gz and ground-truth.json):
 F1, precision and recall of word 4-grams against the article text people
-marked, as the benchmark scores them, with pages per second and peak memory.`
+marked, as the benchmark scores them, with pages per second and peak memory:
+once for the article as extracted, once as Dossier keeps it after cleaning.`
 
 // evalCmd is a parsed dossier eval: the flags every mode shares, and the
 // rest by name. Each mode of eval (a question file, --beir) is a method

@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/dossier-bot/dossier/corpus/extract"
 )
 
 // eval --extract scores a benchmark folder laid out as
@@ -34,10 +32,14 @@ func TestEvalExtract(t *testing.T) {
 		t.Fatal(err)
 	}
 	stdout, _ := mustDossier(t, Config{}, "", "eval", "--extract", dir, "--json")
-	var rep extract.BenchReport
-	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+	var both extractReport
+	if err := json.Unmarshal([]byte(stdout), &both); err != nil {
 		t.Fatalf("eval --extract --json: %v\n%s", err, stdout)
 	}
+	if both.Indexed.Pages != 2 || both.Indexed.Measured == both.Extracted.Measured {
+		t.Errorf("eval --extract did not also score the text as indexed: %+v", both.Indexed)
+	}
+	rep := both.Extracted
 	if rep.Pages != 2 || len(rep.ByPage) != 2 || rep.PagesPerSecond <= 0 || rep.PeakBytes == 0 {
 		t.Fatalf("eval --extract = %+v, want 2 pages with speed and memory", rep)
 	}
@@ -49,7 +51,8 @@ func TestEvalExtract(t *testing.T) {
 		t.Errorf("precision = %v, want the mean over pages %v", rep.Precision, want)
 	}
 	text, _ := mustDossier(t, Config{}, "", "eval", "--extract", dir)
-	if !strings.Contains(text, "article extraction: 2 pages") || !strings.Contains(text, "F1 ") || !strings.Contains(text, "pages/s") {
+	if !strings.Contains(text, "article extraction, the extracted article: 2 pages") ||
+		!strings.Contains(text, "article extraction, the article as indexed (after cleaning): 2 pages") || !strings.Contains(text, "F1 ") || !strings.Contains(text, "pages/s") {
 		t.Errorf("eval --extract printed:\n%s", text)
 	}
 	if _, _, err := dossier(t, Config{}, "", "eval", "--extract", dir, "questions.jsonl"); err == nil {

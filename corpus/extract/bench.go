@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"cmp"
 	"compress/gzip"
 	"context"
 	"encoding/json"
@@ -15,6 +16,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/dossier-bot/dossier/corpus"
 )
 
 // BenchPage is one page's score on the article-extraction benchmark.
@@ -33,7 +36,9 @@ func (p BenchPage) F1() float64 { return f1(p.Precision, p.Recall) }
 // BenchReport is an extractor's score on the article-extraction
 // benchmark, by the benchmark's own metric, with its speed and memory.
 type BenchReport struct {
-	Pages int `json:"pages"`
+	// Measured says which text was scored.
+	Measured string `json:"measured"`
+	Pages    int    `json:"pages"`
 	// Precision and Recall are means over pages; F1 is theirs.
 	F1        float64 `json:"f1"`
 	Precision float64 `json:"precision"`
@@ -59,6 +64,21 @@ func ArticleText(name string, page []byte) (string, error) {
 	}
 	_, body, _ := strings.Cut(strings.TrimPrefix(string(md), "---\n"), "\n---\n")
 	return body, nil
+}
+
+// IndexedText is a web page's article as Dossier keeps it: extracted,
+// then cleaned and cut as the corpus package does, the title and page
+// furniture left out. It is what passages are quoted from.
+func IndexedText(name string, page []byte) (string, error) {
+	md, err := Markdown(name, "text/html", page)
+	if err != nil {
+		return "", err
+	}
+	doc, err := corpus.Parse(name, md)
+	if err != nil {
+		return "", err
+	}
+	return doc.Text, nil
 }
 
 // Bench scores extract on the article-extraction benchmark in dir
@@ -224,7 +244,7 @@ const worstShown = 20
 // Text is the report for people: the totals and the worst pages.
 func (rep BenchReport) Text() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "article extraction: %d pages\n", rep.Pages)
+	fmt.Fprintf(&b, "article extraction, %s: %d pages\n", cmp.Or(rep.Measured, "text"), rep.Pages)
 	fmt.Fprintf(&b, "  F1 %.4f  precision %.4f  recall %.4f  accuracy %.3f  failed %d\n",
 		rep.F1, rep.Precision, rep.Recall, rep.Accuracy, rep.Failed)
 	fmt.Fprintf(&b, "  %.1f pages/s (one at a time)  peak Go memory %.1f MiB\n",

@@ -3,6 +3,7 @@ package bot
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -115,6 +116,8 @@ func whyNotAdded(err error) string {
 		return "Dossier can add " + readableKinds() + "; that is something else."
 	case errors.Is(err, ingest.ErrEmpty):
 		return "there is no text in it to quote."
+	case errors.Is(err, fs.ErrPermission):
+		return "Dossier may not write to its corpus folder; ask whoever runs it."
 	}
 	return "something went wrong; please try again."
 }

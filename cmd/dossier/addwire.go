@@ -3,6 +3,7 @@ package main
 import (
 	"log/slog"
 	"net/url"
+	"os"
 	"strings"
 
 	"github.com/dossier-bot/dossier/bot"
@@ -23,6 +24,13 @@ func adding(cfg serveConfig, src *sources, w *digest.Watcher, log *slog.Logger) 
 		log.Info("/add is off: documents are added to a corpus folder (DOSSIER_CORPUS), and the built-in corpus cannot change")
 		return nil
 	}
+	if err := writable(src.corpus); err != nil {
+		// Deployments often mount the corpus read-only: then the
+		// commands are not offered rather than failing on every use.
+		log.Warn("/add is off: the corpus folder cannot be written to; mount it read-write to add documents from Discord",
+			"corpus", src.corpus, "err", err)
+		return nil
+	}
 	return &bot.Adding{
 		Corpus:     bot.CorpusFolder{Folder: ingest.New(src.corpus), Watcher: w, Log: log},
 		Fetch:      newFetcher(cfg.AddSettings),
@@ -40,4 +48,15 @@ func fileHosts(api string) []string {
 		hosts = append(hosts, strings.ToLower(u.Host))
 	}
 	return hosts
+}
+
+// writable checks that files can be created in dir, as adding needs, by
+// creating a hidden one (which the corpus ignores) and removing it.
+func writable(dir string) error {
+	f, err := os.CreateTemp(dir, ".dossier-add-probe-*")
+	if err != nil {
+		return err
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -70,5 +72,19 @@ func TestFileHosts(t *testing.T) {
 	}
 	if got := fileHosts("http://127.0.0.1:4321/api/v9"); len(got) != 1 || got[0] != "127.0.0.1:4321" {
 		t.Errorf("fileHosts(a fake Discord) = %q, want its host", got)
+	}
+}
+
+func TestWritable(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := writable(dir); err != nil {
+		t.Errorf("writable(a temporary folder) = %v, want nil", err)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("writable left %d files behind", len(left))
+	}
+	if err := writable(filepath.Join(dir, "missing")); err == nil {
+		t.Errorf("writable(a missing folder) = nil, want an error")
 	}
 }

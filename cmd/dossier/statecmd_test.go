@@ -131,3 +131,47 @@ func TestStateRefuses(t *testing.T) {
 		})
 	}
 }
+
+// With DOSSIER_DATABASE_URL, dossier digest reads the shared state as the
+// servers keep it, and leaves the registry to them: a corpus of its own
+// does not announce anything to the database.
+func TestDigestFromTheDatabase(t *testing.T) {
+	t.Parallel()
+	db := statetest.Database(t)
+	st, err := state.OpenPostgres(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	now := time.Now()
+	c, err := corpus.Load(corpus.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.RecordDocuments(c, now.Add(-time.Hour), func(corpus.Document) string { return "" }); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.LogQuestion(state.Question{GuildID: "111", Text: "Who kept the harbour log?", Time: now.Add(-time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	other := t.TempDir() // a corpus the servers do not have
+	writeEnrichment(t, other)
+	load := func(_ string, spec any) error {
+		*spec.(*digestConfig) = digestConfig{
+			Config:         Config{Corpus: other},
+			DigestSettings: DigestSettings{QuestionRetention: 720 * time.Hour, CorpusPoll: time.Minute, DatabaseURL: db},
+		}
+		return nil
+	}
+	stdout, stderr, err := runDigestCmd(t, load, "--guild", "111")
+	if err != nil {
+		t.Fatalf("digest from the database: %v\n%s", err, stderr)
+	}
+	if got := strings.Count(stdout, "· new\n"); got != 4 || !strings.Contains(stdout, "Who kept the harbour log?") {
+		t.Errorf("digest from the database:\n%s\nwant the 4 documents the servers recorded and the question logged", stdout)
+	}
+	docs, err := st.Documents()
+	if err != nil || len(docs) != 4 {
+		t.Errorf("the registry holds %d documents (%v) after dossier digest, want the servers' 4 untouched", len(docs), err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/dossier-bot/dossier/corpus/golden"
+	"golang.org/x/net/html"
 )
 
 // checkGolden compares got with testdata/name, or rewrites it under -update.
@@ -118,5 +119,27 @@ func TestMarkdownText(t *testing.T) {
 	}
 	if _, err := Markdown("pic.gif", "", []byte("GIF89a")); !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "pic.gif") {
 		t.Errorf("Markdown(gif) = %v, want ErrUnsupported naming the file", err)
+	}
+}
+
+func TestPageURL(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ name, head, want string }{
+		{"saved.html", `<link rel="canonical" href="https://a.example/x">`, "https://a.example/x"},
+		{"saved.html", `<meta property="og:url" content="https://a.example/og">`, "https://a.example/og"},
+		{"saved.html", `<link rel="canonical" href="/rel">`, ""},
+		{"saved.html", `<base href="https://b.example/dir/"><link rel="canonical" href="/rel">`, "https://b.example/rel"},
+		{"saved.html", `<base href="https://b.example/dir/">`, ""},
+		{"https://c.example/a/b?utm=1", `<link rel="canonical" href="/a/b">`, "https://c.example/a/b"},
+		{"https://c.example/page", ``, "https://c.example/page"},
+		{"saved.html", `<link rel="canonical" href="javascript:alert(1)">`, ""},
+	} {
+		doc, err := html.Parse(strings.NewReader("<html><head>" + tt.head + "</head><body><p>x</p></body></html>"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := pageURL(doc, tt.name); got != tt.want {
+			t.Errorf("pageURL(%s, %q) = %q, want %q", tt.name, tt.head, got, tt.want)
+		}
 	}
 }

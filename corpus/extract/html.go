@@ -70,12 +70,22 @@ func articleOf(doc *html.Node, name string) (Meta, string, error) {
 }
 
 // pageURL is the address the page gives as its own (its canonical link,
-// else og:url), made absolute against name when name is a URL; else name
-// when it is a URL; else "".
+// else og:url), made absolute against its <base> or name when name is a
+// URL; else name when it is a URL; else "".
 func pageURL(doc *html.Node, name string) string {
 	var base *url.URL
 	if isURL(name) {
 		base, _ = url.Parse(name)
+	}
+	// A saved page's relative links resolve against its <base>.
+	if b := dom.QuerySelector(doc, "base[href]"); b != nil {
+		if u, err := url.Parse(strings.TrimSpace(dom.GetAttribute(b, "href"))); err == nil && isURL(u.String()) {
+			if base == nil {
+				base = u
+			} else {
+				base = base.ResolveReference(u)
+			}
+		}
 	}
 	resolve := func(href string) string {
 		href = strings.TrimSpace(href)
@@ -101,8 +111,8 @@ func pageURL(doc *html.Node, name string) string {
 			return u
 		}
 	}
-	if base != nil {
-		return base.String()
+	if isURL(name) {
+		return name
 	}
 	return ""
 }

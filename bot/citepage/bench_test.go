@@ -1,6 +1,7 @@
 package citepage
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -18,15 +19,15 @@ import (
 	"github.com/dossier-bot/dossier/index"
 )
 
-// The benchmarks read a built index from DOSSIER_BENCH_INDEX (such as one
-// dossier bench --synthetic 500000 --data DIR built in DIR/bench), or
-// build one of the built-in corpus.
+var benchIndexDir = flag.String("bench-index", "", "benchmark with the built index in `DIR`, such as the one dossier bench --synthetic 500000 --data D keeps in D/bench/index")
+
+// benchIndex is the index of -bench-index, or one of the built-in corpus.
 func benchIndex(b *testing.B) *index.Index {
 	b.Helper()
-	if dir := os.Getenv("DOSSIER_BENCH_INDEX"); dir != "" {
+	if dir := *benchIndexDir; dir != "" {
 		ix, err := index.OpenReadOnly(dir)
 		if err != nil {
-			b.Fatalf("open DOSSIER_BENCH_INDEX %s: %v", dir, err)
+			b.Fatalf("open -bench-index %s: %v", dir, err)
 		}
 		b.Cleanup(func() { ix.Close() })
 		return ix

@@ -27,9 +27,10 @@ CSL-JSON item list, which Zotero and pandoc import. When the passage has
 since changed, or its document has left the corpus, a note on stderr says
 so and quotes the current passage nearest to it.
 
-The citations are kept in the data folder's state (DATA/state.db). While
-dossier serve holds it, the running server is asked instead, on this
-machine, at DOSSIER_HTTP_ADDR. With DOSSIER_PUBLIC_URL set, the reference
+The citations are kept in the data folder's state (DATA/state.db), or in
+the database of DOSSIER_DATABASE_URL. While dossier serve holds the data
+folder, the running server is asked instead, on this machine, at
+DOSSIER_HTTP_ADDR. With DOSSIER_PUBLIC_URL set, the reference
 links to the citation's page.`
 
 // citeConfig is cite's settings: the shared ones and the address of a
@@ -38,6 +39,7 @@ type citeConfig struct {
 	Config
 	HTTPSettings
 	PagesSettings
+	DigestSettings // for DOSSIER_DATABASE_URL
 }
 
 func runCite(ctx context.Context, args []string, loadEnv envLoader, sio stdio) error {
@@ -53,7 +55,7 @@ func runCite(ctx context.Context, args []string, loadEnv envLoader, sio stdio) e
 		return err
 	}
 	src.resolve(fs, cfg.Config)
-	id, err := citeArgs(rest, *format, src)
+	id, err := citeArgs(rest, *format, src, cfg.DatabaseURL)
 	if err != nil {
 		return &usageError{msg: err.Error(), help: fs.usage()}
 	}
@@ -62,7 +64,7 @@ func runCite(ctx context.Context, args []string, loadEnv envLoader, sio stdio) e
 		return &usageError{msg: err.Error(), help: fs.usage()}
 	}
 	log := newLogger(sio.errOut, cfg.Config)
-	c, err := localCite(src, id, *format, publicURL, log)
+	c, err := localCite(ctx, src, cfg.DatabaseURL, id, *format, publicURL, log)
 	if locked := (*inUseError)(nil); errors.As(err, &locked) {
 		c, err = serverCite(ctx, cfg.HTTPAddr, src, id, *format, locked, sio.errOut)
 	}
@@ -77,7 +79,7 @@ func runCite(ctx context.Context, args []string, loadEnv envLoader, sio stdio) e
 }
 
 // citeArgs checks cite's argument and flags and returns the id.
-func citeArgs(rest []string, format string, src *sources) (string, error) {
+func citeArgs(rest []string, format string, src *sources, dbURL string) (string, error) {
 	switch {
 	case len(rest) == 0:
 		return "", errors.New("give the citation's id, such as: dossier cite c7k2mq9d")
@@ -85,8 +87,8 @@ func citeArgs(rest []string, format string, src *sources) (string, error) {
 		return "", fmt.Errorf("cite takes one id, got %d arguments", len(rest))
 	case !slices.Contains(cite.Formats, format):
 		return "", fmt.Errorf("--format %q is not known: use %s", format, strings.Join(cite.Formats, ", "))
-	case src.data == "":
-		return "", fmt.Errorf("dossier cite reads the citations kept in a data folder: give --data DIR or set %s_DATA", envPrefix)
+	case src.data == "" && dbURL == "":
+		return "", fmt.Errorf("dossier cite reads the citations kept in a data folder or a database: give --data DIR, or set %s_DATA or %s_DATABASE_URL", envPrefix, envPrefix)
 	}
 	id, ok := cite.Parse(rest[0])
 	if !ok {
@@ -120,37 +122,57 @@ type citeResult struct {
 // errNoCitation is an id Dossier never showed a passage under.
 var errNoCitation = errors.New("no such citation")
 
-// localCite reads the citation from the data folder's state and resolves
-// it against its index. It fails with an *inUseError when another process
-// holds the state.
-func localCite(src *sources, id, format, publicURL string, log *slog.Logger) (citeResult, error) {
-	path := filepath.Join(src.data, state.FileName)
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return citeResult{}, fmt.Errorf("no citations are kept in %s: dossier serve --data %s keeps every passage it shows there, and so does dossier ask --data", src.data, src.data)
-	}
-	st, err := state.Open(path)
-	switch {
-	case errors.Is(err, state.ErrLocked):
-		return citeResult{}, &inUseError{what: "citation state", path: path, err: err}
-	case err != nil:
+// localCite reads the citation from the database at dbURL, or else the
+// data folder's state, and resolves it against the data folder's index.
+// It fails with an *inUseError when another process holds the state file.
+func localCite(ctx context.Context, src *sources, dbURL, id, format, publicURL string, log *slog.Logger) (citeResult, error) {
+	st, where, err := citeState(ctx, src, dbURL)
+	if err != nil {
 		return citeResult{}, err
 	}
 	defer st.Close()
 	var ix citepage.Index
 	var notes []string
-	if disk, err := openReader(indexDir(src.data)); err == nil {
+	switch disk, err := openReader(indexDir(src.data)); {
+	case src.data == "":
+		notes = append(notes, fmt.Sprintf("not checked against the corpus: no data folder (--data or %s_DATA) with its index", envPrefix))
+	case err == nil:
 		defer disk.Close()
 		ix = disk
-	} else {
+	default:
 		log.Debug("cite without the index", "err", err)
 		notes = append(notes, fmt.Sprintf("not checked against the corpus: the index in %s cannot be read (%v)", indexDir(src.data), shortErr(err)))
 	}
 	c, err := composeCite(ix, st, id, format, publicURL)
 	if errors.Is(err, errNoCitation) {
-		return citeResult{}, fmt.Errorf("no citation %s: Dossier has not shown a passage with that id from %s", id, src.data)
+		return citeResult{}, fmt.Errorf("no citation %s: Dossier has not shown a passage with that id from %s", id, where)
 	}
 	c.Notes = append(notes, c.Notes...)
 	return c, err
+}
+
+// citeState opens the state the citations are kept in: the database at
+// dbURL, or the data folder's file, and says which.
+func citeState(ctx context.Context, src *sources, dbURL string) (state.Store, string, error) {
+	if dbURL != "" {
+		st, err := state.OpenPostgres(ctx, dbURL)
+		if err != nil {
+			return nil, "", err
+		}
+		return st, st.Where(), nil
+	}
+	path := filepath.Join(src.data, state.FileName)
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, "", fmt.Errorf("no citations are kept in %s: dossier serve --data %s keeps every passage it shows there, and so does dossier ask --data", src.data, src.data)
+	}
+	st, err := state.Open(path)
+	switch {
+	case errors.Is(err, state.ErrLocked):
+		return nil, "", &inUseError{what: "citation state", path: path, err: err}
+	case err != nil:
+		return nil, "", err
+	}
+	return st, src.data, nil
 }
 
 // shortErr is err's message without the path it names again.

@@ -157,7 +157,7 @@ func TestCiteErrors(t *testing.T) {
 		{"two ids", data, []string{"c7k2mq9d", "c7k2mq9e"}, true, "one id"},
 		{"not an id", data, []string{"c7k2-q9d"}, true, `"c7k2-q9d" is not a citation id`},
 		{"unknown format", data, []string{"--format", "bibtex", "c7k2mq9d"}, true, `--format "bibtex" is not known`},
-		{"no data folder", "", []string{"c7k2mq9d"}, true, "give --data DIR or set DOSSIER_DATA"},
+		{"no data folder", "", []string{"c7k2mq9d"}, true, "give --data DIR, or set DOSSIER_DATA or DOSSIER_DATABASE_URL"},
 		{"never shown", data, []string{"c7k2mq9d"}, false, "no citation c7k2mq9d: Dossier has not shown a passage with that id"},
 		{"no state", t.TempDir(), []string{"c7k2mq9d"}, false, "no citations are kept in"},
 	}
@@ -199,7 +199,12 @@ func TestCiteFromTheRunningServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.close() })
-	if err := cites.open(st, statePath, ix, log); err != nil {
+	token, err := writeDigestToken(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	authorized := func(r *http.Request) bool { return r.Header.Get("Authorization") == "Bearer "+token }
+	if err := cites.open(st, statePath, ix, authorized, log); err != nil {
 		t.Fatal(err)
 	}
 
@@ -227,13 +232,26 @@ func TestCiteFromTheRunningServer(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Security-Policy"), "default-src 'none'") {
 		t.Errorf("GET the citation page = %s, CSP %q; want 200 with the page's policy", resp.Status, resp.Header.Get("Content-Security-Policy"))
 	}
-	// GET /cite has no token: it answers this machine only.
-	w := httptest.NewRecorder()
-	req := httptest.NewRequest(http.MethodGet, "/cite/"+id, nil)
-	req.RemoteAddr = "192.0.2.7:4000"
-	cites.routes(http.NotFoundHandler()).ServeHTTP(w, req)
-	if w.Code != http.StatusForbidden {
-		t.Errorf("GET /cite from another machine = %d, want 403", w.Code)
+	// GET /cite has no page token: it answers dossier cite on this
+	// machine only, which sends the data folder's token.
+	for _, tt := range []struct {
+		name, remote, auth string
+		want               int
+	}{
+		{"this machine with the token", "127.0.0.1:4000", "Bearer " + token, http.StatusOK},
+		{"another machine with the token", "192.0.2.7:4000", "Bearer " + token, http.StatusForbidden},
+		{"this machine without it (a proxy)", "127.0.0.1:4000", "", http.StatusForbidden},
+	} {
+		w := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, "/cite/"+id, nil)
+		req.RemoteAddr = tt.remote
+		if tt.auth != "" {
+			req.Header.Set("Authorization", tt.auth)
+		}
+		cites.routes(http.NotFoundHandler()).ServeHTTP(w, req)
+		if w.Code != tt.want {
+			t.Errorf("GET /cite from %s = %d, want %d", tt.name, w.Code, tt.want)
+		}
 	}
 	if _, _, err := runWith(t, citeSettings(data, srv.addr.String(), ""), "cite", "zzzzzzzz"); err == nil || !strings.Contains(err.Error(), "no citation zzzzzzzz") {
 		t.Errorf("cite of an unknown id from the server = %v, want no such citation", err)
@@ -250,16 +268,18 @@ func TestPagesNeedState(t *testing.T) {
 		publicURL string
 		data      string
 		digest    onOff
+		db        string
 		want      string // in the error; "" for none
 	}{
-		{"no pages", "", "", true, ""},
-		{"pages with the state", "https://d.example.org", "/data", true, ""},
-		{"pages without a data folder", "https://d.example.org", "", true, "needs a data folder"},
-		{"pages on an instance without the state", "https://d.example.org", "/data", false, "DOSSIER_DIGEST=off"},
+		{"no pages", "", "", true, "", ""},
+		{"pages with the state", "https://d.example.org", "/data", true, "", ""},
+		{"pages without a data folder", "https://d.example.org", "", true, "", "needs a data folder"},
+		{"pages with a database", "https://d.example.org", "", false, "postgres://db/dossier", ""},
+		{"pages on an instance without the state", "https://d.example.org", "/data", false, "", "DOSSIER_DIGEST=off"},
 	}
 	for _, tt := range tests {
 		var cfg serveConfig
-		cfg.PublicURL, cfg.Digest = tt.publicURL, tt.digest
+		cfg.PublicURL, cfg.Digest, cfg.DatabaseURL = tt.publicURL, tt.digest, tt.db
 		err := checkPagesNeedState(cfg, &sources{data: tt.data})
 		if (err == nil) != (tt.want == "") || (err != nil && !strings.Contains(err.Error(), tt.want)) {
 			t.Errorf("%s: checkPagesNeedState = %v, want %q", tt.name, err, tt.want)

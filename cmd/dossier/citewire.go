@@ -48,9 +48,9 @@ func newCitations(publicURL string, keepsState bool) *citations {
 }
 
 // keepsState reports whether this serve keeps the state, where the
-// citations are kept: with a data folder and the digests on.
+// citations are kept: a database, or a data folder with the digests on.
 func keepsState(cfg serveConfig, src *sources) bool {
-	return src.data != "" && bool(cfg.Digest)
+	return cfg.DatabaseURL != "" || (src.data != "" && bool(cfg.Digest))
 }
 
 // checkPagesNeedState refuses DOSSIER_PUBLIC_URL on a serve that keeps no
@@ -60,7 +60,7 @@ func checkPagesNeedState(cfg serveConfig, src *sources) error {
 	case cfg.PublicURL == "" || keepsState(cfg, src):
 		return nil
 	case src.data == "":
-		return fmt.Errorf("setting %s_PUBLIC_URL needs a data folder (--data or %s_DATA): the citation pages show the passages kept there", envPrefix, envPrefix)
+		return fmt.Errorf("setting %s_PUBLIC_URL needs a data folder (--data or %s_DATA) or a database (%s_DATABASE_URL): the citation pages show the passages kept there", envPrefix, envPrefix, envPrefix)
 	}
 	return fmt.Errorf("setting %s_PUBLIC_URL needs the state this instance does not keep (%s_DIGEST=off): set it on the instance that keeps it", envPrefix, envPrefix)
 }
@@ -79,9 +79,9 @@ func (c *citations) routes(h http.Handler) http.Handler {
 	return mux
 }
 
-// open starts answering, from st (the file at statePath) and ix, once the
-// index is open.
-func (c *citations) open(st state.Store, statePath string, ix *index.Index, log *slog.Logger) error {
+// open starts answering, from st (named stateName) and ix, once the index
+// is open; GET /cite answers requests that authorized accepts.
+func (c *citations) open(st state.Store, stateName string, ix *index.Index, authorized func(*http.Request) bool, log *slog.Logger) error {
 	if c.local == nil {
 		return nil
 	}
@@ -90,7 +90,7 @@ func (c *citations) open(st state.Store, statePath string, ix *index.Index, log 
 		return err
 	}
 	c.secret.Store(&secret)
-	c.local.set(citeHandler(st, statePath, ix, c.publicURL, log))
+	c.local.set(citeHandler(st, stateName, ix, c.publicURL, authorized, log))
 	if c.pages != nil {
 		c.pages.set(citepage.New(citepage.Config{Index: ix, Store: st, Secret: secret, PublicURL: c.publicURL, Log: log}))
 	}
@@ -117,15 +117,18 @@ func (c *citations) pageURL() func(id string) string {
 }
 
 // citeHandler answers GET /cite/{id}?format=F with what dossier cite
-// prints, as JSON, to clients on this machine only: the pages' tokens
-// keep citations from being enumerated, and this route has none.
-func citeHandler(st state.Store, statePath string, ix *index.Index, publicURL string, log *slog.Logger) http.Handler {
+// prints, as JSON. The pages' tokens keep citations from being
+// enumerated, and this route has none, so it answers only a client on
+// this machine that sends the token serve wrote in the data folder (as
+// GET /digest does): loopback alone proves nothing behind a reverse proxy
+// on the same host.
+func citeHandler(st state.Store, stateName string, ix *index.Index, publicURL string, authorized func(*http.Request) bool, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !fromLoopback(r) {
-			writeText(w, http.StatusForbidden, "citations are served to dossier cite on this machine only")
+		if !fromLoopback(r) || !authorized(r) {
+			writeText(w, http.StatusForbidden, "citations are served to dossier cite on this machine only, which sends the token in the data folder's "+digestTokenFile)
 			return
 		}
-		w.Header().Set(stateHeader, statePath)
+		w.Header().Set(stateHeader, stateName)
 		format := r.URL.Query().Get("format")
 		if format == "" {
 			format = "markdown"
@@ -172,6 +175,7 @@ func serverCite(ctx context.Context, addr string, src *sources, id, format strin
 	if err != nil {
 		return citeResult{}, fmt.Errorf("ask the running server for citation %s at %s: %w", id, u, err)
 	}
+	req.Header.Set("Authorization", "Bearer "+readDigestToken(src.data))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		var ue *url.Error
@@ -199,6 +203,8 @@ func serverCite(ctx context.Context, addr string, src *sources, id, format strin
 		return c, nil
 	case http.StatusNotFound:
 		return citeResult{}, fmt.Errorf("no citation %s: Dossier has not shown a passage with that id from %s", id, src.data)
+	case http.StatusForbidden:
+		return citeResult{}, fmt.Errorf("%w, and the dossier serve at %s does not hold %s: it refused its token (%s): %s", locked, u, src.data, digestTokenFile, hint)
 	}
 	return citeResult{}, fmt.Errorf("%w, and the dossier serve at %s answered %s: %s", locked, u, resp.Status, strings.TrimSpace(string(body)))
 }

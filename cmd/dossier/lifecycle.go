@@ -78,7 +78,7 @@ func serve(ctx context.Context, cfg serveConfig, publicKey ed25519.PublicKey, sr
 	defer dg.close(log) // before ix.Close and srv.close: the watcher uses the index
 	digestEndpoint.set(dg.markdownHandler(ix, time.Now, log))
 	if dg.store != nil {
-		if err := cites.open(dg.store, dg.stateName, ix, log); err != nil {
+		if err := cites.open(dg.store, dg.stateName, ix, dg.tokenOK, log); err != nil {
 			return err
 		}
 	}

@@ -1,6 +1,9 @@
 package corpus
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // fragmentWords is how many words of a long quote start and end its text
 // fragment; longer fragments break on the smallest edit of the page.
@@ -33,6 +36,17 @@ func (d Document) Link(quote string) string {
 			fragmentEncode(strings.Join(words[len(words)-fragmentWords:], " "))
 	}
 	return base + "#:~:text=" + frag
+}
+
+// LinkAt is the link to quote on page page of the document: for a
+// passage of a PDF (page > 0), d.URL#page=N, which PDF viewers open at
+// the page and where text fragments do not work; else Link(quote).
+func (d Document) LinkAt(page int, quote string) string {
+	if page <= 0 || d.URL == "" {
+		return d.Link(quote)
+	}
+	base, _, _ := strings.Cut(d.URL, "#")
+	return base + "#page=" + strconv.Itoa(page)
 }
 
 // fragmentEncode percent-encodes every byte except unreserved ones, which

@@ -102,3 +102,17 @@ func TestCitation(t *testing.T) {
 		}
 	}
 }
+
+func TestLinkAt(t *testing.T) {
+	t.Parallel()
+	d := Document{URL: "https://port.example/report.pdf#section-2"}
+	if got, want := d.LinkAt(12, "Customs inspections doubled"), "https://port.example/report.pdf#page=12"; got != want {
+		t.Errorf("LinkAt(12) = %q, want %q", got, want)
+	}
+	if got, want := d.LinkAt(0, "Customs"), d.Link("Customs"); got != want {
+		t.Errorf("LinkAt(0) = %q, want Link's %q", got, want)
+	}
+	if got := (Document{}).LinkAt(3, "Customs"); got != "" {
+		t.Errorf("LinkAt without a URL = %q, want none", got)
+	}
+}

@@ -10,7 +10,7 @@ import (
 func TestAskCitesPage(t *testing.T) {
 	t.Parallel()
 	ix := memIndex(t, loadMap(t, map[string]string{
-		"report.md": "---\ntitle: Harbour Report\n---\n\n<!-- page 1 -->\n\n" +
+		"report.md": "---\ntitle: Harbour Report\nurl: https://port.example/report.pdf#top\n---\n\n<!-- page 1 -->\n\n" +
 			"The harbour authority counted more containers this year than ever before, and its cranes worked through every night of the autumn.\n\n" +
 			"<!-- page 12 -->\n\n" +
 			"Customs inspections of refrigerated lorries doubled after the new rules on frozen fish took effect in March, the inspectors said.\n",
@@ -25,5 +25,8 @@ func TestAskCitesPage(t *testing.T) {
 	r := ans.Results[0]
 	if !strings.Contains(r.Passage.Text, "refrigerated") || r.Passage.Page != 12 {
 		t.Errorf("Ask() first passage = page %d %q, want page 12 on refrigerated lorries", r.Passage.Page, r.Passage.Text)
+	}
+	if want := "https://port.example/report.pdf#page=12"; r.Link != want {
+		t.Errorf("Ask() link = %q, want %q", r.Link, want)
 	}
 }

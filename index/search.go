@@ -484,7 +484,7 @@ func (ix *Index) result(c *candidate, q question) Result {
 		Score:      c.score,
 		Excerpt:    ex.text,
 		Highlights: ex.highlights,
-		Link:       doc.Link(ex.quote),
+		Link:       doc.LinkAt(c.page, ex.quote),
 	}
 }
 

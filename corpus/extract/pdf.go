@@ -68,7 +68,8 @@ func cmpOr(a, b error) error {
 	return b
 }
 
-// readPage reads the glyphs of page n.
+// readPage reads the text of page n as runs: a page's glyphs are let go
+// as soon as it is read, so a long PDF is not held glyph by glyph.
 func readPage(r *pdf.Reader, n int) (p *page, err error) {
 	defer func() {
 		if e := recover(); e != nil {
@@ -84,7 +85,7 @@ func readPage(r *pdf.Reader, n int) (p *page, err error) {
 	if pg.V.IsNull() {
 		return p, nil
 	}
-	p.glyphs = pageGlyphs(pg)
+	p.runs = runs(pageGlyphs(pg))
 	return p, nil
 }
 

@@ -33,7 +33,7 @@ func layoutDocument(pages []*page) *document {
 	groups := make([][][]*tline, len(pages))
 	sizes := map[float64]int{}
 	for i, p := range pages {
-		for _, b := range baselines(runs(p.glyphs)) {
+		for _, b := range baselines(p.runs) {
 			groups[i] = append(groups[i], mergeBaseline(b))
 			for _, l := range b {
 				sizes[math.Round(l.size*2)/2] += l.chars

@@ -15,12 +15,12 @@ type glyph struct {
 	font, s       string
 }
 
-// page is one page's glyphs and, once laid out, its lines in reading
-// order.
+// page is one page's runs of text and, once laid out, its lines in
+// reading order.
 type page struct {
 	number         int
 	height, bottom float64
-	glyphs         []glyph
+	runs           []*tline
 	lines          []*tline
 	notes          []*tline // footnotes, in order
 }

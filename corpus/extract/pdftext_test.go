@@ -81,3 +81,34 @@ func TestPDFFormLoop(t *testing.T) {
 		t.Errorf("Markdown(loop.pdf) = %s", md)
 	}
 }
+
+// Without a title in its metadata, a PDF is titled by the largest line of
+// its first page, and its date is left unknown.
+func TestPDFTitleFromFirstPage(t *testing.T) {
+	t.Parallel()
+	content := "BT /F1 20 Tf 72 720 Td (Quarterly Shipping Outlook) Tj ET " +
+		"BT /F1 11 Tf 72 680 Td (Freight rates on the northern routes fell for a third quarter running.) Tj ET " +
+		"BT /F1 11 Tf 72 666 Td (Operators expect them to recover once the new terminal opens.) Tj ET"
+	raw := buildPDF(
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+		stream(content),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+		"<< /Producer (test) >>",
+	)
+	md, err := Markdown("outlook.pdf", "", raw)
+	if err != nil {
+		t.Fatalf("Markdown(outlook.pdf) = %v", err)
+	}
+	got := string(md)
+	for _, want := range []string{`title: "Quarterly Shipping Outlook"`, "# Quarterly Shipping Outlook\n",
+		"Freight rates on the northern routes fell for a third quarter running. Operators expect"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("Markdown(outlook.pdf) lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "published:") {
+		t.Errorf("Markdown(outlook.pdf) gives a date it does not have:\n%s", got)
+	}
+}

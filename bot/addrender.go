@@ -116,6 +116,8 @@ func whyNotAdded(err error) string {
 		return "Dossier can add " + readableKinds() + "; that is something else."
 	case errors.Is(err, ingest.ErrEmpty):
 		return "there is no text in it to quote."
+	case errors.Is(err, ingest.ErrUnreadable):
+		return "Dossier could not read it as a document (is its front matter closed with ---?)."
 	case errors.Is(err, fs.ErrPermission):
 		return "Dossier may not write to its corpus folder; ask whoever runs it."
 	}

@@ -27,6 +27,7 @@ func TestWhyNotAdded(t *testing.T) {
 		{fmt.Errorf("fetch x: %w: the server says it is image/png", fetch.ErrType), "Dossier can add web pages, PDFs, Markdown and plain text; that is something else."},
 		{fmt.Errorf("convert x: %w: %w", ingest.ErrUnsupported, extract.ErrScanned), "it is a scanned PDF: its pages are pictures of text, with no text to quote."},
 		{fmt.Errorf("read x: %w", ingest.ErrEmpty), "there is no text in it to quote."},
+		{fmt.Errorf("read x: %w: front matter never closed", ingest.ErrUnreadable), "Dossier could not read it as a document (is its front matter closed with ---?)."},
 		{fmt.Errorf("write x: %w", fs.ErrPermission), "Dossier may not write to its corpus folder; ask whoever runs it."},
 		{errors.New("disk on fire"), "something went wrong; please try again."},
 	}

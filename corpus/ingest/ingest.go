@@ -70,6 +70,9 @@ var (
 	ErrEmpty = errors.New("no text to quote in it")
 	// ErrUnsupported is a document of a type that cannot be converted.
 	ErrUnsupported = errors.New("not a kind of document that can be added")
+	// ErrUnreadable is a document the corpus cannot read once converted,
+	// such as Markdown whose front matter is never closed.
+	ErrUnreadable = errors.New("not readable as a document")
 )
 
 // Folder adds documents to one corpus folder. Its methods are safe for
@@ -119,7 +122,7 @@ func (f *Folder) Add(src Source, by string, at time.Time) (Added, error) {
 	}
 	meta, err := corpus.Parse("new.md", md)
 	if err != nil {
-		return Added{}, fmt.Errorf("read %s: %w", src.Name, emptyIs(err))
+		return Added{}, fmt.Errorf("read %s: %w", src.Name, unreadable(err))
 	}
 	if meta.URL == "" {
 		meta.URL = src.URL
@@ -127,7 +130,7 @@ func (f *Folder) Add(src Source, by string, at time.Time) (Added, error) {
 	meta.AddedBy, meta.AddedAt = by, at.UTC().Format(time.RFC3339)
 	content := []byte(corpus.FrontMatter(meta) + strings.TrimLeft(corpus.Body(string(md)), "\n"))
 	if _, err := corpus.Parse("new.md", content); err != nil {
-		return Added{}, fmt.Errorf("read %s: %w", src.Name, emptyIs(err))
+		return Added{}, fmt.Errorf("read %s: %w", src.Name, unreadable(err))
 	}
 
 	f.mu.Lock()
@@ -155,12 +158,13 @@ func (f *Folder) Add(src Source, by string, at time.Time) (Added, error) {
 	return Added{Path: name, Doc: doc}, nil
 }
 
-// emptyIs makes the corpus's empty document ErrEmpty.
-func emptyIs(err error) error {
+// unreadable sorts why the corpus could not read a converted document:
+// nothing in it to quote (ErrEmpty), or not a document it reads.
+func unreadable(err error) error {
 	if errors.Is(err, corpus.ErrEmpty) {
 		return fmt.Errorf("%w: %w", ErrEmpty, err)
 	}
-	return err
+	return fmt.Errorf("%w: %w", ErrUnreadable, err)
 }
 
 // Types are the media types Markdown converts.

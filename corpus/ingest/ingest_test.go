@@ -156,6 +156,7 @@ func TestAddRefusesWhatItCannotRead(t *testing.T) {
 		{"empty", Source{Name: "e.md", Data: []byte("---\ntitle: Empty\n---\n\n")}, "no text"},
 		{"binary", Source{Name: "b.txt", Data: []byte("PK\x03\x04\x00\x00")}, "not UTF-8"},
 		{"image", Source{Name: "i.png", ContentType: "image/png", Data: []byte("\x89PNG")}, "image/png"},
+		{"front matter never closed", Source{Name: "o.md", Data: []byte("---\ntitle: Open\n\n" + article)}, "not readable as a document"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

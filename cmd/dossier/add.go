@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dossier-bot/dossier/corpus"
 	"github.com/dossier-bot/dossier/corpus/fetch"
 	"github.com/dossier-bot/dossier/corpus/ingest"
 	"github.com/dossier-bot/dossier/index"
@@ -61,6 +62,13 @@ func runAdd(ctx context.Context, args []string, loadEnv envLoader, sio stdio) er
 	}
 	if _, _, err := corpusFS(src); err != nil {
 		return err
+	}
+	if src.data != "" {
+		// Before anything is added: the data folder's index must be this
+		// corpus's, not one that syncing would replace.
+		if err := checkCorpus(src); err != nil {
+			return err
+		}
 	}
 	if *by == "" {
 		*by = whoAmI()
@@ -209,7 +217,11 @@ func indexAdded(ctx context.Context, src *sources, sio stdio) error {
 	if err != nil {
 		return fmt.Errorf("open index %q: %w", dir, err)
 	}
-	f, err := openCorpus(src)
+	err = claimCorpus(src, ix, false)
+	var f *corpus.Folder
+	if err == nil {
+		f, err = openCorpus(src)
+	}
 	if err == nil {
 		err = claimCorpus(src, ix, false)
 	}

@@ -283,3 +283,22 @@ func TestAddWebPage(t *testing.T) {
 		t.Errorf("the added page kept markup:\n%s", raw)
 	}
 }
+
+// A data folder holding another corpus's index is not synced with this
+// one, which would replace it: add refuses before adding anything.
+func TestAddRefusesAnotherCorpusData(t *testing.T) {
+	t.Parallel()
+	data := filepath.Join(t.TempDir(), "data")
+	other := Config{Corpus: builtinCopy(t), Data: data}
+	mustDossier(t, other, "", "index")
+	cfg := Config{Corpus: builtinCopy(t), Data: data}
+	file := filepath.Join(t.TempDir(), "wonsan.md")
+	os.WriteFile(file, []byte(lighthouse), 0o644)
+	_, _, err := runAddCmd(t, cfg, AddSettings{}, file)
+	if err == nil || !strings.Contains(err.Error(), "holds the index of") {
+		t.Errorf("dossier add with another corpus's data folder = %v, want it refused", err)
+	}
+	if _, err := os.Stat(filepath.Join(cfg.Corpus, "the-lighthouse-keepers-of-wonsan.md")); err == nil {
+		t.Errorf("dossier add wrote the document although it refused the data folder")
+	}
+}

@@ -45,8 +45,9 @@ type Passage struct {
 	// Document.Text[Start:End] == Text.
 	Start, End int
 	// Page is the page of the source (a PDF) the passage starts on, from
-	// the file's "<!-- page N -->" markers; 0 when unknown.
-	Page int
+	// the file's "<!-- page N -->" markers; 0 when unknown. LastPage is
+	// the page it ends on when that is a later one, else 0.
+	Page, LastPage int
 }
 
 // Corpus is everything loaded from a corpus folder.

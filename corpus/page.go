@@ -95,22 +95,32 @@ func locatePages(text string, pages []pageStart) []pageStart {
 	return out
 }
 
-// setPages gives each passage the page its text starts on.
+// setPages gives each passage the page its text starts on and, when it
+// runs over a page break, the page it ends on.
 func setPages(passages []Passage, pages []pageStart) {
 	for i := range passages {
+		ps := &passages[i]
 		for _, p := range pages {
-			if p.offset > passages[i].Start {
+			if p.offset >= ps.End {
 				break
 			}
-			passages[i].Page = p.page
+			if p.offset <= ps.Start {
+				ps.Page = p.page
+			} else if p.page > ps.Page {
+				ps.LastPage = p.page
+			}
 		}
 	}
 }
 
-// PageLabel is "p. 12" for a passage whose page is known, else "".
+// PageLabel is "p. 12", or "pp. 12–13" for a passage running over a page
+// break, when its page is known, else "".
 func (p Passage) PageLabel() string {
-	if p.Page <= 0 {
+	switch {
+	case p.Page <= 0:
 		return ""
+	case p.LastPage > p.Page:
+		return "pp. " + strconv.Itoa(p.Page) + "–" + strconv.Itoa(p.LastPage)
 	}
 	return "p. " + strconv.Itoa(p.Page)
 }

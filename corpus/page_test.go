@@ -61,6 +61,9 @@ func TestParsePageMarkers(t *testing.T) {
 			t.Errorf("no passage starts on page %d", p)
 		}
 	}
+	if got := (Passage{Page: 3, LastPage: 4}).PageLabel(); got != "pp. 3–4" {
+		t.Errorf("PageLabel() = %q, want %q", got, "pp. 3–4")
+	}
 	if got := doc.Passages[0].PageLabel(); got != "p. 1" {
 		t.Errorf("PageLabel() = %q, want %q", got, "p. 1")
 	}

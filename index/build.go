@@ -241,6 +241,7 @@ func toPassageDoc(d *corpus.Document, p corpus.Passage, toks []token, a analysis
 		Start:   float64(p.Start),
 		End:     float64(p.End),
 		Page:    float64(p.Page),
+		Last:    float64(p.LastPage),
 	}
 }
 

@@ -45,7 +45,7 @@ func (ix *Index) Passages(docID string, from, to int) ([]corpus.Passage, error) 
 			return nil, fmt.Errorf("read the passages of %q: %w", docID, err)
 		}
 		ps = append(ps, corpus.Passage{
-			ID: c.id, DocID: docID, Ordinal: c.ord, Heading: c.heading, Text: c.text, Start: c.start, End: c.end, Page: c.page,
+			ID: c.id, DocID: docID, Ordinal: c.ord, Heading: c.heading, Text: c.text, Start: c.start, End: c.end, Page: c.page, LastPage: c.lastPage,
 		})
 	}
 	return ps, nil

@@ -52,6 +52,7 @@ const (
 	fieldStart   = "start"
 	fieldEnd     = "end"
 	fieldPage    = "page"
+	fieldLast    = "lastpage"
 	fieldTokens  = "tokens" // the tokens of text, heading and title, and sentences (tokenblob.go)
 )
 
@@ -64,6 +65,7 @@ type passageDoc struct {
 	Start   float64 `json:"start"`
 	End     float64 `json:"end"`
 	Page    float64 `json:"page,omitempty"`
+	Last    float64 `json:"lastpage,omitempty"`
 	Tokens  string  `json:"tokens"`
 }
 
@@ -104,6 +106,7 @@ func newMapping() mapping.IndexMapping {
 	dm.AddFieldMappingsAt(fieldStart, stored())
 	dm.AddFieldMappingsAt(fieldEnd, stored())
 	dm.AddFieldMappingsAt(fieldPage, stored())
+	dm.AddFieldMappingsAt(fieldLast, stored())
 	tokens := bleve.NewTextFieldMapping()
 	tokens.Index = false
 	tokens.Store = true

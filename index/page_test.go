@@ -30,3 +30,21 @@ func TestAskCitesPage(t *testing.T) {
 		t.Errorf("Ask() link = %q, want %q", r.Link, want)
 	}
 }
+
+// A passage running over a page break keeps the page it ends on.
+func TestAskCitesPages(t *testing.T) {
+	t.Parallel()
+	ix := memIndex(t, loadMap(t, map[string]string{
+		"report.md": "---\ntitle: Harbour Report\n---\n\n<!-- page 12 -->\n\n" +
+			"The dredging of the approach channel continued under the licence granted last year, and the sediment\n" +
+			"<!-- page 13 -->\n" +
+			"sampling found no contamination above the thresholds set by the regulator.\n",
+	}))
+	ans, err := ix.Ask(context.Background(), "sediment sampling contamination thresholds", 3)
+	if err != nil || len(ans.Results) == 0 {
+		t.Fatalf("Ask() = %v, %v", ans, err)
+	}
+	if p := ans.Results[0].Passage; p.Page != 12 || p.LastPage != 13 || p.PageLabel() != "pp. 12–13" {
+		t.Errorf("Ask() first passage on pages %d to %d (%q), want 12 to 13", p.Page, p.LastPage, p.PageLabel())
+	}
+}

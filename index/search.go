@@ -141,6 +141,7 @@ func (ix *Index) Rank(ctx context.Context, question string, n int) ([]DocScore, 
 type candidate struct {
 	id, doc, heading, text string
 	ord, start, end, page  int
+	lastPage               int
 	loaded                 bool // stored fields read
 	bm25                   float64
 	toks                   []token
@@ -264,7 +265,7 @@ func (c *candidate) set(name string, value []byte, num func() (int, error)) erro
 			return fmt.Errorf("load passage %q: %w", c.id, err)
 		}
 		c.toks, c.sentences, c.headToks, c.titleToks = p.toks, p.sentences, p.heading, p.title
-	case fieldOrd, fieldStart, fieldEnd, fieldPage:
+	case fieldOrd, fieldStart, fieldEnd, fieldPage, fieldLast:
 		n, err := num()
 		if err != nil {
 			return fmt.Errorf("load passage %q: field %q: %w", c.id, name, err)
@@ -278,6 +279,8 @@ func (c *candidate) set(name string, value []byte, num func() (int, error)) erro
 			c.end = n
 		case fieldPage:
 			c.page = n
+		case fieldLast:
+			c.lastPage = n
 		}
 	}
 	return nil
@@ -479,7 +482,7 @@ func (ix *Index) result(c *candidate, q question) Result {
 		Doc: doc,
 		Passage: corpus.Passage{
 			ID: c.id, DocID: c.doc, Ordinal: c.ord, Heading: c.heading,
-			Text: c.text, Start: c.start, End: c.end, Page: c.page,
+			Text: c.text, Start: c.start, End: c.end, Page: c.page, LastPage: c.lastPage,
 		},
 		Score:      c.score,
 		Excerpt:    ex.text,

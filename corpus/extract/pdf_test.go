@@ -139,6 +139,16 @@ func TestPDFPagesReachPassages(t *testing.T) {
 	for start := range want {
 		t.Errorf("no passage holds %q", start)
 	}
+	// The paragraph running on over the page break is cited with both.
+	for _, p := range doc.Passages {
+		if strings.Contains(p.Text, "where the courts act quickly") {
+			if p.PageLabel() != "pp. 1–2" {
+				t.Errorf("passage running over the page break is labelled %q, want %q: %q", p.PageLabel(), "pp. 1–2", p.Text)
+			}
+		} else if p.LastPage != 0 {
+			t.Errorf("passage %q runs to page %d, want it on one page", p.Text, p.LastPage)
+		}
+	}
 }
 
 // BenchmarkMarkdownPDF converts the two-page harbour report.

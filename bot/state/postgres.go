@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -126,9 +127,25 @@ func OpenPostgres(ctx context.Context, dbURL string) (*Postgres, error) {
 	p := &Postgres{pool: pool, where: where}
 	if err := p.migrate(ctx); err != nil {
 		pool.Close()
+		if unreachable(err) {
+			err = fmt.Errorf("%w: %w", ErrUnreachable, err)
+		}
 		return nil, fmt.Errorf("open state in PostgreSQL at %s: %w", where, err)
 	}
 	return p, nil
+}
+
+// ErrUnreachable marks an OpenPostgres that could not reach the server
+// (refused, timed out, no route): worth trying again, unlike a refused
+// password, a missing database or a newer schema.
+var ErrUnreachable = errors.New("the database server did not answer")
+
+// unreachable reports whether err is a failure to reach the server rather
+// than an answer from it.
+func unreachable(err error) bool {
+	var ce *pgconn.ConnectError
+	var pe *pgconn.PgError
+	return errors.As(err, &ce) && !errors.As(err, &pe)
 }
 
 func (p *Postgres) migrate(ctx context.Context) error {

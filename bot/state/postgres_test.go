@@ -2,7 +2,9 @@ package state
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	neturl "net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -142,5 +144,24 @@ func TestPostgresWatchLimitAcrossReplicas(t *testing.T) {
 	addAll(many)
 	if ws, err := replicas[1].Watches("g", "c"); err != nil || len(ws) != MaxChannelWatches {
 		t.Errorf("after adding %d queries from two replicas: %d watches, %v; want %d", len(many)+1, len(ws), err, MaxChannelWatches)
+	}
+}
+
+// A server that does not answer is worth waiting for; one that answers
+// no is not.
+func TestPostgresTellsUnreachableFromRefused(t *testing.T) {
+	t.Parallel()
+	_, err := OpenPostgres(context.Background(), "postgres://dossier@127.0.0.1:1/dossier?connect_timeout=2")
+	if !errors.Is(err, ErrUnreachable) {
+		t.Errorf("OpenPostgres of a closed port = %v, want ErrUnreachable", err)
+	}
+	u, perr := neturl.Parse(statetest.Database(t))
+	if perr != nil {
+		t.Fatal(perr)
+	}
+	u.Path = "/no_such_database"
+	_, err = OpenPostgres(context.Background(), u.String())
+	if err == nil || errors.Is(err, ErrUnreachable) {
+		t.Errorf("OpenPostgres of a database that does not exist = %v, want an error that is not ErrUnreachable", err)
 	}
 }

@@ -109,7 +109,7 @@ func openDigests(ctx context.Context, cfg serveConfig, src *sources, ix *index.I
 	d := &digests{posts: bool(cfg.Digest)}
 	switch {
 	case cfg.DatabaseURL != "":
-		st, err := state.OpenPostgres(ctx, cfg.DatabaseURL)
+		st, err := openShared(ctx, cfg.DatabaseURL, log)
 		if err != nil {
 			return nil, err
 		}
@@ -154,6 +154,34 @@ func openDigests(ctx context.Context, cfg serveConfig, src *sources, ix *index.I
 		Corpus: fsys, Name: corpusName(src), Folder: folderOptions(src), Index: ix, Store: d.store, Interval: cfg.CorpusPoll, Log: log,
 	})
 	return d, nil
+}
+
+// Waits between tries to reach the database at start.
+const (
+	firstDatabaseWait = time.Second
+	maxDatabaseWait   = 30 * time.Second
+)
+
+// openShared opens the database at url, trying again with backoff while
+// the server does not answer (it may be starting alongside, or be
+// restarting) until ctx is done; a server that answers no (password,
+// database, schema) fails at once. /readyz says not ready meanwhile: the
+// bot is not running yet.
+func openShared(ctx context.Context, url string, log *slog.Logger) (*state.Postgres, error) {
+	wait := firstDatabaseWait
+	for {
+		st, err := state.OpenPostgres(ctx, url)
+		if err == nil || !errors.Is(err, state.ErrUnreachable) {
+			return st, err
+		}
+		log.Warn("the database does not answer yet; trying again", "in", wait, "err", err)
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, maxDatabaseWait)
+	}
 }
 
 // options are the bot's options for the digests.

@@ -3,7 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io"
+	"log/slog"
+	neturl "net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -174,4 +179,44 @@ func TestDigestFromTheDatabase(t *testing.T) {
 	if err != nil || len(docs) != 4 {
 		t.Errorf("the registry holds %d documents (%v) after dossier digest, want the servers' 4 untouched", len(docs), err)
 	}
+}
+
+// serve waits for a database that does not answer yet, saying so, and
+// gives up at once on one that answers no.
+func TestOpenSharedWaitsOnlyForAnUnreachableServer(t *testing.T) {
+	t.Parallel()
+	var logged bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&syncWriter{w: &logged}, nil))
+	ctx, cancel := context.WithTimeout(context.Background(), 2500*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := openShared(ctx, "postgres://dossier:s3cret@127.0.0.1:1/dossier?connect_timeout=1", log)
+	if !errors.Is(err, state.ErrUnreachable) || time.Since(start) < 2*time.Second {
+		t.Errorf("openShared of a closed port = %v after %v, want ErrUnreachable once the context ends", err, time.Since(start))
+	}
+	if n := strings.Count(logged.String(), "trying again"); n < 2 || strings.Contains(logged.String(), "s3cret") {
+		t.Errorf("openShared logged %d retries (want 2 or more, without the password):\n%s", n, logged.String())
+	}
+
+	u, perr := neturl.Parse(statetest.Database(t))
+	if perr != nil {
+		t.Fatal(perr)
+	}
+	u.Path = "/no_such_database"
+	start = time.Now()
+	if _, err := openShared(context.Background(), u.String(), log); err == nil || errors.Is(err, state.ErrUnreachable) || time.Since(start) > 5*time.Second {
+		t.Errorf("openShared of a database that does not exist = %v after %v, want a prompt error", err, time.Since(start))
+	}
+}
+
+// syncWriter serialises writes to w.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }

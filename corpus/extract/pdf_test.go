@@ -53,6 +53,7 @@ func TestMarkdownPDF(t *testing.T) {
 		{harbour, "a footnote as a paragraph of its own", "\n\nTwenty-foot equivalent units count containers by their length; a forty-foot container is two units.\n\n"},
 		{harbour, "a compound kept whole", "twenty-foot equivalent units"},
 		{memo, "a paragraph running on over a page, marked where it does", "publication works only\n<!-- page 2 -->\nwhere the courts act quickly"},
+		{memo, "a bulleted list, an item running over two lines", "proposes:\n\n- a replacement patrol boat for the northern zone, to be in service by the autumn of next year at the very latest;\n\n- a patrol rota that cannot be predicted;\n\n"},
 		{memo, "the footnote after the paragraph its page ended in", "carries little weight with buyers.\n\n<!-- page 1 -->\n\nThe rules on frozen fish"},
 	} {
 		if !strings.Contains(tt.doc, tt.want) {

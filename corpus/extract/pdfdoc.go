@@ -341,6 +341,7 @@ func (d *document) markdown() string {
 	var para strings.Builder
 	var prev *tline
 	var held []string // footnotes waiting for the paragraph to end, with their page marker
+	inItem := false   // the paragraph is an item of a bulleted list
 	pageNo := 0
 	endPara := func() {
 		if para.Len() > 0 {
@@ -362,9 +363,19 @@ func (d *document) markdown() string {
 		}
 		for i, l := range p.lines {
 			text := strings.TrimSpace(l.text.String())
-			if d.newParagraph(prev, l, i > 0) {
+			item, isItem := bulletItem(text)
+			newPara := d.newParagraph(prev, l, i > 0)
+			switch {
+			case isItem:
+				newPara, text = true, "- "+item
+			case inItem && prev != nil && !(endsSentence(prev.text.String()) && prev.x1 < prev.colRight-3*prev.size):
+				// A list item's lines run on under its first, indented.
+				newPara = d.headingLevel(l) > 0
+			}
+			if newPara {
 				endPara()
-				if lvl := d.headingLevel(l); lvl > 0 {
+				inItem = isItem
+				if lvl := d.headingLevel(l); lvl > 0 && !isItem {
 					text = strings.Repeat("#", lvl) + " " + text
 				}
 			}
@@ -385,6 +396,16 @@ func (d *document) markdown() string {
 	}
 	endPara()
 	return resolveBreaks(strings.Join(out, "\n\n")) + "\n"
+}
+
+// bulletItem is a line's text without its bullet, when it starts with one.
+func bulletItem(s string) (string, bool) {
+	r, size := utf8.DecodeRuneInString(s)
+	if !strings.ContainsRune("•◦▪▫●○‣⁃∙·–*", r) {
+		return "", false
+	}
+	rest := strings.TrimSpace(s[size:])
+	return rest, rest != "" && len(rest) < len(s)-size
 }
 
 func pageMark(n int) string { return fmt.Sprintf("<!-- page %d -->", n) }

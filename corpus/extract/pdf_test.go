@@ -14,7 +14,7 @@ import (
 // the golden files hold what a reader would quote, page by page.
 func TestMarkdownPDFGolden(t *testing.T) {
 	t.Parallel()
-	for _, name := range []string{"harbour", "memo"} {
+	for _, name := range []string{"harbour", "memo", "table"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			md := pdfFixture(t, name)
@@ -40,6 +40,7 @@ func TestMarkdownPDF(t *testing.T) {
 	t.Parallel()
 	harbour := string(pdfFixture(t, "harbour"))
 	memo := string(pdfFixture(t, "memo"))
+	table := string(pdfFixture(t, "table"))
 	for _, tt := range []struct {
 		doc, what, want string
 	}{
@@ -53,6 +54,7 @@ func TestMarkdownPDF(t *testing.T) {
 		{harbour, "a footnote as a paragraph of its own", "\n\nTwenty-foot equivalent units count containers by their length; a forty-foot container is two units.\n\n"},
 		{harbour, "a compound kept whole", "twenty-foot equivalent units"},
 		{memo, "a paragraph running on over a page, marked where it does", "publication works only\n<!-- page 2 -->\nwhere the courts act quickly"},
+		{table, "a table read row by row", "\n\nBusiness | Change | Members\n\nCafes on the quay | -64% | 12\n\nShops in the old town | -18% | 40\n\n"},
 		{memo, "a bulleted list, an item running over two lines", "proposes:\n\n- a replacement patrol boat for the northern zone, to be in service by the autumn of next year at the very latest;\n\n- a patrol rota that cannot be predicted;\n\n"},
 		{memo, "the footnote after the paragraph its page ended in", "carries little weight with buyers.\n\n<!-- page 1 -->\n\nThe rules on frozen fish"},
 	} {

@@ -148,6 +148,9 @@ func readingOrder(groups [][]*tline) []*tline {
 		left, right = nil, nil
 	}
 	for _, b := range groups {
+		if g == 0 && len(b) > 1 {
+			b = []*tline{tableRow(b)}
+		}
 		for _, l := range b {
 			switch {
 			case g == 0:
@@ -174,6 +177,22 @@ func readingOrder(groups [][]*tline) []*tline {
 	}
 	flush()
 	return out
+}
+
+// tableRow joins the parts of a baseline set far apart on a page of one
+// column, a table's cells, into one row: "Guest houses | -31% | 22".
+func tableRow(b []*tline) *tline {
+	row := &tline{x0: b[0].x0, x1: b[len(b)-1].x1, y: b[0].y, size: b[0].size, bold: true, row: true}
+	for i, l := range b {
+		if i > 0 {
+			row.text.WriteString(" | ")
+		}
+		row.text.WriteString(strings.TrimSpace(l.text.String()))
+		row.chars += l.chars
+		row.size = max(row.size, l.size)
+		row.bold = row.bold && l.bold
+	}
+	return row
 }
 
 // splitNotes moves footnotes out of a page's text: lines in a smaller
@@ -366,6 +385,8 @@ func (d *document) markdown() string {
 			item, isItem := bulletItem(text)
 			newPara := d.newParagraph(prev, l, i > 0)
 			switch {
+			case l.row || prev != nil && prev.row:
+				newPara = true
 			case isItem:
 				newPara, text = true, "- "+item
 			case inItem && prev != nil && !(endsSentence(prev.text.String()) && prev.x1 < prev.colRight-3*prev.size):

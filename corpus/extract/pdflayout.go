@@ -29,7 +29,8 @@ type page struct {
 type tline struct {
 	x0, x1, y, size float64
 	bold            bool
-	col             int // 0 or 1 in a page of two columns; -1 across both
+	row             bool // a table's row, its cells joined by " | "
+	col             int  // 0 or 1 in a page of two columns; -1 across both
 	text            strings.Builder
 	chars           int
 	// colLeft is the left edge of the line's column, to tell indented
@@ -142,7 +143,9 @@ func gutter(lines [][]*tline) float64 {
 	starts := map[float64]int{}
 	for _, b := range lines {
 		for _, l := range b {
-			if l.x0 > lo+0.3*width && l.x0 < lo+0.7*width && l.x1-l.x0 < 0.6*width {
+			// Columns of prose are wide; a table's cells are not, and a
+			// table is read row by row.
+			if l.x0 > lo+0.3*width && l.x0 < lo+0.7*width && l.x1-l.x0 < 0.6*width && l.x1-l.x0 > 0.25*width {
 				starts[math.Round(l.x0/2)*2]++
 			}
 		}
@@ -159,7 +162,7 @@ func gutter(lines [][]*tline) float64 {
 	ends := 0
 	for _, b := range lines {
 		for _, l := range b {
-			if l.x0 < lo+0.3*width && l.x1 < best-2 && l.x1 > lo+0.3*width {
+			if l.x0 < lo+0.3*width && l.x1 < best-2 && l.x1-l.x0 > 0.25*width {
 				ends++
 			}
 		}

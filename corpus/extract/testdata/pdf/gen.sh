@@ -11,6 +11,8 @@ export SOURCE_DATE_EPOCH=1700000000
 groff -ms -Tpdf -P-pa4 harbour.ms > harbour.pdf
 # memo.pdf: one column; a paragraph runs on over a page past its footnote.
 groff -ms -Tpdf -P-pa4 memo.ms > memo.pdf
+# table.pdf: a table set by tbl between two paragraphs.
+groff -t -ms -Tpdf -P-pa4 table.ms > table.pdf
 # scanned.pdf: the letter rendered as a picture only, as a scanner makes it.
 groff -ms -Tpdf -P-pa4 scanned.ms > scanned-text.pdf
 gs -q -dSAFER -dBATCH -dNOPAUSE -sDEVICE=pdfimage8 -r50 -o scanned.pdf scanned-text.pdf

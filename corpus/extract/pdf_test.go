@@ -14,7 +14,7 @@ import (
 // the golden files hold what a reader would quote, page by page.
 func TestMarkdownPDFGolden(t *testing.T) {
 	t.Parallel()
-	for _, name := range []string{"harbour", "memo", "table"} {
+	for _, name := range []string{"harbour", "memo", "table", "printed"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			md := pdfFixture(t, name)
@@ -41,6 +41,7 @@ func TestMarkdownPDF(t *testing.T) {
 	harbour := string(pdfFixture(t, "harbour"))
 	memo := string(pdfFixture(t, "memo"))
 	table := string(pdfFixture(t, "table"))
+	printed := string(pdfFixture(t, "printed"))
 	for _, tt := range []struct {
 		doc, what, want string
 	}{
@@ -54,6 +55,10 @@ func TestMarkdownPDF(t *testing.T) {
 		{harbour, "a footnote as a paragraph of its own", "\n\nTwenty-foot equivalent units count containers by their length; a forty-foot container is two units.\n\n"},
 		{harbour, "a compound kept whole", "twenty-foot equivalent units"},
 		{memo, "a paragraph running on over a page, marked where it does", "publication works only\n<!-- page 2 -->\nwhere the courts act quickly"},
+		{printed, "two-byte codes of subset fonts decoded", "María Duarte, who has run the Anchor Café for eleven years"},
+		{printed, "a paragraph set apart by space", "14 comments\n\nWhen the harbour closed"},
+		{printed, "a larger line as a heading", "\n\n## How the losses compare\n\n"},
+		{printed, "a bold table row, not a heading", "\n\nBusiness | Change in takings\n\n"},
 		{table, "a table read row by row", "\n\nBusiness | Change | Members\n\nCafes on the quay | -64% | 12\n\nShops in the old town | -18% | 40\n\n"},
 		{memo, "a bulleted list, an item running over two lines", "proposes:\n\n- a replacement patrol boat for the northern zone, to be in service by the autumn of next year at the very latest;\n\n- a patrol rota that cannot be predicted;\n\n"},
 		{memo, "the footnote after the paragraph its page ended in", "carries little weight with buyers.\n\n<!-- page 1 -->\n\nThe rules on frozen fish"},

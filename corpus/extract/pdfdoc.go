@@ -239,8 +239,9 @@ func setColumnEdges(lines []*tline) {
 	}
 }
 
-// bodyLeading is the median distance between consecutive baselines of
-// body text in one column.
+// bodyLeading is the commonest distance between consecutive baselines
+// of body text in one column (the smaller of equally common ones): the
+// spacing of lines within a paragraph, not between paragraphs.
 func (d *document) bodyLeading() float64 {
 	var gaps []float64
 	for _, p := range d.pages {
@@ -254,8 +255,11 @@ func (d *document) bodyLeading() float64 {
 	if len(gaps) == 0 {
 		return 1.2 * d.body
 	}
-	slices.Sort(gaps)
-	return gaps[len(gaps)/2]
+	counts := map[float64]int{}
+	for _, g := range gaps {
+		counts[math.Round(g*2)/2]++
+	}
+	return modeSize(counts)
 }
 
 // headingLevel is 1 to 3 for a line set apart as a heading, else 0.
@@ -396,7 +400,7 @@ func (d *document) markdown() string {
 			if newPara {
 				endPara()
 				inItem = isItem
-				if lvl := d.headingLevel(l); lvl > 0 && !isItem {
+				if lvl := d.headingLevel(l); lvl > 0 && !isItem && !l.row {
 					text = strings.Repeat("#", lvl) + " " + text
 				}
 			}

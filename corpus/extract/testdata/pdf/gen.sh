@@ -1,6 +1,6 @@
 #!/bin/sh
 # Makes the PDF fixtures from their groff sources with Debian's tools:
-#   apt-get install groff ghostscript
+#   apt-get install groff ghostscript chromium
 #   cd corpus/extract/testdata/pdf && sh gen.sh
 # then refresh the golden files: go test ./corpus/extract -run PDF -update
 set -eu
@@ -20,3 +20,9 @@ gs -q -dSAFER -dBATCH -dNOPAUSE -sDEVICE=pdfimage8 -r50 -o scanned.pdf scanned-t
 gs -q -dSAFER -dBATCH -dNOPAUSE -sDEVICE=pdfwrite -sOwnerPassword=owner -sUserPassword=reader \
 	-dEncryptionR=3 -dKeyLength=128 -o locked.pdf scanned-text.pdf
 rm scanned-text.pdf
+# printed.pdf: the cafe-closure web page printed by Chromium (embedded subset
+# TrueType fonts with two-byte codes, as most PDFs made today have).
+chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+	--disable-component-update --disable-sync --no-first-run --disable-quic \
+	--user-data-dir="$(mktemp -d)" --no-pdf-header-footer \
+	--print-to-pdf=printed.pdf ../html/cafe-closure.html

@@ -71,24 +71,37 @@ func copyCorpus(t *testing.T) string {
 	return dir
 }
 
-// askUntilQuoted asks question on fake until the answer's first quote is
-// from a document whose title contains title, and fails after 30 s.
-func askUntilQuoted(t *testing.T, fake *discordtest.Server, s *served, question, title string) {
+// askWhenIndexed waits until serve's index holds docs documents, as its
+// /metrics reports them, then asks question once on fake and wants the
+// answer's first quote from a document whose title contains title. The
+// index counts a document only once its passages are searchable. Asking
+// over and over instead would trip the bot's limit of 5 questions in 30 s
+// per user and wait out the window: 30 s, racing the test's deadline.
+func askWhenIndexed(t *testing.T, fake *discordtest.Server, s *served, docs int, question, title string) {
 	t.Helper()
-	ask := discordtest.SlashCommand("ask", discordtest.StringOption("question", question))
+	metrics := s.waitOutput(t, opsURL) + "/metrics"
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		r, err := fake.Interact(t, ask).Wait(waitContext(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(r.Original.Embeds) > 0 && strings.Contains(r.Original.Embeds[0].Title, title) {
-			return
+		_, body := get(t, metrics)
+		if n, ok := metric(body, "dossier_documents_indexed"); ok && n == float64(docs) {
+			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%q was never answered from %q; output:\n%s", question, title, s.out.String())
+			t.Fatalf("the index never held %d documents; /metrics:\n%s\noutput:\n%s", docs, body, s.out.String())
 		}
-		time.Sleep(50 * time.Millisecond)
+		select {
+		case <-s.done:
+			t.Fatalf("serve stopped: %v\noutput:\n%s", s.err, s.out.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	ask := discordtest.SlashCommand("ask", discordtest.StringOption("question", question))
+	r, err := fake.Interact(t, ask).Wait(waitContext(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Original.Embeds) == 0 || !strings.Contains(r.Original.Embeds[0].Title, title) {
+		t.Fatalf("Ask(%q) = %q %+v, want the first quote from %q; output:\n%s", question, r.Original.Content, r.Original.Embeds, title, s.out.String())
 	}
 }
 
@@ -117,7 +130,7 @@ func TestServeRunsTheDigests(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "ferry.md"), []byte(doc), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	askUntilQuoted(t, fake, s, "Which port does the Caspian ferry link with Astrakhan?", "Caspian Ferry")
+	askWhenIndexed(t, fake, s, 5, "Which port does the Caspian ferry link with Astrakhan?", "Caspian Ferry")
 	s.cancel()
 	<-s.done
 	if s.err != nil {

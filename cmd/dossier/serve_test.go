@@ -214,7 +214,7 @@ func TestServeStartsFromTheBuiltIndex(t *testing.T) {
 		"DOSSIER_LOG_LEVEL":        "INFO",
 	})
 	s.waitOutput(t, regexp.MustCompile(`(answering from the index as built)`))
-	askUntilQuoted(t, fake, s, "Which port does the Caspian ferry link with Astrakhan?", "Caspian Ferry")
+	askWhenIndexed(t, fake, s, 5, "Which port does the Caspian ferry link with Astrakhan?", "Caspian Ferry")
 	if log := s.out.String(); strings.Contains(log, "index built") || strings.Contains(log, "indexing [") {
 		t.Errorf("serve output:\n%s\nwant no index built before serving", log)
 	}

@@ -3,13 +3,16 @@
 // spoilers, stripped of the controls that reorder what readers see, with
 // links checked before they are linked, and counted as Discord counts.
 // It is the one policy for every message Dossier renders, by the bot and
-// by the digest, and imports nothing of Dossier's.
+// by the digest; what is not Discord's own (links, bidirectional
+// controls) it takes from corpus/safe, which corpus/cite shares.
 package markdown
 
 import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/dossier-bot/dossier/corpus/safe"
 )
 
 // MaxContent is the most characters a message's content may have.
@@ -123,27 +126,8 @@ func OneLine(s string) string {
 // Plain makes s safe to show where Discord renders no markdown (embed
 // footers and author names, button labels, choices): it removes the
 // bidirectional controls, which reorder text there as anywhere.
-func Plain(s string) string {
-	if !strings.ContainsFunc(s, IsBidiControl) {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if IsBidiControl(r) {
-			return -1
-		}
-		return r
-	}, s)
-}
+func Plain(s string) string { return safe.StripBidi(s) }
 
-// IsBidiControl reports whether r is a Unicode bidirectional control:
-// the embeddings and overrides (U+202A to U+202E), the isolates (U+2066
-// to U+2069) and the marks (U+200E, U+200F, U+061C). Shown raw, they
-// reorder what follows them, so that a quote can read differently from
-// what its source says, or a link's text from where it goes.
-func IsBidiControl(r rune) bool {
-	switch {
-	case r >= '\u202A' && r <= '\u202E', r >= '\u2066' && r <= '\u2069':
-		return true
-	}
-	return r == '\u200E' || r == '\u200F' || r == '\u061C'
-}
+// IsBidiControl reports whether r is a Unicode bidirectional control
+// (safe.IsBidiControl), which Escape and Plain remove.
+func IsBidiControl(r rune) bool { return safe.IsBidiControl(r) }

@@ -1,7 +1,6 @@
 package markdown
 
 import (
-	"net/url"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -111,31 +110,16 @@ func TestLen(t *testing.T) {
 	}
 }
 
+// TestSafeURL checks what SafeURL adds to safe.URL, whose tests cover
+// the rest of the policy: the length Discord can show.
 func TestSafeURL(t *testing.T) {
 	t.Parallel()
+	base := "https://example.com/"
 	tests := []struct{ in, want string }{
-		{"https://www.38north.org/2023/11/x/", "https://www.38north.org/2023/11/x/"},
-		{"  https://example.com/a  ", "https://example.com/a"},
-		{"https://example.com/a#:~:text=North%20Korea", "https://example.com/a#:~:text=North%20Korea"},
-		{"http://example.com/a b>c", "http://example.com/a%20b%3Ec"},
-		{"https://en.wikipedia.org/wiki/Foo_(bar)", "https://en.wikipedia.org/wiki/Foo_%28bar%29"},
-		{`https://example.com/a\b`, "https://example.com/a%5Cb"},
-		{"javascript:alert(1)", ""},
-		{"data:text/html,hi", ""},
-		{"ftp://example.com/file", ""},
-		{"https://user:pw@example.com/", ""},
+		{base + "a(b)", base + "a%28b%29"},
 		{"https://trusted.example@evil.example/", ""},
-		{"/relative/path", ""},
-		{"//example.com/no-scheme", ""},
-		{"https:///no-host", ""},
-		{"", ""},
-		{"https://example.com/" + strings.Repeat("x", MaxURL), ""},
-		{"https://example.com/" + strings.Repeat("x", MaxURL-len("https://example.com/")), "https://example.com/" + strings.Repeat("x", MaxURL-len("https://example.com/"))},
-		{"https://example.com/\n[x](y)", ""},
-		{"https://example.com/\x7f", ""},
-		// Bidirectional controls are percent-encoded, shown as such.
-		{"https://exa\u202Emple.com/", "https://exa%E2%80%AEmple.com/"},
-		{"https://example.com/#\u2066x", "https://example.com/#%E2%81%A6x"},
+		{base + strings.Repeat("x", MaxURL), ""},
+		{base + strings.Repeat("x", MaxURL-len(base)), base + strings.Repeat("x", MaxURL-len(base))},
 	}
 	for _, tt := range tests {
 		if got := SafeURL(tt.in); got != tt.want {
@@ -186,24 +170,5 @@ func FuzzEscape(f *testing.F) {
 		}
 		// A fragment placed mid-line is as safe.
 		checkEscaped(t, s, EscapeFrom(s, false))
-	})
-}
-
-func FuzzSafeURL(f *testing.F) {
-	for _, s := range []string{"https://example.com/", "http://a b", "https://u@h/", "javascript:x", "https://h/(x)<y>\\z", "https://h/\u202E"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		got := SafeURL(s)
-		if got == "" {
-			return
-		}
-		if Len(got) > MaxURL || strings.ContainsAny(got, " ()<>\\") || strings.ContainsFunc(got, unsafeInURL) {
-			t.Fatalf("SafeURL(%q) = %q, which could end a link or hide what it is", s, got)
-		}
-		p, err := url.Parse(got)
-		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" || p.User != nil {
-			t.Fatalf("SafeURL(%q) = %q, not an absolute http(s) URL without user information (%v)", s, got, err)
-		}
 	})
 }

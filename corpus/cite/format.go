@@ -3,11 +3,12 @@ package cite
 import (
 	"cmp"
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/dossier-bot/dossier/corpus/safe"
 )
 
 // Reference is a citation as a reference list gives it: with the address of
@@ -160,10 +161,13 @@ func (r Reference) idNote(markdown bool) string {
 // every character that could open emphasis, code, a link, an image,
 // raw HTML, an entity, math, a footnote or a pandoc citation gets a
 // backslash, and so does block syntax at the start, since a fragment may
-// begin a line (a list item's text, a block quote).
+// begin a line (a list item's text, a block quote). Bidirectional
+// controls are removed.
 func markdownText(s string) string {
 	var b strings.Builder
-	rs := []rune(s)
+	// Removed first, so that none hides block syntax from the check at
+	// the start.
+	rs := []rune(safe.StripBidi(s))
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
 		switch {
@@ -188,18 +192,8 @@ func markdownText(s string) string {
 }
 
 // linkURL is u if it is an absolute http or https address fit for a
-// Markdown link destination in angle brackets, else "".
-func linkURL(u string) string {
-	p, err := url.Parse(strings.TrimSpace(u))
-	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" || p.User != nil {
-		return ""
-	}
-	s := strings.NewReplacer(" ", "%20", "<", "%3C", ">", "%3E", "\\", "%5C").Replace(p.String())
-	if strings.ContainsFunc(s, unicode.IsControl) {
-		return ""
-	}
-	return s
-}
+// Markdown link destination in angle brackets (safe.URL), else "".
+func linkURL(u string) string { return safe.URL(u) }
 
 // humanDate writes an ISO date as people read it: "2024-04-24" is "24
 // April 2024", "2023-11" is "November 2023"; anything else is kept.
@@ -254,4 +248,8 @@ func joinNames(names []string) string {
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// oneLine is document text made fit for one line of a reference: its
+// bidirectional and other controls removed, which would make a quote read
+// otherwise than its source or drive a terminal, and white space
+// collapsed, so that it cannot start a Markdown block of its own.
+func oneLine(s string) string { return safe.Line(s) }

@@ -59,8 +59,8 @@ func digestKey(channelID, date string) []byte {
 // earlier one, which wins. d.Status is Posting, or Empty for a digest with
 // nothing to post.
 func (s *File) BeginDigest(d Digest) (rec Digest, created bool, err error) {
-	if d.Status != Posting && d.Status != Empty {
-		return Digest{}, false, fmt.Errorf("begin digest of channel %s for %s: status %q is not %q or %q", d.ChannelID, d.Date, d.Status, Posting, Empty)
+	if err := checkBegin(d); err != nil {
+		return Digest{}, false, err
 	}
 	err = s.update(fmt.Sprintf("begin digest of channel %s for %s", d.ChannelID, d.Date), func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketDigests)
@@ -75,21 +75,47 @@ func (s *File) BeginDigest(d Digest) (rec Digest, created bool, err error) {
 	return rec, created, err
 }
 
+// checkBegin refuses a digest BeginDigest must not record.
+func checkBegin(d Digest) error {
+	if d.Status != Posting && d.Status != Empty {
+		return fmt.Errorf("begin digest of channel %s for %s: status %q is not %q or %q", d.ChannelID, d.Date, d.Status, Posting, Empty)
+	}
+	return nil
+}
+
 // PartPosted records the message id of part i of the channel's digest for
 // date.
 func (s *File) PartPosted(channelID, date string, i int, messageID string) error {
-	return s.editDigest(fmt.Sprintf("record part %d of the digest of channel %s for %s", i, channelID, date), channelID, date, func(d *Digest) error {
+	return s.editDigest(partPostedOp(channelID, date, i), channelID, date, partPosted(i, messageID))
+}
+
+// FinishDigest marks the channel's digest for date posted.
+func (s *File) FinishDigest(channelID, date string, at time.Time) error {
+	return s.editDigest(finishOp(channelID, date), channelID, date, finish(at))
+}
+
+// The edits of PartPosted and FinishDigest, and their operations' names.
+
+func partPostedOp(channelID, date string, i int) string {
+	return fmt.Sprintf("record part %d of the digest of channel %s for %s", i, channelID, date)
+}
+
+func partPosted(i int, messageID string) func(d *Digest) error {
+	return func(d *Digest) error {
 		if i < 0 || i >= len(d.Parts) {
 			return fmt.Errorf("the digest has %d parts", len(d.Parts))
 		}
 		d.Parts[i].MessageID = messageID
 		return nil
-	})
+	}
 }
 
-// FinishDigest marks the channel's digest for date posted.
-func (s *File) FinishDigest(channelID, date string, at time.Time) error {
-	return s.editDigest(fmt.Sprintf("finish digest of channel %s for %s", channelID, date), channelID, date, func(d *Digest) error {
+func finishOp(channelID, date string) string {
+	return fmt.Sprintf("finish digest of channel %s for %s", channelID, date)
+}
+
+func finish(at time.Time) func(d *Digest) error {
+	return func(d *Digest) error {
 		for i, p := range d.Parts {
 			if p.MessageID == "" {
 				return fmt.Errorf("part %d is not posted", i)
@@ -97,7 +123,7 @@ func (s *File) FinishDigest(channelID, date string, at time.Time) error {
 		}
 		d.Status, d.Finished = Posted, at
 		return nil
-	})
+	}
 }
 
 func (s *File) editDigest(op, channelID, date string, edit func(d *Digest) error) error {

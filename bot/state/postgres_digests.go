@@ -80,8 +80,8 @@ func (p *Postgres) Pause(channelID, reason string, at time.Time) error {
 }
 
 func (p *Postgres) BeginDigest(d Digest) (rec Digest, created bool, err error) {
-	if d.Status != Posting && d.Status != Empty {
-		return Digest{}, false, fmt.Errorf("begin digest of channel %s for %s: status %q is not %q or %q", d.ChannelID, d.Date, d.Status, Posting, Empty)
+	if err := checkBegin(d); err != nil {
+		return Digest{}, false, err
 	}
 	raw, err := encode(d)
 	if err != nil {
@@ -106,25 +106,11 @@ func (p *Postgres) BeginDigest(d Digest) (rec Digest, created bool, err error) {
 }
 
 func (p *Postgres) PartPosted(channelID, date string, i int, messageID string) error {
-	return p.editDigest(fmt.Sprintf("record part %d of the digest of channel %s for %s", i, channelID, date), channelID, date, func(d *Digest) error {
-		if i < 0 || i >= len(d.Parts) {
-			return fmt.Errorf("the digest has %d parts", len(d.Parts))
-		}
-		d.Parts[i].MessageID = messageID
-		return nil
-	})
+	return p.editDigest(partPostedOp(channelID, date, i), channelID, date, partPosted(i, messageID))
 }
 
 func (p *Postgres) FinishDigest(channelID, date string, at time.Time) error {
-	return p.editDigest(fmt.Sprintf("finish digest of channel %s for %s", channelID, date), channelID, date, func(d *Digest) error {
-		for i, part := range d.Parts {
-			if part.MessageID == "" {
-				return fmt.Errorf("part %d is not posted", i)
-			}
-		}
-		d.Status, d.Finished = Posted, at
-		return nil
-	})
+	return p.editDigest(finishOp(channelID, date), channelID, date, finish(at))
 }
 
 func (p *Postgres) editDigest(op, channelID, date string, edit func(d *Digest) error) error {

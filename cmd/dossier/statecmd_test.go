@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	neturl "net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -185,8 +183,8 @@ func TestDigestFromTheDatabase(t *testing.T) {
 // gives up at once on one that answers no.
 func TestOpenSharedWaitsOnlyForAnUnreachableServer(t *testing.T) {
 	t.Parallel()
-	var logged bytes.Buffer
-	log := slog.New(slog.NewTextHandler(&syncWriter{w: &logged}, nil))
+	var logged syncBuffer
+	log := slog.New(slog.NewTextHandler(&logged, nil))
 	ctx, cancel := context.WithTimeout(context.Background(), 2500*time.Millisecond)
 	defer cancel()
 	start := time.Now()
@@ -207,16 +205,4 @@ func TestOpenSharedWaitsOnlyForAnUnreachableServer(t *testing.T) {
 	if _, err := openShared(context.Background(), u.String(), log); err == nil || errors.Is(err, state.ErrUnreachable) || time.Since(start) > 5*time.Second {
 		t.Errorf("openShared of a database that does not exist = %v after %v, want a prompt error", err, time.Since(start))
 	}
-}
-
-// syncWriter serialises writes to w.
-type syncWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
 }

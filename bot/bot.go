@@ -62,6 +62,9 @@ type Options struct {
 	// that failed, did not answer or could not be reached when starting
 	// (default 1s); it doubles with each try, to at most 30 s.
 	RetryWait time.Duration
+	// OpenTimeout bounds a try to connect to the gateway, from the dial
+	// to READY (default 20s, as long as a REST request may take).
+	OpenTimeout time.Duration
 	// Drain bounds how long stopping waits for the replies in flight
 	// (default 6s), so that the process stops within the 10 seconds a
 	// service manager gives it after SIGTERM.
@@ -143,6 +146,9 @@ func New(session *discordgo.Session, search Searcher, opts Options) *Bot {
 	if opts.RetryWait <= 0 {
 		opts.RetryWait = time.Second
 	}
+	if opts.OpenTimeout <= 0 {
+		opts.OpenTimeout = 20 * time.Second
+	}
 	if opts.Drain <= 0 {
 		opts.Drain = 6 * time.Second
 	}
@@ -170,15 +176,17 @@ func New(session *discordgo.Session, search Searcher, opts Options) *Bot {
 // interactions until ctx is done; then it disconnects, lets the replies in
 // flight finish and returns nil. A Bot runs once.
 func (b *Bot) Run(ctx context.Context) error {
+	od := &openDeadline{timeout: b.opts.OpenTimeout}
+	b.session.Dialer = od.dialer(b.session.Dialer)
 	for _, h := range []any{
 		b.onInteraction,
 		b.onRateLimit,
-		func(*discordgo.Session, *discordgo.Connect) { b.connected.Store(true) },
+		func(*discordgo.Session, *discordgo.Connect) { od.lift(); b.connected.Store(true) },
 		func(*discordgo.Session, *discordgo.Disconnect) { b.connected.Store(false) },
 	} {
 		defer b.session.AddHandler(h)()
 	}
-	err := b.untilConnected(ctx, "connect to the gateway", b.session.Open)
+	err := b.untilConnected(ctx, "connect to the gateway", func() error { return od.open(b.session) })
 	if ctx.Err() != nil {
 		return nil
 	}

@@ -26,13 +26,20 @@ type starting struct {
 // interactions, in HTTP interactions mode, retrying quickly.
 func start(tb testing.TB, fake *discordtest.Server, token, api string, interactions bool) *starting {
 	tb.Helper()
+	return startWith(tb, fake, token, api, interactions, bot.Options{})
+}
+
+// startWith is start with opts, bar the guild, the retry wait and the log.
+func startWith(tb testing.TB, fake *discordtest.Server, token, api string, interactions bool, opts bot.Options) *starting {
+	tb.Helper()
 	s, err := bot.NewSession(token, api)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	st := &starting{log: &syncLog{}, done: make(chan error, 1)}
-	st.bot = bot.New(s, builtinIndex(tb), bot.Options{GuildID: fake.GuildID(), RetryWait: 20 * time.Millisecond,
-		Log: slog.New(slog.NewTextHandler(st.log, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	opts.GuildID, opts.RetryWait = fake.GuildID(), 20*time.Millisecond
+	opts.Log = slog.New(slog.NewTextHandler(st.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	st.bot = bot.New(s, builtinIndex(tb), opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	st.stop = cancel
 	run := st.bot.Run
@@ -157,5 +164,57 @@ func TestStartRetriesWhileDiscordIsUnreachable(t *testing.T) {
 				t.Fatal("Run did not stop while retrying")
 			}
 		})
+	}
+}
+
+// TestStartRetriesWhenTheGatewayIsSilent starts the bot on a gateway that
+// accepts the websocket and then sends no HELLO, which discordgo would
+// wait for without end: each try gives up after OpenTimeout and is tried
+// again, Waiting says why meanwhile, and the bot is ready and answers once
+// the gateway speaks.
+func TestStartRetriesWhenTheGatewayIsSilent(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.NewServer(t)
+	const held = 2
+	fake.HoldHello(held)
+	st := startWith(t, fake, fake.Token(), fake.APIURL(), false, bot.Options{OpenTimeout: 200 * time.Millisecond})
+	sawWhy := ""
+	deadline := time.Now().Add(20 * time.Second)
+	for !st.bot.Ready() {
+		if why := st.bot.Waiting(); why != "" {
+			sawWhy = why
+		}
+		select {
+		case err := <-st.done:
+			t.Fatalf("Run = %v on a silent gateway, want it to retry; log:\n%s", err, st.log.String())
+		case <-time.After(time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not ready 20s after starting on a gateway silent %d times; stats %+v; log:\n%s", held, fake.GatewayStats(), st.log.String())
+		}
+	}
+	if !strings.Contains(sawWhy, "did not send HELLO and READY within 200ms") || !strings.Contains(sawWhy, "trying again in") {
+		t.Errorf("Waiting() while the gateway was silent = %q, want the missing HELLO and when it tries again", sawWhy)
+	}
+	if gs := fake.GatewayStats(); gs.HellosHeld != held || gs.Connections != held+1 || gs.Identifies != 1 {
+		t.Errorf("GatewayStats() = %+v, want %d connections held silent, then one identified", gs, held)
+	}
+	if n := strings.Count(st.log.String(), "could not reach discord; trying again"); n != held {
+		t.Errorf("the log notes %d retries, want %d:\n%s", n, held, st.log.String())
+	}
+	ask := discordtest.SlashCommand("ask", discordtest.StringOption("question", "Who led the North Korean delegation to Tehran?"))
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if r, err := fake.Interact(t, ask).Wait(ctx); err != nil || len(r.Original.Embeds) == 0 {
+		t.Fatalf("/ask once connected = %+v, %v, want an answer", r, err)
+	}
+	// The deadline is lifted once connected: a session that outlives it
+	// is not cut off (the bot would connect again).
+	time.Sleep(300 * time.Millisecond)
+	if r, err := fake.Interact(t, ask).Wait(ctx); err != nil || len(r.Original.Embeds) == 0 {
+		t.Fatalf("/ask after the open deadline = %+v, %v, want an answer", r, err)
+	}
+	if gs := fake.GatewayStats(); gs.Connections != held+1 || gs.Resumes != 0 {
+		t.Errorf("GatewayStats() after the open deadline = %+v, want the first session kept", gs)
 	}
 }

@@ -127,6 +127,14 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		c.closeWith(closeDecodeError, "Error while decoding payload.")
 		return
 	}
+	if s.holdingHello() {
+		// Silent until the bot gives up and closes, or the fake closes.
+		for {
+			if _, _, err := ws.ReadMessage(); err != nil {
+				return
+			}
+		}
+	}
 	if err := c.writeOp(opHello, map[string]int{"heartbeat_interval": heartbeatIntervalMS}); err != nil {
 		return
 	}

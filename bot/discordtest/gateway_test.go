@@ -4,8 +4,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
 )
 
 func TestOpenReceivesReadyAndGuild(t *testing.T) {
@@ -210,5 +212,47 @@ func TestIdentifyWithPrivilegedIntentsIsRejected(t *testing.T) {
 				t.Errorf("GatewayStats().Intents = %d, want %d", got, tt.intents)
 			}
 		})
+	}
+}
+
+// TestHoldHello checks that a connection HoldHello holds is accepted and
+// told nothing until the client closes it, while the next one gets its
+// HELLO at once.
+func TestHoldHello(t *testing.T) {
+	t.Parallel()
+	s := NewServer(t)
+	s.HoldHello(1)
+	url := s.GatewayURL() + "?v=10&encoding=json"
+	held, _, err := websocket.DefaultDialer.Dial(url, nil)
+	if err != nil {
+		t.Fatalf("dial the gateway: %v", err)
+	}
+	defer held.Close()
+	// Dialled only once the first is held, so that the two cannot swap.
+	if !s.waitFor(nil, connectTimeout, func() bool { return s.stats.HellosHeld == 1 }) {
+		t.Fatalf("GatewayStats() = %+v, want the first connection held", s.GatewayStats())
+	}
+	next, _, err := websocket.DefaultDialer.Dial(url, nil)
+	if err != nil {
+		t.Fatalf("dial the gateway again: %v", err)
+	}
+	defer next.Close()
+	next.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var p payload
+	if err := next.ReadJSON(&p); err != nil || p.Op != opHello {
+		t.Fatalf("second connection's first payload = %+v, %v, want HELLO", p, err)
+	}
+	// The fake answered the second connection: it has had time to answer
+	// the first, and has said nothing.
+	held.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+	if _, msg, err := held.ReadMessage(); err == nil {
+		t.Fatalf("held connection got %s, want nothing", msg)
+	}
+	if st := s.GatewayStats(); st.Connections != 2 || st.HellosHeld != 1 {
+		t.Errorf("GatewayStats() = %+v, want 2 connections, 1 held", st)
+	}
+	held.Close()
+	if !s.waitFor(nil, connectTimeout, func() bool { return len(s.conns) == 1 }) {
+		t.Errorf("the fake still holds the held connection after the client closed it")
 	}
 }

@@ -60,7 +60,8 @@
 // failed check is also recorded, together with product rules Discord itself
 // does not enforce (every message must carry allowed_mentions with an empty
 // parse list), and listed by Server.Violations. Server.SetLatency slows
-// every REST request down, as a slow network would.
+// every REST request down, as a slow network would; Server.HoldHello
+// accepts gateway connections and then says nothing, as a hung gateway.
 package discordtest
 
 import (
@@ -102,6 +103,7 @@ type Server struct {
 	failing     int // REST requests still to answer with failStatus
 	failStatus  int
 	latency     time.Duration
+	holdHello   int // gateway connections still to leave without HELLO
 
 	channels     map[string]*discordgo.Channel
 	channelOrder []string

@@ -14,6 +14,8 @@ type GatewayStats struct {
 	Identifies  int // sessions started with IDENTIFY
 	Resumes     int // sessions resumed with RESUME
 	Heartbeats  int
+	// HellosHeld counts the connections HoldHello kept silent.
+	HellosHeld int
 	// Intents are the gateway intents of the last IDENTIFY.
 	Intents discordgo.Intent
 }
@@ -157,6 +159,29 @@ func (s *Server) WaitConnected(tb testing.TB) {
 	if !ok {
 		tb.Fatalf("discordtest: no bot connected within %v", connectTimeout)
 	}
+}
+
+// HoldHello makes the fake accept the next n gateway connections and then
+// never send their HELLO, as a gateway that hangs does: each stays open
+// and silent until the bot closes it.
+func (s *Server) HoldHello(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.holdHello += n
+}
+
+// holdingHello reports whether to hold back a new connection's HELLO,
+// counting it.
+func (s *Server) holdingHello() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.holdHello <= 0 {
+		return false
+	}
+	s.holdHello--
+	s.stats.HellosHeld++
+	s.notifyLocked()
+	return true
 }
 
 // GatewayStats returns counts of gateway activity so far.

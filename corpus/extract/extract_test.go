@@ -143,3 +143,21 @@ func TestPageURL(t *testing.T) {
 		}
 	}
 }
+
+func TestPreferOwn(t *testing.T) {
+	t.Parallel()
+	post := "The council voted on Tuesday to close the old harbour road to lorries from the spring onwards."
+	rest := " Residents had asked for the change for years, citing noise, dust and two serious accidents near the school."
+	comment := "Great post, thanks for writing it up. I have been following this debate on the forum for a long while now."
+	for _, tt := range []struct{ name, own, fallback, want string }{
+		{"same text", post, post, post},
+		{"fallback finds the rest of a cut-short article", post, post + rest, post + rest},
+		{"fallback narrows an over-wide extraction", post + rest + " " + comment, post + rest, post + rest},
+		{"fallback reads another part of the page", post, comment + " " + comment, post},
+		{"fallback shares a phrase only", post + rest, comment + " The council voted on Tuesday to close it.", post + rest},
+	} {
+		if got := preferOwn(tt.own, tt.fallback); got != tt.want {
+			t.Errorf("%s: preferOwn(%q, %q) = %q, want %q", tt.name, tt.own, tt.fallback, got, tt.want)
+		}
+	}
+}

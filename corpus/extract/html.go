@@ -35,18 +35,27 @@ func htmlMarkdown(name string, data []byte) ([]byte, error) {
 func articleOf(doc *html.Node, name string) (Meta, string, error) {
 	canonical := pageURL(doc, name)
 	opts := trafilatura.Options{
-		EnableFallback:  true,
 		ExcludeComments: true,
 		HtmlDateMode:    trafilatura.Fast,
 	}
 	if u, err := url.Parse(canonical); err == nil && canonical != "" {
 		opts.OriginalURL = u
 	}
+	own, ownErr := trafilatura.ExtractDocument(doc, opts)
+	opts.EnableFallback = true
 	res, err := trafilatura.ExtractDocument(doc, opts)
-	if err != nil {
+	var body string
+	switch {
+	case err != nil && ownErr != nil:
 		return Meta{}, "", fmt.Errorf("%w: %v", ErrNoText, err)
+	case err != nil:
+		res, body = own, nodeMarkdown(own.ContentNode)
+	default:
+		body = nodeMarkdown(res.ContentNode)
+		if ownErr == nil {
+			body = preferOwn(nodeMarkdown(own.ContentNode), body)
+		}
 	}
-	body := nodeMarkdown(res.ContentNode)
 	if strings.TrimSpace(body) == "" {
 		return Meta{}, "", ErrNoText
 	}
@@ -67,6 +76,37 @@ func articleOf(doc *html.Node, name string) (Meta, string, error) {
 		m.Title = titleFromName(name)
 	}
 	return m, body, nil
+}
+
+// preferOwn chooses between trafilatura's own article and the one its
+// fallback extractors (readability, DOM distiller) gave instead. The
+// library takes a fallback by length alone; that is right when one text
+// holds most of the other (the fallback found the rest of an article cut
+// short, or the part of an over-wide extraction that is the article), but
+// when the two share less than half of either's word 4-grams they read
+// different parts of the page (a comment, a neighbouring teaser), and
+// being longer says nothing of which is the article. Then trafilatura's
+// own choice, made on the page's structure, is kept.
+func preferOwn(own, fallback string) string {
+	if own == fallback || shared(own, fallback) >= 0.5 || shared(fallback, own) >= 0.5 {
+		return fallback
+	}
+	return own
+}
+
+// shared is the share of a's word 4-grams (counted with repeats) that b
+// also has.
+func shared(a, b string) float64 {
+	sa, sb := shingles(a), shingles(b)
+	var n, in int
+	for g, c := range sa {
+		n += c
+		in += min(c, sb[g])
+	}
+	if n == 0 {
+		return 1
+	}
+	return float64(in) / float64(n)
 }
 
 // pageURL is the address the page gives as its own (its canonical link,

@@ -1,8 +1,13 @@
 package state
 
 import (
+	"bufio"
 	"context"
+	"fmt"
+	"os"
+	"os/exec"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -92,5 +97,71 @@ func TestLeadOneAtATimeAndReElected(t *testing.T) {
 	}
 	if len(terms) < 4 {
 		t.Errorf("terms of leadership = %v, want a new leader after each of 3 lost sessions", terms)
+	}
+}
+
+// leaderChildEnv names the database a re-executed test binary leads on
+// until it is stopped.
+const leaderChildEnv = "DOSSIER_STATE_LEADER_CHILD"
+
+// A leader that hangs (here: stopped with SIGSTOP, its process alive and
+// its connection open) stops answering the server, which ends its idle
+// session and frees the lock: another replica takes over.
+func TestLeadSurvivesAHungLeader(t *testing.T) {
+	if url := os.Getenv(leaderChildEnv); url != "" {
+		p, err := OpenPostgres(context.Background(), url)
+		if err != nil {
+			fmt.Println("open:", err)
+			os.Exit(2)
+		}
+		p.Lead(context.Background(), fastElection, func(ctx context.Context) error {
+			fmt.Println("leading")
+			<-ctx.Done()
+			return nil
+		})
+		os.Exit(0)
+	}
+	t.Parallel()
+	url := statetest.Database(t)
+	child := exec.Command(os.Args[0], "-test.run=^TestLeadSurvivesAHungLeader$")
+	child.Env = append(os.Environ(), leaderChildEnv+"="+url)
+	out, err := child.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		child.Process.Kill()
+		child.Wait()
+	}()
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || line != "leading\n" {
+		t.Fatalf("the child said %q, %v; want that it leads", line, err)
+	}
+	led := make(chan struct{}, 2)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for range 2 {
+		p := openPostgres(t, url)
+		go p.Lead(ctx, fastElection, func(ctx context.Context) error {
+			led <- struct{}{}
+			<-ctx.Done()
+			return nil
+		})
+	}
+	select {
+	case <-led:
+		t.Fatal("a replica led while the child held the lock")
+	case <-time.After(time.Second):
+	}
+	if err := child.Process.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-led:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no replica led within 30 s of the leader hanging")
 	}
 }

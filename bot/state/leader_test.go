@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	neturl "net/url"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -17,16 +19,22 @@ import (
 // fastElection is an election at test speed.
 var fastElection = Election{Retry: 50 * time.Millisecond, Check: 50 * time.Millisecond, Settle: 100 * time.Millisecond}
 
-// terminateLeader ends the database session holding the leader's lock,
-// as a server restart or an operator would, and reports whether there
-// was one.
-func terminateLeader(tb testing.TB) bool {
+// terminateLeader ends the session holding the leader's lock in the
+// database at url, as a server restart or an operator would, and reports
+// whether there was one. Advisory locks are per database: tests running
+// in parallel each have their own leader.
+func terminateLeader(tb testing.TB, url string) bool {
 	tb.Helper()
+	u, err := neturl.Parse(url)
+	if err != nil {
+		tb.Fatal(err)
+	}
 	key := uint64(lockLeader)
 	var n int
-	err := statetest.Admin(tb).QueryRow(context.Background(), `SELECT count(pg_terminate_backend(pid)) FROM pg_locks
-		WHERE locktype = 'advisory' AND granted AND classid = $1 AND objid = $2 AND objsubid = 1`,
-		uint32(key>>32), uint32(key)).Scan(&n)
+	err = statetest.Admin(tb).QueryRow(context.Background(), `SELECT count(pg_terminate_backend(l.pid)) FROM pg_locks l
+		JOIN pg_database d ON d.oid = l.database
+		WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1 AND l.objid = $2 AND l.objsubid = 1 AND d.datname = $3`,
+		uint32(key>>32), uint32(key), strings.TrimPrefix(u.Path, "/")).Scan(&n)
 	if err != nil {
 		tb.Fatalf("terminate the leader's session: %v", err)
 	}
@@ -83,7 +91,7 @@ func TestLeadOneAtATimeAndReElected(t *testing.T) {
 	}
 	waitTerms(1)
 	for n := 2; n <= 4; n++ {
-		if !terminateLeader(t) {
+		if !terminateLeader(t, url) {
 			t.Fatal("no session holds the leader's lock")
 		}
 		waitTerms(n)

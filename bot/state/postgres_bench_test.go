@@ -63,7 +63,7 @@ func TestReElectionTime(t *testing.T) {
 	<-started
 	for i := range 5 {
 		ended := time.Now()
-		if !terminateLeader(t) {
+		if !terminateLeader(t, url) {
 			t.Fatal("no session holds the leader's lock")
 		}
 		t.Logf("re-election %d: a new leader %v after the session ended", i, (<-started).Sub(ended).Round(10*time.Millisecond))

@@ -161,3 +161,21 @@ func TestPreferOwn(t *testing.T) {
 		}
 	}
 }
+
+func TestDropHeadingRuns(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ name, in, want string }{
+		{"sections with text", "# T\n\n## A\n\ntext a\n\n## B\n\ntext b", "# T\n\n## A\n\ntext a\n\n## B\n\ntext b"},
+		{"headline, standfirst and a section", "# T\n\n## Deck\n\n### First\n\ntext", "# T\n\n## Deck\n\n### First\n\ntext"},
+		{"teasers after the article", "text\n\n#### More:\n\n#### Other story\n\n#### Third story\n\nend", "text\n\nend"},
+		{"teasers with standfirsts", "text\n\n### One\n\n#### sub one\n\n### Two\n\n#### sub two", "text"},
+		{"a headline is never a teaser", "### a\n\n### b\n\n### c\n\n# Headline\n\ntext", "# Headline\n\ntext"},
+		{"two headings are kept", "text\n\n## A\n\n### B\n\nmore", "text\n\n## A\n\n### B\n\nmore"},
+		{"part, chapter, section", "## Part\n\n### Chapter\n\n#### Section\n\ntext", "## Part\n\n### Chapter\n\n#### Section\n\ntext"},
+		{"escaped hashes are text", "\\## a\n\n\\## b\n\n\\## c", "\\## a\n\n\\## b\n\n\\## c"},
+	} {
+		if got := dropHeadingRuns(tt.in); got != tt.want {
+			t.Errorf("%s: dropHeadingRuns(%q) = %q, want %q", tt.name, tt.in, got, tt.want)
+		}
+	}
+}

@@ -56,6 +56,7 @@ func articleOf(doc *html.Node, name string) (Meta, string, error) {
 			body = preferOwn(nodeMarkdown(own.ContentNode), body)
 		}
 	}
+	body = dropHeadingRuns(body)
 	if strings.TrimSpace(body) == "" {
 		return Meta{}, "", ErrNoText
 	}
@@ -92,6 +93,54 @@ func preferOwn(own, fallback string) string {
 		return fallback
 	}
 	return own
+}
+
+// dropHeadingRuns removes runs of three or more headings with no text
+// between them from an extracted article's Markdown blocks. A section has
+// text under it; headings standing one after another are the titles of
+// other pages ("more on this", newsletter boxes, teasers with their
+// standfirsts) that extractors take for a part of the article. A
+// level-1 heading (the headline) is never part of a run, and headings
+// that only go deeper (part, chapter, section, then text) are sections.
+func dropHeadingRuns(body string) string {
+	blocks := strings.Split(body, "\n\n")
+	out := blocks[:0]
+	for i := 0; i < len(blocks); {
+		j := i
+		for j < len(blocks) && headingLevel(blocks[j]) >= 2 {
+			j++
+		}
+		switch {
+		case j == i:
+			out = append(out, blocks[i])
+			i++
+			continue
+		case j-i >= 3 && !deepening(blocks[i:j]):
+		default:
+			out = append(out, blocks[i:j]...)
+		}
+		i = j
+	}
+	return strings.Join(out, "\n\n")
+}
+
+// headingLevel is the level of a Markdown heading block, else 0.
+func headingLevel(block string) int {
+	n := len(block) - len(strings.TrimLeft(block, "#"))
+	if n == 0 || n > 6 || !strings.HasPrefix(block[n:], " ") {
+		return 0
+	}
+	return n
+}
+
+// deepening reports headings whose levels only increase.
+func deepening(headings []string) bool {
+	for k := 1; k < len(headings); k++ {
+		if headingLevel(headings[k]) <= headingLevel(headings[k-1]) {
+			return false
+		}
+	}
+	return true
 }
 
 // shared is the share of a's word 4-grams (counted with repeats) that b

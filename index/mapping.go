@@ -75,8 +75,9 @@ func newMapping() mapping.IndexMapping {
 		f.Analyzer = analyzerName
 		f.Store = store
 		f.IncludeInAll = false
-		// Term vectors and doc values are not used: excerpts are chosen by
-		// re-analysing the stored text, which keeps the index smaller.
+		// Term vectors and doc values are not used: re-ranking and excerpts
+		// read the tokens stored with each passage (field "tokens"), which
+		// also say where its sentences are.
 		f.IncludeTermVectors = false
 		f.DocValues = false
 		return f

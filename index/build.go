@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"github.com/dossier-bot/dossier/corpus"
@@ -95,7 +94,7 @@ func (g *generation) add(d *corpus.Document) error {
 		return g.pipe.add(d)
 	}
 	for _, p := range d.Passages {
-		if err := g.b.Index(p.ID, toPassageDoc(d, p, analyze(g.ix.analyzer, p.Text), g.ix.analyzer)); err != nil {
+		if err := g.b.Index(p.ID, toPassageDoc(d, p)); err != nil {
 			return fmt.Errorf("index passage %q: %w", p.ID, err)
 		}
 	}
@@ -170,12 +169,12 @@ func (ix *Index) newMemGeneration() (*liveSink, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create in-memory index: %w", err)
 	}
-	return &liveSink{ix: ix, w: writer{bi: bi, registry: map[string]docRecord{}, analyzer: ix.analyzer}, fresh: true}, nil
+	return &liveSink{ix: ix, w: writer{bi: bi, registry: map[string]docRecord{}}, fresh: true}, nil
 }
 
 func (ix *Index) inPlace() *liveSink {
 	ix.mu.RLock()
-	s := &liveSink{ix: ix, w: writer{bi: ix.bi, registry: maps.Clone(ix.registry), avgLen: ix.avgLen, analyzer: ix.analyzer}}
+	s := &liveSink{ix: ix, w: writer{bi: ix.bi, registry: maps.Clone(ix.registry), avgLen: ix.avgLen}}
 	ix.mu.RUnlock()
 	// Each batch publishes the registry as of its last document, so
 	// questions asked during an update see only whole documents.
@@ -226,14 +225,8 @@ func (s *liveSink) finish(removed []string, synonyms [][]string, avgLen float64)
 	return nil
 }
 
-// toPassageDoc is what Bleve indexes for p; toks are its text's tokens,
-// a analyses its heading and title.
-func toPassageDoc(d *corpus.Document, p corpus.Passage, toks []token, a analysis.Analyzer) passageDoc {
+func toPassageDoc(d *corpus.Document, p corpus.Passage) passageDoc {
 	return passageDoc{
-		Tokens: encodePassage(passageText{
-			toks: toks, sentences: corpus.Sentences(p.Text),
-			heading: analyze(a, p.Heading), title: analyze(a, d.Title),
-		}),
 		Text:    p.Text,
 		Heading: p.Heading,
 		Doc:     d.ID,
@@ -267,7 +260,6 @@ type writer struct {
 	pending  int
 	publish  func(map[string]docRecord)
 	avgLen   float64
-	analyzer analysis.Analyzer
 }
 
 func (w *writer) ensureBatch() {
@@ -300,7 +292,7 @@ func (w *writer) setSynonyms(syn [][]string) error {
 func (w *writer) add(d *corpus.Document) error {
 	w.remove(d.ID)
 	for _, p := range d.Passages {
-		if err := w.batch.Index(p.ID, toPassageDoc(d, p, analyze(w.analyzer, p.Text), w.analyzer)); err != nil {
+		if err := w.batch.Index(p.ID, toPassageDoc(d, p)); err != nil {
 			return fmt.Errorf("index passage %q: %w", p.ID, err)
 		}
 	}

@@ -47,7 +47,7 @@ func (ix *Index) rankDocs(cands []*candidate, q question, st stats) ([]docHit, e
 	bm := make([]float64, depth)
 	var top float64
 	for i, d := range docs[:depth] {
-		parts, err := ix.docTokens(d.doc, byID, st)
+		parts, err := ix.docTokens(d.doc, byID)
 		if err != nil {
 			return nil, err
 		}
@@ -68,7 +68,7 @@ func (ix *Index) rankDocs(cands []*candidate, q question, st stats) ([]docHit, e
 
 // docTokens returns the analysed text and heading of each of a
 // document's passages, reusing those already loaded.
-func (ix *Index) docTokens(doc string, loaded map[string]*candidate, st stats) ([][]token, error) {
+func (ix *Index) docTokens(doc string, loaded map[string]*candidate) ([][]token, error) {
 	n := ix.registry[doc].Passages
 	parts := make([][]token, 0, 2*n)
 	for ord := range n {
@@ -79,18 +79,9 @@ func (ix *Index) docTokens(doc string, loaded map[string]*candidate, st stats) (
 			if err := ix.load(c); err != nil {
 				return nil, err
 			}
-			if c.toks == nil {
-				c.toks = analyze(ix.analyzer, c.text)
-			}
-			if c.titleToks != nil {
-				st.titles[doc] = c.titleToks
-			}
+			c.toks = analyze(ix.analyzer, c.text)
 		}
-		head := c.headToks
-		if head == nil {
-			head = analyze(ix.analyzer, c.heading)
-		}
-		parts = append(parts, c.toks, head)
+		parts = append(parts, c.toks, analyze(ix.analyzer, c.heading))
 	}
 	return parts, nil
 }

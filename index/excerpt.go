@@ -39,11 +39,7 @@ type sentenceChoice struct {
 // bestSentence scores every sentence of c by the rare question words it
 // holds and whether it holds the kind of answer asked for.
 func bestSentence(c *candidate, q question, total float64) sentenceChoice {
-	spans := c.sentences
-	if spans == nil {
-		// An index built before sentences were stored.
-		spans = corpus.Sentences(c.text)
-	}
+	spans := corpus.Sentences(c.text)
 	if len(spans) == 0 {
 		spans = [][2]int{{0, len(c.text)}}
 	}

@@ -41,7 +41,7 @@ func addAnalyzer(im *mapping.IndexMappingImpl) {
 
 // schemaVersion changes whenever the mapping or the stored layout does, so
 // an index built by an older Dossier is rebuilt rather than misread.
-const schemaVersion = "dossier-index-9"
+const schemaVersion = "dossier-index-10"
 
 // Field names of an indexed passage.
 const (
@@ -53,7 +53,6 @@ const (
 	fieldEnd     = "end"
 	fieldPage    = "page"
 	fieldLast    = "lastpage"
-	fieldTokens  = "tokens" // the tokens of text, heading and title, and sentences (tokenblob.go)
 )
 
 // passageDoc is what Bleve indexes for one passage.
@@ -66,7 +65,6 @@ type passageDoc struct {
 	End     float64 `json:"end"`
 	Page    float64 `json:"page,omitempty"`
 	Last    float64 `json:"lastpage,omitempty"`
-	Tokens  string  `json:"tokens"`
 }
 
 func newMapping() mapping.IndexMapping {
@@ -75,9 +73,10 @@ func newMapping() mapping.IndexMapping {
 		f.Analyzer = analyzerName
 		f.Store = store
 		f.IncludeInAll = false
-		// Term vectors and doc values are not used: re-ranking and excerpts
-		// read the tokens stored with each passage (field "tokens"), which
-		// also say where its sentences are.
+		// Term vectors and doc values are not used: excerpts are chosen by
+		// re-analysing the stored text, which keeps the index smaller
+		// (storing each passage's tokens made ranking a third faster but
+		// the index 60% larger and building 25% slower: docs/PERFORMANCE.md).
 		f.IncludeTermVectors = false
 		f.DocValues = false
 		return f
@@ -108,13 +107,6 @@ func newMapping() mapping.IndexMapping {
 	dm.AddFieldMappingsAt(fieldEnd, stored())
 	dm.AddFieldMappingsAt(fieldPage, stored())
 	dm.AddFieldMappingsAt(fieldLast, stored())
-	tokens := bleve.NewTextFieldMapping()
-	tokens.Index = false
-	tokens.Store = true
-	tokens.IncludeInAll = false
-	tokens.IncludeTermVectors = false
-	tokens.DocValues = false
-	dm.AddFieldMappingsAt(fieldTokens, tokens)
 
 	im := bleve.NewIndexMapping()
 	im.DefaultMapping = dm

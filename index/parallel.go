@@ -76,34 +76,24 @@ type mapper struct {
 
 func (mp mapper) mapPassage(d *corpus.Document, p corpus.Passage) (*document.Document, error) {
 	doc := document.NewDocument(p.ID)
-	// The text is analysed once, for the index and for the stored tokens.
-	toks := mp.fast.tokens(p.Text)
-	if err := mp.m.MapDocument(doc, toPassageDoc(d, p, toks, mp.fast)); err != nil {
+	if err := mp.m.MapDocument(doc, toPassageDoc(d, p)); err != nil {
 		return nil, fmt.Errorf("map passage %q: %w", p.ID, err)
 	}
 	for i, f := range doc.Fields {
 		if f.Options().IsIndexed() {
-			var known []token
-			if f.Name() == fieldText {
-				known = toks
-			}
-			doc.Fields[i] = mp.analyse(f, known)
+			doc.Fields[i] = mp.analyse(f)
 		}
 	}
 	return doc, nil
 }
 
-// analyse analyses f, whose tokens are known already when not nil.
-func (mp mapper) analyse(f document.Field, known []token) document.Field {
+func (mp mapper) analyse(f document.Field) document.Field {
 	tf, ok := f.(*document.TextField)
 	if !ok || tf.Analyzer() != mp.slow || f.Options().IncludeTermVectors() {
 		f.Analyze()
 		return &analysedField{Field: f, length: f.AnalyzedLength(), freqs: f.AnalyzedTokenFrequencies()}
 	}
-	if known == nil {
-		known = mp.fast.tokens(string(tf.Value()))
-	}
-	n, freqs := frequencies(known, f.Options())
+	n, freqs := frequencies(mp.fast.tokens(string(tf.Value())), f.Options())
 	return &analysedField{Field: f, length: n, freqs: freqs}
 }
 

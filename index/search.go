@@ -145,11 +145,9 @@ type candidate struct {
 	loaded                 bool // stored fields read
 	bm25                   float64
 	toks                   []token
-	sentences              [][2]int // the text's, as corpus.Sentences gives them; nil until known
-	headToks, titleToks    []token  // stored with the passage; nil until known
-	matches                [][]int  // per concept: indexes into toks
-	headMatches            [][]int  // the same for the heading's tokens
-	titleMatches           [][]int  // and for its document's title
+	matches                [][]int // per concept: indexes into toks
+	headMatches            [][]int // the same for the heading's tokens
+	titleMatches           [][]int // and for its document's title
 	coverage, prox, score  float64
 	sentence               sentenceChoice
 }
@@ -259,12 +257,6 @@ func (c *candidate) set(name string, value []byte, num func() (int, error)) erro
 		c.heading = string(value)
 	case fieldDoc:
 		c.doc = string(value)
-	case fieldTokens:
-		p, err := decodePassage(string(value))
-		if err != nil {
-			return fmt.Errorf("load passage %q: %w", c.id, err)
-		}
-		c.toks, c.sentences, c.headToks, c.titleToks = p.toks, p.sentences, p.heading, p.title
 	case fieldOrd, fieldStart, fieldEnd, fieldPage, fieldLast:
 		n, err := num()
 		if err != nil {

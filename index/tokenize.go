@@ -13,11 +13,10 @@ import (
 
 // wordTokenizer splits text into the tokens wordPattern matches, as
 // Bleve's regexp tokenizer does for the index, without the regular
-// expression: every passage is analysed as it is indexed (its tokens are
-// stored, tokenblob.go) and every question as it is asked, and the regexp
-// tokenizer (three more expressions per token to type it) was more than
-// half of ranking's time when re-ranking analysed candidates again.
-// TestWordTokenizerMatchesRegexp holds the two to the same tokens.
+// expression: re-ranking analyses every candidate's text again, and the
+// regexp tokenizer (three more expressions per token to type it) was more
+// than half of ranking's time. TestWordTokenizerMatchesRegexp holds the
+// two to the same tokens.
 type wordTokenizer struct{}
 
 func (wordTokenizer) Tokenize(input []byte) analysis.TokenStream {

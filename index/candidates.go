@@ -1,0 +1,145 @@
+package index
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"strings"
+
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// candidate is a passage Bleve found, with what re-ranking learns of it.
+type candidate struct {
+	id, doc, heading, text string
+	ord, start, end, page  int
+	lastPage               int
+	loaded                 bool // stored fields read
+	bm25                   float64
+	toks                   []token
+	matches                [][]int // per concept: indexes into toks
+	headMatches            [][]int // the same for the heading's tokens
+	titleMatches           [][]int // and for its document's title
+	coverage, prox, score  float64
+	sentence               sentenceChoice
+}
+
+// rerankDepth bounds how many candidates are loaded and re-ranked; the
+// rest keep Bleve's order below them.
+const rerankDepth = 100
+
+// candidates runs the question through Bleve and loads the stored text of
+// the best rerankDepth hits; further hits (up to size) carry ids only.
+func (ix *Index) candidates(ctx context.Context, text string, size int, exhaustive bool) ([]*candidate, question, error) {
+	if ix.bi == nil {
+		return nil, question{}, fmt.Errorf("search: index is closed")
+	}
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, question{}, fmt.Errorf("search: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, question{}, fmt.Errorf("search: %w", err)
+	}
+	defer r.Close()
+	total, err := r.DocCount()
+	if err != nil {
+		return nil, question{}, fmt.Errorf("search: %w", err)
+	}
+	d := newReaderDict(r, fieldText)
+	q := parseQuestion(ix.analyzer, ix.synonyms, ix.lexicon, d, int(total), text)
+	if *d.err != nil {
+		return nil, q, fmt.Errorf("search %q: %w", text, *d.err)
+	}
+	if len(q.concepts) == 0 {
+		return nil, q, nil
+	}
+	cands, ok, err := ix.rankOR(ctx, r, q, size, exhaustive)
+	if err != nil {
+		return nil, q, fmt.Errorf("search %q: %w", text, err)
+	}
+	if !ok {
+		hits, err := ix.search(ctx, q, size, exhaustive)
+		if err != nil {
+			return nil, q, fmt.Errorf("search %q: %w", text, err)
+		}
+		cands = make([]*candidate, 0, len(hits))
+		for _, h := range hits {
+			c := &candidate{id: h.ID, bm25: h.Score}
+			c.doc, _, _ = strings.Cut(h.ID, "#")
+			cands = append(cands, c)
+		}
+	}
+	for _, c := range cands[:min(len(cands), rerankDepth)] {
+		if c.loaded {
+			continue
+		}
+		if err := ix.load(c); err != nil {
+			return nil, q, err
+		}
+	}
+	return cands, q, nil
+}
+
+// load fills in a candidate's stored fields. A numeric field that cannot
+// be read is an error, not 0: offsets build the link to the quote.
+func (ix *Index) load(c *candidate) error {
+	d, err := ix.bi.Document(c.id)
+	if err != nil {
+		return fmt.Errorf("load passage %q: %w", c.id, err)
+	}
+	if d == nil {
+		return fmt.Errorf("load passage %q: not found", c.id)
+	}
+	var ferr error
+	d.VisitFields(func(f index.Field) {
+		ferr = cmp.Or(ferr, c.set(f.Name(), f.Value(), func() (int, error) { return number(f) }))
+	})
+	c.loaded = true
+	return ferr
+}
+
+// set fills in one of c's stored fields from its value, or, for a number,
+// num.
+func (c *candidate) set(name string, value []byte, num func() (int, error)) error {
+	switch name {
+	case fieldText:
+		c.text = string(value)
+	case fieldHeading:
+		c.heading = string(value)
+	case fieldDoc:
+		c.doc = string(value)
+	case fieldOrd, fieldStart, fieldEnd, fieldPage, fieldLast:
+		n, err := num()
+		if err != nil {
+			return fmt.Errorf("load passage %q: field %q: %w", c.id, name, err)
+		}
+		switch name {
+		case fieldOrd:
+			c.ord = n
+		case fieldStart:
+			c.start = n
+		case fieldEnd:
+			c.end = n
+		case fieldPage:
+			c.page = n
+		case fieldLast:
+			c.lastPage = n
+		}
+	}
+	return nil
+}
+
+// number reads a stored numeric field as an int.
+func number(f index.Field) (int, error) {
+	nf, ok := f.(index.NumericField)
+	if !ok {
+		return 0, fmt.Errorf("not a number (%T)", f)
+	}
+	n, err := nf.Number()
+	if err != nil {
+		return 0, err
+	}
+	return int(n), nil
+}

@@ -1,7 +1,6 @@
 package index
 
 import (
-	"math"
 	"slices"
 	"strings"
 	"unicode"
@@ -114,56 +113,6 @@ type question struct {
 // altRef is one alternative of one concept; n numbers it across them all.
 type altRef struct{ concept, alt, n int }
 
-type answerKind int
-
-const (
-	kindAny answerKind = iota
-	kindWhen
-	kindWho
-	kindHowMany
-	kindWhere
-	kindGroup // which group, organisation, party, company…
-)
-
-// groupNouns are what a "which …" question names when it asks for an
-// organisation.
-var groupNouns = map[string]bool{
-	"group": true, "groups": true, "organization": true, "organisation": true,
-	"organizations": true, "organisations": true, "party": true, "company": true,
-	"agency": true, "outlet": true, "newspaper": true, "institution": true,
-	"movement": true, "body": true, "firm": true, "army": true, "team": true,
-}
-
-func classify(q string) answerKind {
-	l := strings.ToLower(q)
-	words := strings.FieldsFunc(l, func(r rune) bool { return !unicode.IsLetter(r) })
-	for i, w := range words {
-		switch w {
-		case "when":
-			return kindWhen
-		case "year", "date", "since":
-			if i == 0 || words[i-1] == "what" || words[i-1] == "which" || w == "since" {
-				return kindWhen
-			}
-		case "who", "whom", "whose":
-			return kindWho
-		case "where":
-			return kindWhere
-		case "how":
-			if i+1 < len(words) && (words[i+1] == "many" || words[i+1] == "much") {
-				return kindHowMany
-			}
-		case "which", "what":
-			for _, next := range words[i+1 : min(i+4, len(words))] {
-				if groupNouns[next] {
-					return kindGroup
-				}
-			}
-		}
-	}
-	return kindAny
-}
-
 // cleanQuestion trims, bounds and de-controls raw user input.
 func cleanQuestion(q string) string {
 	q = strings.ToValidUTF8(q, " ")
@@ -191,13 +140,6 @@ type dict interface {
 type relatedWords interface {
 	Related(word string) []lexicon.Related
 }
-
-// maxLexicon bounds the lexicon's alternatives for one word;
-// minLexiconCap is the document frequency a paraphrase may always have.
-const (
-	maxLexicon    = 8
-	minLexiconCap = 50
-)
 
 func parseQuestion(a analysis.Analyzer, synonyms [][]string, lex relatedWords, d dict, total int, text string) question {
 	q := question{text: text, kind: classify(text)}
@@ -306,19 +248,6 @@ func parseQuestion(a analysis.Analyzer, synonyms [][]string, lex relatedWords, d
 	return q
 }
 
-// postings is how many passages a search for c walks: those of its
-// alternatives as typed or from the synonyms, which are what it is
-// searched for.
-func (c concept) postings() int {
-	n := 0
-	for _, a := range c.alts {
-		if a.from == fromAsker || a.from == fromSynonyms {
-			n += a.df
-		}
-	}
-	return n
-}
-
 // isAcronym reports whether s is written like an acronym: two to six
 // letters or dots, all capitals.
 func isAcronym(s string) bool {
@@ -359,90 +288,6 @@ func termsOf(ts []token) []string {
 	}
 	return out
 }
-
-// conceptFreq estimates how many passages mention a concept: its most
-// frequent alternative as typed or synonym, judging a phrase by its rarest
-// term. Guessed spellings do not count: a word the corpus lacks weighs as
-// a rare one, so a question about something absent is not "answered" by
-// a look-alike word.
-//
-// A word the corpus lacks but paraphrases (quit, where it says withdrew)
-// weighs as its paraphrase does.
-func conceptFreq(d dict, c concept) int {
-	best, lexical := 0, 0
-	for _, a := range c.alts {
-		switch a.from {
-		case fromAsker, fromSynonyms:
-			best = max(best, altFreq(d, a))
-		case fromLexicon:
-			lexical = max(lexical, altFreq(d, a))
-		}
-	}
-	if best == 0 {
-		return lexical
-	}
-	return best
-}
-
-// lexiconAlts returns the words the lexicon relates to word that the
-// index holds, strongest relation first: only a paraphrase the corpus
-// uses can match, and a word with none is evidence the question is about
-// something else.
-func lexiconAlts(a analysis.Analyzer, lex relatedWords, d dict, total int, word, term string) []alternative {
-	var out []alternative
-	seen := map[string]bool{term: true}
-	for _, r := range lex.Related(word) {
-		if len(out) == maxLexicon {
-			break
-		}
-		terms := termsOf(analyze(a, r.Word))
-		key := strings.Join(terms, " ")
-		if len(terms) == 0 || seen[key] {
-			continue
-		}
-		seen[key] = true
-		alt := alternative{phrase: r.Word, terms: terms, credit: lexiconCredit, from: fromLexicon}
-		if r.Rel == lexicon.Inflection {
-			// "led" is "lead" in another tense: the asker's word.
-			alt.credit = synonymCredit
-		}
-		// A paraphrase in more than one passage in a hundred is too common
-		// to show the concept, and would make every search that requires
-		// it walk a long list of passages.
-		if f := altFreq(d, alt); f > 0 && f <= max(minLexiconCap, total/100) {
-			// A common word standing in for a rare one ("use" for
-			// "utilize" is fine, "time" for "period" too, but neither is
-			// evidence of a rare concept) counts no more than its own
-			// rarity; the caller scales by the concept's weight.
-			alt.rarity = idf(f, total)
-			out = append(out, alt)
-		}
-	}
-	return out
-}
-
-// altFreq judges a phrase by its rarest term.
-func altFreq(d dict, a alternative) int {
-	f := math.MaxInt
-	for _, t := range a.terms {
-		f = min(f, d.docFreq(t))
-	}
-	return f
-}
-
-// idf is BM25's inverse document frequency. A word the corpus never uses
-// weighs more than any it does: it is the strongest sign that a question
-// is about something else.
-func idf(df, n int) float64 {
-	f := float64(df)
-	if df == 0 {
-		f = absentFreq
-	}
-	return math.Log(1 + (max(float64(n), f)-f+0.5)/(f+0.5))
-}
-
-// absentFreq is the document frequency a missing word is weighed as.
-const absentFreq = 0.25
 
 func cmpFloat(a, b float64) int {
 	switch {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/numeric"
-	"github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -273,74 +272,6 @@ func loadAt(r index.IndexReader, num uint64, c *candidate) (bool, error) {
 	return true, nil
 }
 
-// orHit is a passage the disjunction found: its number in the reader and
-// Bleve's score.
-type orHit struct {
-	num   uint64
-	score float64
-}
-
-// orConcept is one concept's clauses and their postings in all.
-type orConcept struct {
-	clauses []*orClause
-	count   uint64
-}
-
-// orClause is one term of the disjunction in one field.
-type orClause struct {
-	term, field string
-	boost       float64
-	tfr         index.TermFieldReader
-	idf, avgLen float64
-}
-
-// termIDF is Bleve's idf (scorer.TermQueryScorer): BM25's, or tf-idf's
-// for a field without terms, whose mean length Bleve takes as 0.
-func termIDF(total, df uint64, avgLen float64) float64 {
-	if avgLen > 0 {
-		return math.Log(1 + (float64(total)-float64(df)+0.5)/(float64(df)+0.5))
-	}
-	return 1 + math.Log(float64(total)/float64(df+1))
-}
-
-// score is Bleve's score for one posting (scorer.TermQueryScorer): BM25
-// with the field's length recovered from its norm and the frequency's
-// square root, or tf-idf where Bleve falls back to it.
-func (cl *orClause) score(p *index.TermFieldDoc, queryWeight float64) float64 {
-	tf := math.Sqrt(float64(p.Freq))
-	var s float64
-	if cl.avgLen > 0 {
-		fieldLength := 1 / (p.Norm * p.Norm)
-		s = cl.idf * (tf * search.BM25_k1) /
-			(tf + search.BM25_k1*(1-search.BM25_b+(search.BM25_b*fieldLength/cl.avgLen)))
-	} else {
-		s = tf * p.Norm * cl.idf
-	}
-	if queryWeight != 1 {
-		s *= queryWeight
-	}
-	return s
-}
-
-// byCount orders clauses as Bleve's OrderedSearcherList does, with the
-// same sort, so that ties fall the same way.
-type byCount []*orClause
-
-func (b byCount) Len() int           { return len(b) }
-func (b byCount) Less(i, j int) bool { return b[i].tfr.Count() < b[j].tfr.Count() }
-func (b byCount) Swap(i, j int)      { b[i], b[j] = b[j], b[i] }
-
-type conceptsByCount struct {
-	order    []int
-	concepts []orConcept
-}
-
-func (c conceptsByCount) Len() int { return len(c.order) }
-func (c conceptsByCount) Less(i, j int) bool {
-	return c.concepts[c.order[i]].count < c.concepts[c.order[j]].count
-}
-func (c conceptsByCount) Swap(i, j int) { c.order[i], c.order[j] = c.order[j], c.order[i] }
-
 // orScratch holds rankOR's per-passage sums between questions, so that a
 // question allocates nothing per posting; each is left zeroed.
 type orScratch struct {
@@ -359,65 +290,4 @@ func (s *orScratch) grow(n int) {
 	s.concept = slices.Grow(s.concept, size-len(s.concept))[:size]
 	s.hits = slices.Grow(s.hits, size-len(s.hits))[:size]
 	s.conceptHits = slices.Grow(s.conceptHits, size-len(s.conceptHits))[:size]
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-// bestOf returns the k elements of s that cmp puts first, in no order,
-// reordering s: a selection in linear time, where sorting every passage
-// matched would cost n log n.
-func bestOf[T any](s []T, k int, cmp func(a, b T) int) []T {
-	if k >= len(s) {
-		return s
-	}
-	if k <= 0 {
-		return s[:0]
-	}
-	lo, hi := 0, len(s)-1
-	for lo < hi {
-		// Median of three as the pivot, so sorted input is not quadratic.
-		mid := lo + (hi-lo)/2
-		if cmp(s[mid], s[lo]) < 0 {
-			s[mid], s[lo] = s[lo], s[mid]
-		}
-		if cmp(s[hi], s[lo]) < 0 {
-			s[hi], s[lo] = s[lo], s[hi]
-		}
-		if cmp(s[hi], s[mid]) < 0 {
-			s[hi], s[mid] = s[mid], s[hi]
-		}
-		pivot := s[mid]
-		i, j := lo, hi
-		for i <= j {
-			for cmp(s[i], pivot) < 0 {
-				i++
-			}
-			for cmp(pivot, s[j]) < 0 {
-				j--
-			}
-			if i <= j {
-				s[i], s[j] = s[j], s[i]
-				i++
-				j--
-			}
-		}
-		// s[lo..j] <= pivot <= s[i..hi]
-		switch {
-		case k-1 <= j:
-			hi = j
-		case k-1 >= i:
-			lo = i
-		default:
-			return s[:k]
-		}
-	}
-	return s[:k]
 }

@@ -1,15 +1,5 @@
 package index
 
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 // bestOf returns the k elements of s that cmp puts first, in no order,
 // reordering s: a selection in linear time, where sorting every passage
 // matched would cost n log n.

@@ -159,7 +159,7 @@ func (ix *Index) rankOR(ctx context.Context, r index.IndexReader, q question, si
 		if c := cmpFloat(b.score, a.score); c != 0 {
 			return c
 		}
-		return cmpUint(a.num, b.num)
+		return cmp.Compare(a.num, b.num)
 	}
 	all = bestOf(all, size, better)
 	slices.SortFunc(all, better)
@@ -202,7 +202,7 @@ func (ix *Index) identify(r index.IndexReader, all []orHit, hits []*candidate) e
 	for i := rerankDepth; i < len(all); i++ {
 		rest = append(rest, i)
 	}
-	slices.SortFunc(rest, func(a, b int) int { return cmpUint(all[a].num, all[b].num) })
+	slices.SortFunc(rest, func(a, b int) int { return cmp.Compare(all[a].num, all[b].num) })
 	dvr, err := r.DocValueReader([]string{fieldDoc})
 	if err != nil {
 		return fmt.Errorf("read passages' documents: %w", err)

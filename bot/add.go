@@ -205,12 +205,7 @@ func linksIn(text string) []string {
 // shows what became of each in the acknowledged reply; left is how many
 // more the message offered.
 func (b *Bot) addItems(i *discordgo.Interaction, items []addItem, left int) {
-	ack := &discordgo.InteractionResponse{
-		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
-		Data: &discordgo.InteractionResponseData{AllowedMentions: noMentions(), Flags: discordgo.MessageFlagsEphemeral},
-	}
-	if err := b.initial(i, ack); err != nil {
-		b.fail("acknowledge", i, err)
+	if !b.acknowledge(i, true) {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), addTimeout)

@@ -96,12 +96,7 @@ func (b *Bot) onCite(i *discordgo.Interaction, data discordgo.ApplicationCommand
 	// Resolving reads the document's passages from the index, which may
 	// take longer than Discord's 3 seconds for a long one: acknowledged
 	// first, publicly, since the post is.
-	err = b.initial(i, &discordgo.InteractionResponse{
-		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
-		Data: &discordgo.InteractionResponseData{AllowedMentions: noMentions()},
-	})
-	if err != nil {
-		b.fail("acknowledge", i, err)
+	if !b.acknowledge(i, false) {
 		return
 	}
 	var note, nearest string
@@ -202,12 +197,7 @@ func (b *Bot) onCitations(ctx context.Context, i *discordgo.Interaction) {
 		b.respond(i, text(msgNoCitations), true)
 		return
 	}
-	err := b.initial(i, &discordgo.InteractionResponse{
-		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
-		Data: &discordgo.InteractionResponseData{AllowedMentions: noMentions(), Flags: discordgo.MessageFlagsEphemeral},
-	})
-	if err != nil {
-		b.fail("acknowledge", i, err)
+	if !b.acknowledge(i, true) {
 		return
 	}
 	posted, err := cs.Store.CitationsIn(i.ChannelID, 0)

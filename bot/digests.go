@@ -75,12 +75,7 @@ func (b *Bot) onDigestCommand(ctx context.Context, i *discordgo.Interaction, dat
 // shows after it. The follow-ups go first, so that the reply is complete
 // once the acknowledgement shows an answer.
 func (b *Bot) later(i *discordgo.Interaction, work func() []string) {
-	err := b.initial(i, &discordgo.InteractionResponse{
-		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
-		Data: &discordgo.InteractionResponseData{AllowedMentions: noMentions(), Flags: discordgo.MessageFlagsEphemeral},
-	})
-	if err != nil {
-		b.fail("acknowledge", i, err)
+	if !b.acknowledge(i, true) {
 		return
 	}
 	msgs := work()

@@ -231,6 +231,21 @@ func (b *Bot) forget(id string) {
 	delete(b.pending, id)
 }
 
+// acknowledge defers i's reply, privately or not, with no mentions
+// allowed: Discord wants an initial response within 3 seconds. It reports
+// false, the failure logged, when Discord did not take it.
+func (b *Bot) acknowledge(i *discordgo.Interaction, ephemeral bool) bool {
+	err := b.initial(i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{AllowedMentions: noMentions(), Flags: flags(ephemeral)},
+	})
+	if err != nil {
+		b.fail("acknowledge", i, err)
+		return false
+	}
+	return true
+}
+
 // initial sends an interaction's initial response: over REST for an
 // interaction from the gateway, as the HTTP response for one that came
 // over HTTP. In that case it returns once the response is sent, so what

@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode"
 
 	"github.com/dossier-bot/dossier/corpus"
 	"github.com/dossier-bot/dossier/corpus/cite"
+	"github.com/dossier-bot/dossier/corpus/safe"
 	"github.com/dossier-bot/dossier/index"
 )
 
@@ -134,7 +134,7 @@ func (p *printer) writeText(a index.Answer) error {
 		if p.printed > 0 {
 			b.WriteString("\n")
 		}
-		fmt.Fprintf(&b, "Q: %s\n\n", printable(a.Question))
+		fmt.Fprintf(&b, "Q: %s\n\n", safe.Printable(a.Question))
 	}
 	switch a.Kind() {
 	case index.Answered:
@@ -149,10 +149,10 @@ func (p *printer) writeText(a index.Answer) error {
 		}
 		for _, d := range a.Closest {
 			if d.URL == "" {
-				fmt.Fprintf(&b, "  - %s (no public link)\n", printable(d.Citation()))
+				fmt.Fprintf(&b, "  - %s (no public link)\n", safe.Printable(d.Citation()))
 				continue
 			}
-			fmt.Fprintf(&b, "  - %s\n    %s\n", printable(d.Citation()), printable(d.URL))
+			fmt.Fprintf(&b, "  - %s\n    %s\n", safe.Printable(d.Citation()), safe.Printable(d.URL))
 		}
 	}
 	_, err := io.WriteString(p.w, b.String())
@@ -183,9 +183,9 @@ func (p *printer) passages(b *strings.Builder, rs []index.Result) {
 		if pg := r.Passage.PageLabel(); pg != "" {
 			cite += ", " + pg
 		}
-		fmt.Fprintf(b, "%d. %s\n", i+1, printable(cite))
+		fmt.Fprintf(b, "%d. %s\n", i+1, safe.Printable(cite))
 		if r.Passage.Heading != "" {
-			fmt.Fprintf(b, "   § %s\n", printable(r.Passage.Heading))
+			fmt.Fprintf(b, "   § %s\n", safe.Printable(r.Passage.Heading))
 		}
 		fmt.Fprintf(b, "   > %s\n", p.marked(r.Excerpt, r.Highlights))
 		fmt.Fprintf(b, "   %s\n", linkOrNone(r.Doc, r.Link))
@@ -197,7 +197,7 @@ func (p *printer) passages(b *strings.Builder, rs []index.Result) {
 // separated only by spaces are marked as one run, so a matched phrase
 // reads as one.
 func (p *printer) marked(excerpt string, highlights [][2]int) string {
-	runes := []rune(printable(excerpt))
+	runes := []rune(safe.Printable(excerpt))
 	var runs [][2]int
 	for _, h := range highlights {
 		start, end := max(h[0], 0), min(h[1], len(runes))
@@ -227,23 +227,11 @@ func (p *printer) marked(excerpt string, highlights [][2]int) string {
 // linkOrNone is link, or says the document has none.
 func linkOrNone(d corpus.Document, link string) string {
 	if link != "" {
-		return printable(link)
+		return safe.Printable(link)
 	}
 	name := d.Title
 	if d.Publisher != "" {
 		name += " — " + d.Publisher
 	}
-	return printable(name) + " (no public link)"
-}
-
-// printable replaces control characters with spaces, rune for rune (so
-// highlight offsets still hold), so that a document cannot send escape
-// sequences to the reader's terminal.
-func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
+	return safe.Printable(name) + " (no public link)"
 }

@@ -90,3 +90,16 @@ func Line(s string) string {
 	}, s)
 	return strings.Join(strings.Fields(s), " ")
 }
+
+// Printable is s with every control character, line breaks included,
+// replaced by a space, rune for rune, so that offsets counted in runes
+// (highlights) still hold: a file or a document cannot send escape
+// sequences to the reader's terminal.
+func Printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+}

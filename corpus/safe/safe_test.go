@@ -61,6 +61,24 @@ func TestLine(t *testing.T) {
 	}
 }
 
+func TestPrintable(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"plain text", "plain text"},
+		{"bell\x07 and \x1b[31mred\x1b[0m", "bell  and  [31mred [0m"},
+		{"two\nlines\r\tand\u0085more", "two lines  and more"},
+	}
+	for _, tt := range tests {
+		if got := Printable(tt.in); got != tt.want {
+			t.Errorf("Printable(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if got, in := len([]rune(Printable(tt.in))), len([]rune(tt.in)); got != in {
+			t.Errorf("Printable(%q) has %d runes, want %d", tt.in, got, in)
+		}
+	}
+}
+
 func TestStripBidi(t *testing.T) {
 	t.Parallel()
 	for r := rune(0); r <= 0x2100; r++ {

@@ -3,8 +3,8 @@ package eval
 import (
 	"fmt"
 	"strings"
-	"unicode"
 
+	"github.com/dossier-bot/dossier/corpus/safe"
 	"github.com/dossier-bot/dossier/index"
 )
 
@@ -172,7 +172,7 @@ func (r *Report) Text() string {
 	}
 	fmt.Fprintf(&b, "\nMisses (%d):\n", len(r.Misses))
 	for _, m := range r.Misses {
-		fmt.Fprintf(&b, "  %s  %s\n", printable(m.ID), printable(m.Question))
+		fmt.Fprintf(&b, "  %s  %s\n", safe.Printable(m.ID), safe.Printable(m.Question))
 		fmt.Fprintf(&b, "      reply: %s\n", replyText(m.Kind))
 		where := ""
 		switch {
@@ -185,12 +185,12 @@ func (r *Report) Text() string {
 		default:
 			where = fmt.Sprintf(" (not in the top %d)", r.K)
 		}
-		fmt.Fprintf(&b, "      want:  %s%s\n", printable(m.Want), where)
+		fmt.Fprintf(&b, "      want:  %s%s\n", safe.Printable(m.Want), where)
 		first := m.First
 		if first == "" {
 			first = "nothing: no passage came near"
 		}
-		fmt.Fprintf(&b, "      first: %s\n", printable(first))
+		fmt.Fprintf(&b, "      first: %s\n", safe.Printable(first))
 	}
 	return b.String()
 }
@@ -204,16 +204,4 @@ func replyText(kind string) string {
 		return "related: no direct answer, the closest passages shown"
 	}
 	return "none: nothing came near"
-}
-
-// printable replaces control characters with spaces, so that a question
-// file or a document cannot send escape sequences to the reader's
-// terminal.
-func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
 }

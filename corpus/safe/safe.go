@@ -91,13 +91,14 @@ func Line(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// Printable is s with every control character, line breaks included,
-// replaced by a space, rune for rune, so that offsets counted in runes
-// (highlights) still hold: a file or a document cannot send escape
-// sequences to the reader's terminal.
+// Printable is s with every control character, line breaks and
+// bidirectional controls included, replaced by a space, rune for rune, so
+// that offsets counted in runes (highlights) still hold: a file or a
+// document cannot send escape sequences to the reader's terminal, nor
+// reorder what it shows.
 func Printable(s string) string {
 	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
+		if unicode.IsControl(r) || IsBidiControl(r) {
 			return ' '
 		}
 		return r

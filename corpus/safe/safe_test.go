@@ -68,6 +68,7 @@ func TestPrintable(t *testing.T) {
 		{"plain text", "plain text"},
 		{"bell\x07 and \x1b[31mred\x1b[0m", "bell  and  [31mred [0m"},
 		{"two\nlines\r\tand\u0085more", "two lines  and more"},
+		{"file\u202Etxt.exe and \u2066isolate\u2069", "file txt.exe and  isolate "},
 	}
 	for _, tt := range tests {
 		if got := Printable(tt.in); got != tt.want {

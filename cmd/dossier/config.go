@@ -16,7 +16,7 @@ const envPrefix = "DOSSIER"
 // Config is dossier's settings, read from DOSSIER_* environment variables;
 // command-line flags override them.
 type Config struct {
-	Corpus   string     `desc:"folder of .md and .txt documents to answer from (default: the built-in corpus)"`
+	Corpus   string     `desc:"folder of documents to answer from: .md, .txt, .html, .pdf (default: the built-in corpus)"`
 	Data     string     `desc:"folder holding the on-disk index, in DATA/index (default: index in memory)"`
 	LogLevel slog.Level `split_words:"true" default:"WARN" desc:"diagnostics on stderr: DEBUG, INFO, WARN (default) or ERROR"`
 	// Discord settings are added here by the bot command.

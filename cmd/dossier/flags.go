@@ -95,7 +95,7 @@ type sources struct {
 // sourceFlags registers --corpus and --data on fs.
 func sourceFlags(fs *flagSet) *sources {
 	s := &sources{}
-	fs.StringVar(&s.corpus, "corpus", "", "`folder` of .md and .txt documents (overrides DOSSIER_CORPUS; default: the built-in corpus)")
+	fs.StringVar(&s.corpus, "corpus", "", "`folder` of documents: .md, .txt, .html, .pdf (overrides DOSSIER_CORPUS; default: the built-in corpus)")
 	fs.StringVar(&s.data, "data", "", "`folder` holding the on-disk index in DATA/index (overrides DOSSIER_DATA)")
 	return s
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/dossier-bot/dossier/bot/citepage"
 	"github.com/dossier-bot/dossier/bot/markdown"
 	"github.com/dossier-bot/dossier/bot/state"
 	"github.com/dossier-bot/dossier/corpus/cite"
@@ -43,16 +44,11 @@ type citationList struct {
 func (l citationList) refs() []cite.Reference {
 	refs := make([]cite.Reference, len(l.posted))
 	for j, pc := range l.posted {
-		kc := pc.KeptCitation
-		excerpt := pc.Quoted
-		if excerpt == "" {
-			excerpt = kc.Excerpt
+		c := citepage.CitationOf(pc.KeptCitation)
+		if pc.Quoted != "" {
+			c.Excerpt = pc.Quoted
 		}
-		refs[j] = cite.Reference{Citation: cite.Citation{
-			ID: kc.ID, DocID: kc.DocID, Title: kc.Title, Publisher: kc.Publisher, Author: kc.Author,
-			Published: kc.Published, URL: kc.URL, Heading: kc.Heading, Page: kc.Page,
-			Text: kc.Text, Excerpt: excerpt, ShownAt: kc.FirstShown,
-		}, PageURL: l.page(kc.ID)}
+		refs[j] = cite.Reference{Citation: c, PageURL: l.page(c.ID)}
 	}
 	return refs
 }

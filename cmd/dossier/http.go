@@ -27,17 +27,18 @@ type readiness struct {
 	conds []condition
 }
 
-type condition struct {
-	unmet string // what /readyz says while it does not hold, e.g. "index not open yet"
-	holds func() bool
-	why   func() string // instead of unmet and holds: why it does not hold, or ""
-}
+// condition says why the server is not ready, or "" when it holds.
+type condition func() string
 
-// require adds a condition; holds must be safe to call from any goroutine.
+// require adds a condition that holds while holds does, unmet being what
+// /readyz says otherwise; holds must be safe to call from any goroutine.
 func (r *readiness) require(unmet string, holds func() bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.conds = append(r.conds, condition{unmet: unmet, holds: holds})
+	r.requireWhy(func() string {
+		if holds() {
+			return ""
+		}
+		return unmet
+	})
 }
 
 // requireWhy adds a condition that says why it does not hold, "" when it
@@ -45,7 +46,7 @@ func (r *readiness) require(unmet string, holds func() bool) {
 func (r *readiness) requireWhy(why func() string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.conds = append(r.conds, condition{why: why})
+	r.conds = append(r.conds, why)
 }
 
 // failing says what keeps the server from being ready.
@@ -54,14 +55,9 @@ func (r *readiness) failing() []string {
 	conds := r.conds
 	r.mu.Unlock()
 	var out []string
-	for _, c := range conds {
-		switch {
-		case c.why != nil:
-			if why := c.why(); why != "" {
-				out = append(out, why)
-			}
-		case !c.holds():
-			out = append(out, c.unmet)
+	for _, why := range conds {
+		if s := why(); s != "" {
+			out = append(out, s)
 		}
 	}
 	return out

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/ed25519"
 	"errors"
@@ -42,13 +43,11 @@ func serve(ctx context.Context, cfg serveConfig, publicKey ed25519.PublicKey, sr
 	ready.require("shutting down", func() bool { return ctx.Err() == nil })
 	ready.require("index not open yet", indexOpen.Load)
 	ready.requireWhy(func() string {
-		switch b := running.Load(); {
-		case b == nil || b.Ready():
+		b := running.Load()
+		if b == nil || b.Ready() {
 			return ""
-		case b.Waiting() != "":
-			return b.Waiting()
 		}
-		return "not connected to discord"
+		return cmp.Or(b.Waiting(), "not connected to discord")
 	})
 	if cfg.Interactions {
 		endpoint = &lateEndpoint{}

@@ -2,6 +2,7 @@ package digest
 
 import (
 	"io/fs"
+	"maps"
 	"time"
 )
 
@@ -62,17 +63,7 @@ func lookAt(fsys fs.FS) (look, error) {
 }
 
 // same reports whether two looks found the same files, unchanged.
-func (l look) same(o look) bool {
-	if len(l) != len(o) {
-		return false
-	}
-	for p, st := range l {
-		if ost, ok := o[p]; !ok || ost != st {
-			return false
-		}
-	}
-	return true
-}
+func (l look) same(o look) bool { return maps.Equal(l, o) }
 
 // unsettled sorts the files of cur that differ from what was indexed and
 // have not settled, as of now, given the previous look: new ones, which
@@ -144,10 +135,7 @@ func (h hiding) Stat(name string) (fs.FileInfo, error) {
 
 // without is l less the given paths.
 func (l look) without(paths []string) look {
-	out := make(look, len(l))
-	for p, st := range l {
-		out[p] = st
-	}
+	out := maps.Clone(l)
 	for _, p := range paths {
 		delete(out, p)
 	}

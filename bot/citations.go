@@ -135,14 +135,21 @@ func replyMessageID(i *discordgo.Interaction, m *discordgo.Message, mode answerM
 	return ""
 }
 
-// shown are the passages a page quotes, as render picks them.
-func (p page) shown() []index.Result {
+// rest are the passages of p's kind of reply from its offset on: the
+// answer's results, or for a Related reply the closest passages.
+func (p page) rest() []index.Result {
 	passages := p.answer.Results
 	if p.answer.Kind() == index.Related {
 		passages = p.answer.Related
 	}
-	passages = passages[min(p.offset, len(passages)):]
-	return passages[:min(p.k, len(passages))]
+	return passages[min(p.offset, len(passages)):]
+}
+
+// shown are the passages a page quotes: render shows these, and cite
+// keeps them.
+func (p page) shown() []index.Result {
+	rest := p.rest()
+	return rest[:min(p.k, len(rest))]
 }
 
 // citedFooter names a passage's source and its citation:

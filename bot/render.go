@@ -132,13 +132,12 @@ func (p page) render() reply {
 	var r reply
 	lines := []string{questionLabel + markdown.Escape(p.question)}
 	kind := p.answer.Kind()
-	passages, color := p.answer.Results, colorResult
+	color := colorResult
 	if kind == index.Related {
-		passages, color = p.answer.Related, colorRelated
+		color = colorRelated
 	}
-	passages = passages[min(p.offset, len(passages)):]
-	hasMore := len(passages) > p.k && p.offset+p.k < maxPageResults
-	passages = passages[:min(p.k, len(passages))]
+	hasMore := len(p.rest()) > p.k && p.offset+p.k < maxPageResults
+	passages := p.shown()
 	switch {
 	case kind == index.NothingClose:
 		lines = append(lines, msgNotAnswered)

@@ -3,6 +3,7 @@ package state
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/binary"
 	"fmt"
 	"time"
 
@@ -260,11 +261,7 @@ func showTime(k []byte, owner int) time.Time {
 	if len(k) < owner+8 {
 		return time.Time{}
 	}
-	var n int64
-	for _, c := range k[owner : owner+8] {
-		n = n<<8 | int64(c)
-	}
-	return time.Unix(0, n).UTC()
+	return time.Unix(0, int64(binary.BigEndian.Uint64(k[owner:owner+8]))).UTC()
 }
 
 // CitationSecret returns the secret that citation page tokens are worked

@@ -10,6 +10,7 @@ package cite
 
 import (
 	"crypto/sha256"
+	"encoding/base32"
 	"strings"
 	"time"
 )
@@ -41,7 +42,7 @@ func Key(docID, text string) string {
 	h.Write([]byte(docID))
 	h.Write([]byte{0}) // document ids cannot hold NUL, so "ab"+"c" differs from "a"+"bc"
 	h.Write([]byte(Normalize(text)))
-	return encode(h.Sum(nil))
+	return encoding.EncodeToString(h.Sum(nil))
 }
 
 // Normalize is text with runs of white space collapsed to one space and
@@ -51,24 +52,9 @@ func Normalize(text string) string {
 	return strings.Join(strings.Fields(text), " ")
 }
 
-// encode is b in base 32, 5 bits a character, without padding.
-func encode(b []byte) string {
-	out := make([]byte, 0, (len(b)*8+4)/5)
-	var acc uint32
-	bits := 0
-	for _, c := range b {
-		acc = acc<<8 | uint32(c)
-		bits += 8
-		for bits >= 5 {
-			bits -= 5
-			out = append(out, alphabet[acc>>bits&31])
-		}
-	}
-	if bits > 0 {
-		out = append(out, alphabet[acc<<(5-bits)&31])
-	}
-	return string(out)
-}
+// encoding writes a hash in the id alphabet, 5 bits a character, without
+// padding.
+var encoding = base32.NewEncoding(alphabet).WithPadding(base32.NoPadding)
 
 // Valid reports whether s could be an id: IDLen or more characters of the
 // id alphabet. It is for refusing malformed input early, with a clear

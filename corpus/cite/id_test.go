@@ -86,8 +86,8 @@ func TestEncode(t *testing.T) {
 		{[]byte{0x08, 0x42, 0x10, 0x84, 0x21}, "11111111"},
 	}
 	for _, tt := range tests {
-		if got := encode(tt.in); got != tt.want {
-			t.Errorf("encode(%x) = %q, want %q", tt.in, got, tt.want)
+		if got := encoding.EncodeToString(tt.in); got != tt.want {
+			t.Errorf("EncodeToString(%x) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

@@ -40,10 +40,7 @@ func (ix *Index) rankOR(ctx context.Context, r index.IndexReader, q question, si
 			if len(a.terms) != 1 {
 				return nil, false, nil
 			}
-			for _, f := range []struct {
-				name  string
-				boost float64
-			}{{fieldText, 1}, {fieldHeading, headingBoost}} {
+			for _, f := range passageFields() {
 				oc.clauses = append(oc.clauses, &orClause{term: a.terms[0], field: f.name, boost: a.credit * f.boost})
 			}
 		}

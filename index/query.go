@@ -131,7 +131,9 @@ func rareQuery(q question) query.Query {
 				continue
 			}
 			budget -= a.df
-			alts = append(alts, altQuery(a, fieldText, a.credit), altQuery(a, fieldHeading, a.credit*headingBoost))
+			for _, f := range passageFields() {
+				alts = append(alts, altQuery(a, f.name, a.credit*f.boost))
+			}
 		}
 		if len(alts) > 0 {
 			concepts = append(concepts, bleve.NewDisjunctionQuery(alts...))
@@ -161,24 +163,32 @@ func buildQuery(q question) query.Query {
 // registry, which found as many answers on SciFact's train split and
 // indexes 60% faster than analysing the title again for every passage.
 func conceptQuery(c concept) query.Query {
-	{
-		var alts []query.Query
-		for _, a := range c.alts {
-			if a.from == fromLexicon {
-				continue
-			}
-			// A synonym or guessed spelling should not outrank the word as
-			// typed.
-			boost := a.credit
-			for _, f := range []struct {
-				name  string
-				boost float64
-			}{{fieldText, 1}, {fieldHeading, headingBoost}} {
-				alts = append(alts, altQuery(a, f.name, boost*f.boost))
-			}
+	var alts []query.Query
+	for _, a := range c.alts {
+		if a.from == fromLexicon {
+			continue
 		}
-		return bleve.NewDisjunctionQuery(alts...)
+		// A synonym or guessed spelling should not outrank the word as
+		// typed.
+		for _, f := range passageFields() {
+			alts = append(alts, altQuery(a, f.name, a.credit*f.boost))
+		}
 	}
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
+// fieldBoost is a field a concept is sought in, and what a match there
+// counts for.
+type fieldBoost struct {
+	name  string
+	boost float64
+}
+
+// passageFields are the fields every concept is sought in: conceptQuery,
+// rareQuery and rankOR must weigh them alike for rankOR to score as Bleve
+// does.
+func passageFields() [2]fieldBoost {
+	return [2]fieldBoost{{fieldText, 1}, {fieldHeading, headingBoost}}
 }
 
 func altQuery(a alternative, field string, boost float64) query.Query {

@@ -42,11 +42,14 @@ func (wordTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	return rv
 }
 
+// decodeRune is utf8.DecodeRune for either form of text. Only a rune's
+// worth of bytes is converted: for []byte, string(s) copies all of s, which
+// made tokenizing text of non-ASCII letters quadratic.
 func decodeRune[T string | []byte](s T) (rune, int) {
 	if len(s) > 0 && s[0] < utf8.RuneSelf {
 		return rune(s[0]), 1
 	}
-	return utf8.DecodeRuneInString(string(s))
+	return utf8.DecodeRuneInString(string(s[:min(len(s), utf8.UTFMax)]))
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsMark(r) }

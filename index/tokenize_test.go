@@ -1,6 +1,7 @@
 package index
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -71,5 +72,14 @@ func BenchmarkAnalyze(b *testing.B) {
 				bc.a.Analyze(text)
 			}
 		})
+	}
+}
+
+// BenchmarkTokenizeNonASCII tokenizes text of non-ASCII words, whose
+// runes once cost a copy of the rest of the input each.
+func BenchmarkTokenizeNonASCII(b *testing.B) {
+	in := []byte(strings.Repeat("Ελληνικά κείμενα 2024 für Überprüfung ", 2000))
+	for b.Loop() {
+		wordTokenizer{}.Tokenize(in)
 	}
 }

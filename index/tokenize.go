@@ -21,25 +21,29 @@ type wordTokenizer struct{}
 
 func (wordTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	rv := make(analysis.TokenStream, 0, len(input)/6)
-	for i := 0; i < len(input); {
-		r, size := utf8.DecodeRune(input[i:])
-		var end int
-		switch {
-		case isWordRune(r):
-			end = scanWord(input, i)
-		case unicode.IsNumber(r):
-			end = scanNumber(input, i)
-		default:
-			i += size
-			continue
-		}
+	for i, end := nextWord(input, 0); i < len(input); i, end = nextWord(input, end) {
 		term := input[i:end]
 		rv = append(rv, &analysis.Token{
 			Term: term, Start: i, End: end, Position: len(rv) + 1, Type: tokenType(term),
 		})
-		i = end
 	}
 	return rv
+}
+
+// nextWord finds the first token wordPattern matches at or after i: its
+// start and end, or start == len(input) when there is none.
+func nextWord[T string | []byte](input T, i int) (start, end int) {
+	for i < len(input) {
+		r, size := decodeRune(input[i:])
+		switch {
+		case isWordRune(r):
+			return i, scanWord(input, i)
+		case unicode.IsNumber(r):
+			return i, scanNumber(input, i)
+		}
+		i += size
+	}
+	return i, i
 }
 
 // decodeRune is utf8.DecodeRune for either form of text. Only a rune's
@@ -162,18 +166,7 @@ type analysedTerm struct {
 func (a *termAnalyzer) tokens(text string) []token {
 	out := make([]token, 0, len(text)/6)
 	pos := 0
-	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		var end int
-		switch {
-		case isWordRune(r):
-			end = scanWord(text, i)
-		case unicode.IsNumber(r):
-			end = scanNumber(text, i)
-		default:
-			i += size
-			continue
-		}
+	for i, end := nextWord(text, 0); i < len(text); i, end = nextWord(text, end) {
 		pos++
 		a.mu.RLock()
 		at, ok := a.terms[text[i:end]]
@@ -185,7 +178,6 @@ func (a *termAnalyzer) tokens(text string) []token {
 		if !at.dropped {
 			out = append(out, token{term: at.str, pos: pos, start: i, end: end})
 		}
-		i = end
 	}
 	return out
 }

@@ -223,9 +223,6 @@ func indexAdded(ctx context.Context, src *sources, sio stdio) error {
 		f, err = openCorpus(src)
 	}
 	if err == nil {
-		err = claimCorpus(src, ix, false)
-	}
-	if err == nil {
 		var ch index.Changes
 		ch, err = syncFolder(ctx, ix, f, src, sio.errOut)
 		if err == nil {

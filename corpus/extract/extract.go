@@ -15,9 +15,10 @@ import (
 	"net/http"
 	"net/url"
 	"path"
-	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/dossier-bot/dossier/corpus"
 )
 
 var (
@@ -164,19 +165,14 @@ func isURL(s string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
-// writeFrontMatter writes the fields that are set, quoted so that any
-// value reads back as it was.
+// writeFrontMatter writes the fields that are set as the corpus renders
+// front matter, so that any value reads back as it was, and a blank line
+// before the body.
 func writeFrontMatter(b *bytes.Buffer, m Meta) {
-	b.WriteString("---\n")
-	for _, f := range [...]struct{ key, value string }{
-		{"title", m.Title}, {"publisher", m.Publisher}, {"published", m.Published},
-		{"author", m.Author}, {"url", m.URL},
-	} {
-		if v := strings.Join(strings.Fields(f.value), " "); v != "" {
-			b.WriteString(f.key + ": " + strconv.Quote(v) + "\n")
-		}
-	}
-	b.WriteString("---\n\n")
+	b.WriteString(corpus.FrontMatter(corpus.Document{
+		Title: m.Title, Publisher: m.Publisher, Published: m.Published, Author: m.Author, URL: m.URL,
+	}))
+	b.WriteByte('\n')
 }
 
 // titleFromName is a file's name without its folder and extension, or a

@@ -63,9 +63,7 @@ func Parse(path string, raw []byte) (Document, error) {
 		return Document{}, err
 	}
 	sum := sha256.Sum256(raw)
-	text := strings.TrimPrefix(string(raw), "\uFEFF")
-	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
-	fm, body, err := splitFrontMatter(text)
+	fm, body, err := splitFrontMatter(normalizeText(string(raw)))
 	if err != nil {
 		return Document{}, err
 	}
@@ -95,6 +93,13 @@ func Parse(path string, raw []byte) (Document, error) {
 	doc.Passages = split(doc.ID, doc.Text, headings, breaks...)
 	setPages(doc.Passages, pages)
 	return doc, nil
+}
+
+// normalizeText drops a byte-order mark and turns every line ending
+// into "\n", as front matter and cleaning expect.
+func normalizeText(text string) string {
+	text = strings.TrimPrefix(text, "\uFEFF")
+	return strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
 }
 
 // checkText rejects what is not UTF-8 text: NUL bytes, invalid encoding

@@ -32,8 +32,7 @@ func FrontMatter(d Document) string {
 // Body is text without the front matter block that may open it; an
 // unterminated block is left in, as Parse would refuse it.
 func Body(text string) string {
-	text = strings.TrimPrefix(text, "\uFEFF")
-	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
+	text = normalizeText(text)
 	if _, body, err := splitFrontMatter(text); err == nil {
 		return body
 	}

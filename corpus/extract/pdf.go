@@ -2,6 +2,7 @@ package extract
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"regexp"
@@ -33,7 +34,7 @@ func pdfMarkdown(name string, data []byte) (out []byte, err error) {
 	for i := 1; i <= r.NumPage(); i++ {
 		p, err := readPage(r, i)
 		if err != nil {
-			firstErr = cmpOr(firstErr, err)
+			firstErr = cmp.Or(firstErr, err)
 			continue
 		}
 		pages = append(pages, p)
@@ -59,13 +60,6 @@ func pdfMarkdown(name string, data []byte) (out []byte, err error) {
 	writeFrontMatter(&b, m)
 	b.WriteString(d.markdown())
 	return b.Bytes(), nil
-}
-
-func cmpOr(a, b error) error {
-	if a != nil {
-		return a
-	}
-	return b
 }
 
 // readPage reads the text of page n as runs: a page's glyphs are let go

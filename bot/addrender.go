@@ -135,14 +135,14 @@ func statusOf(err error) string {
 
 // readableKinds names the kinds of document that can be added.
 func readableKinds() string {
+	names := map[string]string{
+		"text/html": "web pages", "application/xhtml+xml": "web pages", "application/pdf": "PDFs",
+		"text/markdown": "Markdown", "text/x-markdown": "Markdown", "text/plain": "plain text",
+	}
 	var kinds []string
 	seen := map[string]bool{}
 	for _, t := range ingest.Types {
-		k := map[string]string{
-			"text/html": "web pages", "application/xhtml+xml": "web pages", "application/pdf": "PDFs",
-			"text/markdown": "Markdown", "text/x-markdown": "Markdown", "text/plain": "plain text",
-		}[t]
-		if k != "" && !seen[k] {
+		if k := names[t]; k != "" && !seen[k] {
 			seen[k] = true
 			kinds = append(kinds, k)
 		}

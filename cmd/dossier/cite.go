@@ -133,15 +133,14 @@ func localCite(ctx context.Context, src *sources, dbURL, id, format, publicURL s
 	defer st.Close()
 	var ix citepage.Index
 	var notes []string
-	switch disk, err := openReader(indexDir(src.data)); {
-	case src.data == "":
+	if src.data == "" {
 		notes = append(notes, fmt.Sprintf("not checked against the corpus: no data folder (--data or %s_DATA) with its index", envPrefix))
-	case err == nil:
-		defer disk.Close()
-		ix = disk
-	default:
+	} else if disk, err := openReader(indexDir(src.data)); err != nil {
 		log.Debug("cite without the index", "err", err)
 		notes = append(notes, fmt.Sprintf("not checked against the corpus: the index in %s cannot be read (%v)", indexDir(src.data), shortErr(err)))
+	} else {
+		defer disk.Close()
+		ix = disk
 	}
 	c, err := composeCite(ix, st, id, format, publicURL)
 	if errors.Is(err, errNoCitation) {

@@ -43,8 +43,13 @@ func serve(ctx context.Context, cfg serveConfig, publicKey ed25519.PublicKey, sr
 	ready.require("shutting down", func() bool { return ctx.Err() == nil })
 	ready.require("index not open yet", indexOpen.Load)
 	ready.requireWhy(func() string {
+		// Until the bot exists (the state may still be opening, say a
+		// database not up yet) there is no connection to Discord either.
 		b := running.Load()
-		if b == nil || b.Ready() {
+		if b == nil {
+			return "not connected to discord"
+		}
+		if b.Ready() {
 			return ""
 		}
 		return cmp.Or(b.Waiting(), "not connected to discord")

@@ -68,3 +68,31 @@ func TestServeHelpSaysWhatServeDoes(t *testing.T) {
 		t.Errorf("serve --help says the index is brought up to date before answering:\n%s", stdout)
 	}
 }
+
+// TestServeIsNotReadyWhileTheStateIsUnreachable: while serve waits for a
+// database that does not answer, no bot exists yet, and /readyz must not
+// call that ready.
+func TestServeIsNotReadyWhileTheStateIsUnreachable(t *testing.T) {
+	fake := discordtest.NewServer(t)
+	s := startServe(t, map[string]string{
+		"DOSSIER_DISCORD_TOKEN":    fake.Token(),
+		"DOSSIER_DISCORD_API":      fake.APIURL(),
+		"DOSSIER_DISCORD_GUILD_ID": fake.GuildID(),
+		// Port 1 on loopback refuses at once, which serve retries.
+		"DOSSIER_DATABASE_URL": "postgres://dossier@127.0.0.1:1/dossier?connect_timeout=1",
+	})
+	base := s.waitOutput(t, opsURL)
+	// Once the index is open, the only reason left is the missing bot.
+	body := eventually(t, base+"/readyz", http.StatusServiceUnavailable)
+	deadline := time.Now().Add(10 * time.Second)
+	for strings.Contains(body, "index not open yet") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+		_, body = get(t, base+"/readyz")
+	}
+	for range 20 {
+		if status, body := get(t, base+"/readyz"); status != http.StatusServiceUnavailable || !strings.Contains(body, "discord") {
+			t.Fatalf("GET /readyz while the database is down = %d %q, want 503 saying Discord is not connected", status, body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

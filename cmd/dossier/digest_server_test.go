@@ -49,7 +49,7 @@ func holdDataFolder(tb testing.TB, keep bool) *heldDataFolder {
 	cfg := serveConfig{Config: Config{Corpus: dir, Data: h.data}}
 	cfg.Digest = onOff(keep)
 	cfg.DigestSettings = DigestSettings{QuestionRetention: 720 * time.Hour, CorpusPoll: time.Minute}
-	if h.dg, err = openDigests(context.Background(), cfg, src, h.ix, nil, nil, log); err != nil {
+	if h.dg, err = openDigests(context.Background(), cfg, src, h.ix, nil, nil, func(string) {}, log); err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { h.dg.close(log) })

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/dossier-bot/dossier/bot"
@@ -104,12 +105,13 @@ type digests struct {
 // openDigests opens the state store: the database at
 // DOSSIER_DATABASE_URL, shared by every replica, or else DATA/state.db,
 // unless DOSSIER_DIGEST is off. Either way the corpus is watched, so that
-// the index follows it while serving.
-func openDigests(ctx context.Context, cfg serveConfig, src *sources, ix *index.Index, poster digest.Poster, posted func(), log *slog.Logger) (*digests, error) {
+// the index follows it while serving. waiting is told why the state is
+// not open yet while a database does not answer.
+func openDigests(ctx context.Context, cfg serveConfig, src *sources, ix *index.Index, poster digest.Poster, posted func(), waiting func(why string), log *slog.Logger) (*digests, error) {
 	d := &digests{posts: bool(cfg.Digest)}
 	switch {
 	case cfg.DatabaseURL != "":
-		st, err := openShared(ctx, cfg.DatabaseURL, log)
+		st, err := openShared(ctx, cfg.DatabaseURL, waiting, log)
 		if err != nil {
 			return nil, err
 		}
@@ -165,16 +167,18 @@ const (
 // openShared opens the database at url, trying again with backoff while
 // the server does not answer (it may be starting alongside, or be
 // restarting) until ctx is done; a server that answers no (password,
-// database, schema) fails at once. /readyz says not ready meanwhile: the
-// bot is not running yet.
-func openShared(ctx context.Context, url string, log *slog.Logger) (*state.Postgres, error) {
+// database, schema) fails at once. Meanwhile waiting is told why ("" once
+// done), for /readyz, which says not ready: the bot is not running yet.
+func openShared(ctx context.Context, url string, waiting func(why string), log *slog.Logger) (*state.Postgres, error) {
 	wait := firstDatabaseWait
 	for {
 		st, err := state.OpenPostgres(ctx, url)
 		if err == nil || !errors.Is(err, state.ErrUnreachable) {
+			waiting("")
 			return st, err
 		}
 		log.Warn("the database does not answer yet; trying again", "in", wait, "err", err)
+		waiting(fmt.Sprintf("waiting for database: %s; trying again in %s", unreachableCause(err), wait))
 		select {
 		case <-ctx.Done():
 			return nil, err
@@ -182,6 +186,23 @@ func openShared(ctx context.Context, url string, log *slog.Logger) (*state.Postg
 		}
 		wait = min(2*wait, maxDatabaseWait)
 	}
+}
+
+// unreachableCause says why a database did not answer in words that name
+// neither its address nor its user, unlike the error (which the log
+// keeps): /readyz answers anyone who can reach it.
+func unreachableCause(err error) string {
+	var errno syscall.Errno
+	var dns *net.DNSError
+	switch {
+	case errors.As(err, &dns):
+		return "its host name is not found (" + dns.Err + ")"
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
+		return "the connection timed out"
+	case errors.As(err, &errno):
+		return errno.Error()
+	}
+	return "the server did not answer"
 }
 
 // options are the bot's options for the digests.

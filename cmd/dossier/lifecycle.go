@@ -37,6 +37,7 @@ func serve(ctx context.Context, cfg serveConfig, publicKey ed25519.PublicKey, sr
 	var (
 		indexOpen atomic.Bool
 		running   atomic.Pointer[bot.Bot]
+		opening   atomic.Pointer[string] // why the state is not open yet
 		endpoint  *lateEndpoint
 	)
 	ready := &readiness{}
@@ -47,6 +48,9 @@ func serve(ctx context.Context, cfg serveConfig, publicKey ed25519.PublicKey, sr
 		// database not up yet) there is no connection to Discord either.
 		b := running.Load()
 		if b == nil {
+			if why := opening.Load(); why != nil && *why != "" {
+				return *why
+			}
 			return "not connected to discord"
 		}
 		if b.Ready() {
@@ -75,7 +79,7 @@ func serve(ctx context.Context, cfg serveConfig, publicKey ed25519.PublicKey, sr
 	indexOpen.Store(true)
 	tel.watchIndex(ix.Documents)
 
-	dg, err := openDigests(ctx, cfg, src, ix, bot.NewPoster(session), tel.digestPosted, log)
+	dg, err := openDigests(ctx, cfg, src, ix, bot.NewPoster(session), tel.digestPosted, func(why string) { opening.Store(&why) }, log)
 	if err != nil {
 		return err
 	}

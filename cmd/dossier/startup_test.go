@@ -71,7 +71,8 @@ func TestServeHelpSaysWhatServeDoes(t *testing.T) {
 
 // TestServeIsNotReadyWhileTheStateIsUnreachable: while serve waits for a
 // database that does not answer, no bot exists yet, and /readyz must not
-// call that ready.
+// call that ready: it says it waits for the database, and why, without
+// the database's address or password.
 func TestServeIsNotReadyWhileTheStateIsUnreachable(t *testing.T) {
 	fake := discordtest.NewServer(t)
 	s := startServe(t, map[string]string{
@@ -79,19 +80,24 @@ func TestServeIsNotReadyWhileTheStateIsUnreachable(t *testing.T) {
 		"DOSSIER_DISCORD_API":      fake.APIURL(),
 		"DOSSIER_DISCORD_GUILD_ID": fake.GuildID(),
 		// Port 1 on loopback refuses at once, which serve retries.
-		"DOSSIER_DATABASE_URL": "postgres://dossier@127.0.0.1:1/dossier?connect_timeout=1",
+		"DOSSIER_DATABASE_URL": "postgres://dossier:s3cret@127.0.0.1:1/dossier?connect_timeout=1",
 	})
 	base := s.waitOutput(t, opsURL)
-	// Once the index is open, the only reason left is the missing bot.
+	// Once the index is open and the first try failed, the only reason
+	// left is the database.
 	body := eventually(t, base+"/readyz", http.StatusServiceUnavailable)
 	deadline := time.Now().Add(10 * time.Second)
-	for strings.Contains(body, "index not open yet") && time.Now().Before(deadline) {
+	for !strings.Contains(body, "waiting for database") && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 		_, body = get(t, base+"/readyz")
 	}
 	for range 20 {
-		if status, body := get(t, base+"/readyz"); status != http.StatusServiceUnavailable || !strings.Contains(body, "discord") {
-			t.Fatalf("GET /readyz while the database is down = %d %q, want 503 saying Discord is not connected", status, body)
+		status, body := get(t, base+"/readyz")
+		if status != http.StatusServiceUnavailable || !strings.Contains(body, "waiting for database: connection refused") {
+			t.Fatalf("GET /readyz while the database is down = %d %q, want 503 saying it waits for the database, and why", status, body)
+		}
+		if strings.Contains(body, "s3cret") || strings.Contains(body, "127.0.0.1") || strings.Contains(body, "dossier@") {
+			t.Fatalf("GET /readyz while the database is down = %q, names the database's address or password", body)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -188,12 +188,27 @@ func TestOpenSharedWaitsOnlyForAnUnreachableServer(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2500*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := openShared(ctx, "postgres://dossier:s3cret@127.0.0.1:1/dossier?connect_timeout=1", log)
+	var whys []string
+	_, err := openShared(ctx, "postgres://dossier:s3cret@127.0.0.1:1/dossier?connect_timeout=1", func(why string) { whys = append(whys, why) }, log)
 	if !errors.Is(err, state.ErrUnreachable) || time.Since(start) < 2*time.Second {
 		t.Errorf("openShared of a closed port = %v after %v, want ErrUnreachable once the context ends", err, time.Since(start))
 	}
 	if n := strings.Count(logged.String(), "trying again"); n < 2 || strings.Contains(logged.String(), "s3cret") {
 		t.Errorf("openShared logged %d retries (want 2 or more, without the password):\n%s", n, logged.String())
+	}
+	// /readyz shows the reason to anyone: the cause, not the address.
+	if len(whys) < 2 {
+		t.Errorf("openShared told why it waits %d times, want once a retry: %q", len(whys), whys)
+	}
+	for _, why := range whys {
+		if why == "" {
+			t.Errorf("openShared said it no longer waits, yet it never reached the database: %q", whys)
+			continue
+		}
+		if !strings.HasPrefix(why, "waiting for database: connection refused") || strings.ContainsAny(why, "@") ||
+			strings.Contains(why, "s3cret") || strings.Contains(why, "127.0.0.1") {
+			t.Errorf("openShared said it waits because %q, want the cause (connection refused) without the URL", why)
+		}
 	}
 
 	u, perr := neturl.Parse(statetest.Database(t))
@@ -202,7 +217,7 @@ func TestOpenSharedWaitsOnlyForAnUnreachableServer(t *testing.T) {
 	}
 	u.Path = "/no_such_database"
 	start = time.Now()
-	if _, err := openShared(context.Background(), u.String(), log); err == nil || errors.Is(err, state.ErrUnreachable) || time.Since(start) > 5*time.Second {
+	if _, err := openShared(context.Background(), u.String(), func(string) {}, log); err == nil || errors.Is(err, state.ErrUnreachable) || time.Since(start) > 5*time.Second {
 		t.Errorf("openShared of a database that does not exist = %v after %v, want a prompt error", err, time.Since(start))
 	}
 }

@@ -83,8 +83,10 @@ func runBench(ctx context.Context, args []string, loadEnv envLoader, sio stdio) 
 	if err != nil {
 		return err
 	}
+	// The documents and passages are counted from the index: by the
+	// build, or, with --query-only, once the first run's questions are
+	// timed.
 	rep := eval.BenchReport{Corpus: bs.name(), Built: !*queryOnly}
-	rep.Documents, rep.Passages = build.Len(), bs.passages(build)
 	qs := eval.SampleQuestions(pool, *nq, eval.SynthSeed)
 	// Past the questions, the corpus is needed only when it is what gets
 	// indexed, and then only until the first build is done.
@@ -130,7 +132,7 @@ func runBench(ctx context.Context, args []string, loadEnv envLoader, sio stdio) 
 				return err
 			}
 			bar := newProgress(sio.errOut, label)
-			err = r.TimeBuild(ctx, ix, dir, build, synonyms, bar.update)
+			err = rep.TimeBuild(ctx, ix, dir, build, synonyms, &r, bar.update)
 			bar.finish()
 			build, synonyms = nil, nil
 			if err != nil {
@@ -189,18 +191,6 @@ func (b benchSource) load(warn io.Writer) (index.Source, [][]string, []string, e
 		return eval.Synthesize(pool, b.synth, eval.SynthSeed), nil, pool, nil
 	}
 	return c, c.Synonyms, pool, nil
-}
-
-func (b benchSource) passages(s index.Source) int {
-	c, ok := s.(*corpus.Corpus)
-	if !ok {
-		return b.synth
-	}
-	n := 0
-	for _, d := range c.Documents {
-		n += len(d.Passages)
-	}
-	return n
 }
 
 // benchFolder is bench's own folder in a data folder. bench builds,

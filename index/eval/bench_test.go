@@ -2,6 +2,7 @@ package eval
 
 import (
 	"context"
+	"io"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -49,10 +50,10 @@ func TestPeakResetFailureIsReported(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := BenchRun{proc: filepath.Join(t.TempDir(), "no-proc")}
-	if err := r.TimeBuild(ctx, ix, dir, c, c.Synonyms, nil); err != nil {
+	rep := BenchReport{Corpus: "built-in", Built: true}
+	if err := rep.TimeBuild(ctx, ix, dir, c, c.Synonyms, &r, nil); err != nil {
 		t.Fatalf("TimeBuild() = %v", err)
 	}
-	rep := BenchReport{Corpus: "built-in", Built: true}
 	open := func() (*index.Index, error) { return index.OpenReadOnly(dir) }
 	var out strings.Builder
 	if err := rep.TimeQuestions(ctx, open, SampleQuestions(SentencePool(c), 5, 1), &r, QueryOptions{}, &out); err != nil {
@@ -69,6 +70,46 @@ func TestPeakResetFailureIsReported(t *testing.T) {
 	for _, want := range []string{"would not restart the peak-memory mark (restart peak memory mark: open ", "no such file or directory)", "peak memory building, MiB   unknown"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("report lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+// TestBenchCountsTheIndex checks that a report counts the documents and
+// passages of the index it measured: the build's, or, for an index built
+// before (bench --query-only), the one opened.
+func TestBenchCountsTheIndex(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c, err := corpus.Load(corpus.Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	passages := 0
+	for _, d := range c.Documents {
+		passages += len(d.Passages)
+	}
+	dir := filepath.Join(t.TempDir(), "index")
+	ix, err := index.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r BenchRun
+	built := BenchReport{Corpus: "built-in", Built: true}
+	if err := built.TimeBuild(ctx, ix, dir, c, c.Synonyms, &r, nil); err != nil {
+		t.Fatalf("TimeBuild() = %v", err)
+	}
+	if built.Documents != len(c.Documents) || built.Passages != passages {
+		t.Errorf("TimeBuild counted %d documents, %d passages; want %d, %d", built.Documents, built.Passages, len(c.Documents), passages)
+	}
+	open := func() (*index.Index, error) { return index.OpenReadOnly(dir) }
+	qs := SampleQuestions(SentencePool(c), 5, 1)
+	queried := BenchReport{Corpus: "built-in"}
+	for run := range 2 {
+		if err := queried.TimeQuestions(ctx, open, qs, &r, QueryOptions{}, io.Discard); err != nil {
+			t.Fatalf("TimeQuestions() = %v", err)
+		}
+		if queried.Documents != len(c.Documents) || queried.Passages != passages {
+			t.Errorf("after run %d, TimeQuestions counted %d documents, %d passages; want %d, %d", run+1, queried.Documents, queried.Passages, len(c.Documents), passages)
 		}
 	}
 }

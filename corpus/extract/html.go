@@ -6,8 +6,8 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/dossier-bot/dossier/corpus/extract/trafilatura"
 	"github.com/go-shiori/dom"
-	trafilatura "github.com/markusmobius/go-trafilatura"
 	"golang.org/x/net/html"
 )
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/dossier-bot/dossier/corpus/extract/trafilatura"
 	"github.com/go-shiori/dom"
@@ -34,9 +35,12 @@ func htmlMarkdown(name string, data []byte) ([]byte, error) {
 // metadata.
 func articleOf(doc *html.Node, name string) (Meta, string, error) {
 	canonical := pageURL(doc, name)
+	now := time.Now()
 	opts := trafilatura.Options{
 		ExcludeComments: true,
-		HtmlDateMode:    trafilatura.Fast,
+		FindDate: func(doc *html.Node, url string) time.Time {
+			return publishedDate(doc, url, now)
+		},
 	}
 	if u, err := url.Parse(canonical); err == nil && canonical != "" {
 		opts.OriginalURL = u

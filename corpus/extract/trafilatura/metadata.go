@@ -33,7 +33,6 @@ import (
 	"github.com/dossier-bot/dossier/corpus/extract/trafilatura/internal/selector"
 	"github.com/forPelevin/gomoji"
 	"github.com/go-shiori/dom"
-	"github.com/markusmobius/go-htmldate"
 	"golang.org/x/net/html"
 	"golang.org/x/text/cases"
 	"golang.org/x/text/language"
@@ -88,9 +87,6 @@ var (
 		"image", "og:image", "og:image:url", "og:image:secure_url",
 		"twitter:image", "twitter:image:src")
 	// metaNameUrl   = sliceToMap("rbmainurl", "twitter:url")
-
-	fastHtmlDateOpts      = &htmldate.Options{UseOriginalDate: true, SkipExtensiveSearch: true}
-	extensiveHtmlDateOpts = &htmldate.Options{UseOriginalDate: true, SkipExtensiveSearch: false}
 )
 
 // Metadata is the metadata of the page.
@@ -175,42 +171,8 @@ func extractMetadata(doc *html.Node, opts Options) Metadata {
 	}
 
 	// Publish date
-	if opts.HtmlDateOverride != nil { // User has his own HtmlDate result
-		if opts.HtmlDateOverride.HasTime {
-			metadata.Date = opts.HtmlDateOverride.DateTime
-		}
-	} else {
-		var optsPointer *htmldate.Options
-
-		switch {
-		case opts.HtmlDateOptions != nil: // User has his own HtmlDate options
-			optsPointer = opts.HtmlDateOptions
-
-		case opts.HtmlDateMode == Default:
-			if opts.EnableFallback {
-				optsPointer = extensiveHtmlDateOpts
-			} else {
-				optsPointer = fastHtmlDateOpts
-			}
-
-		case opts.HtmlDateMode == Fast:
-			optsPointer = fastHtmlDateOpts
-
-		case opts.HtmlDateMode == Extensive:
-			optsPointer = extensiveHtmlDateOpts
-
-		case opts.HtmlDateMode == Disabled:
-			optsPointer = nil
-		}
-
-		if optsPointer != nil {
-			htmlDateOpts := *optsPointer
-			htmlDateOpts.URL = metadata.URL
-			publishDate, err := htmldate.FromDocument(doc, htmlDateOpts)
-			if err == nil && !publishDate.IsZero() {
-				metadata.Date = publishDate.DateTime
-			}
-		}
+	if opts.FindDate != nil {
+		metadata.Date = opts.FindDate(doc, metadata.URL)
 	}
 
 	// Sitename

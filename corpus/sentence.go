@@ -139,11 +139,11 @@ func endsSentence(text string, start, term, end int) bool {
 
 // nextWord returns the first whitespace-separated word at or after i.
 func nextWord(text string, i int) string {
-	f := strings.Fields(text[i:min(len(text), i+64)])
-	if len(f) == 0 {
-		return ""
+	s := strings.TrimLeftFunc(text[i:min(len(text), i+64)], unicode.IsSpace)
+	if j := strings.IndexFunc(s, unicode.IsSpace); j >= 0 {
+		return s[:j]
 	}
-	return f[0]
+	return s
 }
 
 // lastWord returns the word ending s, without leading quotes or brackets.
@@ -173,6 +173,22 @@ const (
 )
 
 // oneOf reports whether word is one of the space-separated words of list.
+// It allocates nothing: re-ranking splits every candidate into sentences.
 func oneOf(word, list string) bool {
-	return word != "" && !strings.ContainsAny(word, " \t\n") && strings.Contains(" "+list+" ", " "+word+" ")
+	if word == "" || strings.ContainsAny(word, " \t\n") {
+		return false
+	}
+	for i := 0; i < len(list); {
+		j := strings.Index(list[i:], word)
+		if j < 0 {
+			return false
+		}
+		j += i
+		end := j + len(word)
+		if (j == 0 || list[j-1] == ' ') && (end == len(list) || list[end] == ' ') {
+			return true
+		}
+		i = j + 1
+	}
+	return false
 }

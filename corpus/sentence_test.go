@@ -55,3 +55,20 @@ func TestSentences(t *testing.T) {
 		})
 	}
 }
+
+func TestOneOf(t *testing.T) {
+	t.Parallel()
+	const list = "jr sr inc ltd co corp"
+	for _, tc := range []struct {
+		word string
+		want bool
+	}{
+		{"jr", true}, {"corp", true}, {"co", true}, {"ltd", true},
+		{"c", false}, {"or", false}, {"orp", false}, {"cor", false},
+		{"", false}, {"jr sr", false}, {"corpx", false},
+	} {
+		if got := oneOf(tc.word, list); got != tc.want {
+			t.Errorf("oneOf(%q, %q) = %v, want %v", tc.word, list, got, tc.want)
+		}
+	}
+}

@@ -16,7 +16,7 @@ type candidate struct {
 	lastPage               int
 	loaded                 bool // stored fields read
 	bm25                   float64
-	toks                   []token
+	toks, headToks         []ptoken
 	matches                [][]int // per concept: indexes into toks
 	headMatches            [][]int // the same for the heading's tokens
 	titleMatches           [][]int // and for its document's title

@@ -47,11 +47,11 @@ func (ix *Index) rankDocs(cands []*candidate, q question, st stats) ([]docHit, e
 	bm := make([]float64, depth)
 	var top float64
 	for i, d := range docs[:depth] {
-		parts, err := ix.docTokens(d.doc, byID)
+		parts, err := ix.docTokens(d.doc, q, byID)
 		if err != nil {
 			return nil, err
 		}
-		title := st.titleTokens(ix.analyzer, d.doc)
+		title := st.titleTokens(ix.analyzer, q, d.doc)
 		parts = append(parts, title, title)
 		bm[i] = exactBM25With(q, parts, st.avgDocLen, docK1, docB)
 		top = max(top, bm[i])
@@ -68,9 +68,9 @@ func (ix *Index) rankDocs(cands []*candidate, q question, st stats) ([]docHit, e
 
 // docTokens returns the analysed text and heading of each of a
 // document's passages, reusing those already loaded.
-func (ix *Index) docTokens(doc string, loaded map[string]*candidate) ([][]token, error) {
+func (ix *Index) docTokens(doc string, q question, loaded map[string]*candidate) ([][]ptoken, error) {
 	n := ix.registry[doc].Passages
-	parts := make([][]token, 0, 2*n)
+	parts := make([][]ptoken, 0, 2*n)
 	for ord := range n {
 		id := corpus.PassageID(doc, ord)
 		c, ok := loaded[id]
@@ -79,9 +79,10 @@ func (ix *Index) docTokens(doc string, loaded map[string]*candidate) ([][]token,
 			if err := ix.load(c); err != nil {
 				return nil, err
 			}
-			c.toks = analyze(ix.analyzer, c.text)
+			c.toks = q.vocab.ptokens(ix.analyzer, c.text)
+			c.headToks = q.vocab.ptokens(ix.analyzer, c.heading)
 		}
-		parts = append(parts, c.toks, analyze(ix.analyzer, c.heading))
+		parts = append(parts, c.toks, c.headToks)
 	}
 	return parts, nil
 }

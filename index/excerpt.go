@@ -50,7 +50,7 @@ func bestSentence(c *candidate, q question, total float64) sentenceChoice {
 		within := make([][]int, len(c.matches))
 		for ci, m := range c.matches {
 			for _, ti := range m {
-				if c.toks[ti].start >= sp[0] && c.toks[ti].end <= sp[1] {
+				if t := c.toks[ti]; int(t.start) >= sp[0] && int(t.end) <= sp[1] {
 					within[ci] = append(within[ci], ti)
 				}
 			}
@@ -154,8 +154,8 @@ func excerpt(c *candidate, q question) excerptText {
 	var matched [][2]int
 	for _, m := range c.matches {
 		for _, ti := range m {
-			if t := c.toks[ti]; t.start >= lo && t.end <= hi {
-				matched = append(matched, [2]int{t.start, t.end})
+			if t := c.toks[ti]; int(t.start) >= lo && int(t.end) <= hi {
+				matched = append(matched, [2]int{int(t.start), int(t.end)})
 			}
 		}
 	}

@@ -64,6 +64,7 @@ func analyze(a analysis.Analyzer, text string) []token {
 type alternative struct {
 	phrase string   // the text as written, for a phrase query
 	terms  []string // analysed terms
+	ids    []int32  // the terms' numbers in the question's vocab
 	// credit is how surely a match shows the concept: 1 for the asker's
 	// own words, less for a synonym, less again for a word from the
 	// lexicon or a guessed spelling.
@@ -106,8 +107,9 @@ type question struct {
 	kind     answerKind
 	// starts maps each alternative's first term to where it is, so a
 	// passage is matched in one pass over its tokens.
-	starts map[string][]altRef
+	starts [][]altRef
 	nalts  int // alternatives in all, the size of a per-alternative tally
+	vocab  vocabulary
 }
 
 // altRef is one alternative of one concept; n numbers it across them all.
@@ -238,14 +240,30 @@ func parseQuestion(a analysis.Analyzer, synonyms [][]string, lex relatedWords, d
 		slices.SortStableFunc(q.concepts, func(x, y concept) int { return cmpFloat(y.weight, x.weight) })
 		q.concepts = q.concepts[:maxConcepts]
 	}
-	q.starts = map[string][]altRef{}
-	for ci, c := range q.concepts {
-		for ai, a := range c.alts {
-			q.starts[a.terms[0]] = append(q.starts[a.terms[0]], altRef{ci, ai, q.nalts})
+	q.vocab = newVocabulary()
+	for ci := range q.concepts {
+		for ai := range q.concepts[ci].alts {
+			a := &q.concepts[ci].alts[ai]
+			a.ids = make([]int32, len(a.terms))
+			for k, t := range a.terms {
+				a.ids[k] = q.vocab.number(t)
+			}
+			if first := int(a.ids[0]); first >= len(q.starts) {
+				q.starts = append(q.starts, make([][]altRef, first+1-len(q.starts))...)
+			}
+			q.starts[a.ids[0]] = append(q.starts[a.ids[0]], altRef{ci, ai, q.nalts})
 			q.nalts++
 		}
 	}
 	return q
+}
+
+// startsAt returns the alternatives whose first term is number n.
+func (q question) startsAt(n int32) []altRef {
+	if n < 0 || int(n) >= len(q.starts) {
+		return nil
+	}
+	return q.starts[n]
 }
 
 // isAcronym reports whether s is written like an acronym: two to six

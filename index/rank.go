@@ -2,8 +2,6 @@ package index
 
 import (
 	"slices"
-
-	"github.com/blevesearch/bleve/v2/analysis"
 )
 
 // Weights of the re-ranking score; each feature lies in [0, 1]. They were
@@ -19,7 +17,7 @@ const (
 // rerank scores candidates on what BM25 alone misses, whether the rare
 // words of the question are all there and near each other, and sorts them
 // best first.
-func rerank(a analysis.Analyzer, cands []*candidate, q question, st stats) {
+func rerank(a *termAnalyzer, cands []*candidate, q question, st stats) {
 	var total float64
 	for _, cn := range q.concepts {
 		total += cn.weight
@@ -27,16 +25,17 @@ func rerank(a analysis.Analyzer, cands []*candidate, q question, st stats) {
 	depth := min(len(cands), rerankDepth)
 	var top float64
 	for _, c := range cands[:depth] {
-		c.toks = analyze(a, c.text)
+		c.toks = q.vocab.ptokens(a, c.text)
 		c.matches = matchConcepts(c.toks, q)
-		headToks := analyze(a, c.heading)
+		c.headToks = q.vocab.ptokens(a, c.heading)
+		headToks := c.headToks
 		c.headMatches = matchConcepts(headToks, q)
-		title := st.titleTokens(a, c.doc)
+		title := st.titleTokens(a, q, c.doc)
 		// The title counts twice: it sums up the whole document (SciFact
 		// train nDCG@10, with Bleve's own tokenizer: 0.6995 once, 0.7024
 		// twice, 0.7028 three times).
 		c.titleMatches = matchConcepts(title, q)
-		c.bm25 = exactBM25(q, [][]token{c.toks, headToks, title, title}, st.avgLen)
+		c.bm25 = exactBM25(q, [][]ptoken{c.toks, headToks, title, title}, st.avgLen)
 		top = max(top, c.bm25)
 	}
 	for _, c := range cands[:depth] {
@@ -81,14 +80,14 @@ type stats struct {
 	avgLen    float64 // mean tokens per passage
 	avgDocLen float64 // mean tokens per document, for ranking documents
 	title     func(doc string) string
-	titles    map[string][]token // analysed titles, for one question
+	titles    map[string][]ptoken // analysed titles, for one question
 }
 
 // titleTokens analyses doc's title once a question.
-func (st stats) titleTokens(a analysis.Analyzer, doc string) []token {
+func (st stats) titleTokens(a *termAnalyzer, q question, doc string) []ptoken {
 	t, ok := st.titles[doc]
 	if !ok {
-		t = analyze(a, st.title(doc))
+		t = q.vocab.ptokens(a, st.title(doc))
 		st.titles[doc] = t
 	}
 	return t
@@ -99,18 +98,18 @@ func (st stats) titleTokens(a analysis.Analyzer, doc string) []token {
 // the top candidates exactly is cheap and ranks better. A concept scores
 // by its best alternative, so a synonym cannot add to the word it stands
 // for.
-func exactBM25(q question, parts [][]token, avgLen float64) float64 {
+func exactBM25(q question, parts [][]ptoken, avgLen float64) float64 {
 	return exactBM25With(q, parts, avgLen, bm25K1, bm25B)
 }
 
-func exactBM25With(q question, parts [][]token, avgLen, k1, b float64) float64 {
+func exactBM25With(q question, parts [][]ptoken, avgLen, k1, b float64) float64 {
 	length := 0
 	tf := make([]int, q.nalts)
 	for _, p := range parts {
 		length += len(p)
 		for i, t := range p {
-			for _, r := range q.starts[t.term] {
-				if terms := q.concepts[r.concept].alts[r.alt].terms; len(terms) == 1 || seqAt(p, i, terms) {
+			for _, r := range q.startsAt(t.term) {
+				if ids := q.concepts[r.concept].alts[r.alt].ids; len(ids) == 1 || seqAt(p, i, ids) {
 					tf[r.n]++
 				}
 			}
@@ -132,11 +131,11 @@ func exactBM25With(q question, parts [][]token, avgLen, k1, b float64) float64 {
 	return s
 }
 
-func seqAt(toks []token, i int, terms []string) bool {
-	if i+len(terms) > len(toks) {
+func seqAt(toks []ptoken, i int, ids []int32) bool {
+	if i+len(ids) > len(toks) {
 		return false
 	}
-	for j, t := range terms {
+	for j, t := range ids {
 		if toks[i+j].term != t {
 			return false
 		}
@@ -146,11 +145,11 @@ func seqAt(toks []token, i int, terms []string) bool {
 
 // credit is how fully matches (token indexes) show concept c: 1 for the
 // word as typed or a synonym, less for a guessed spelling, 0 for none.
-func credit(toks []token, matches []int, c concept) float64 {
+func credit(toks []ptoken, matches []int, c concept) float64 {
 	best := 0.0
 	for _, ti := range matches {
 		for _, a := range c.alts {
-			if slices.Contains(a.terms, toks[ti].term) {
+			if slices.Contains(a.ids, toks[ti].term) {
 				best = max(best, a.credit)
 			}
 		}
@@ -160,15 +159,15 @@ func credit(toks []token, matches []int, c concept) float64 {
 
 // matchConcepts returns, for each concept, the indexes of the tokens where
 // one of its alternatives occurs.
-func matchConcepts(toks []token, q question) [][]int {
+func matchConcepts(toks []ptoken, q question) [][]int {
 	out := make([][]int, len(q.concepts))
 	for i, t := range toks {
-		for _, r := range q.starts[t.term] {
-			terms := q.concepts[r.concept].alts[r.alt].terms
-			if len(terms) == 1 {
+		for _, r := range q.startsAt(t.term) {
+			ids := q.concepts[r.concept].alts[r.alt].ids
+			if len(ids) == 1 {
 				out[r.concept] = append(out[r.concept], i)
-			} else if seqAt(toks, i, terms) {
-				for j := range terms {
+			} else if seqAt(toks, i, ids) {
+				for j := range ids {
 					out[r.concept] = append(out[r.concept], i+j)
 				}
 			}
@@ -183,7 +182,7 @@ func matchConcepts(toks []token, q question) [][]int {
 
 // proximity is 1 when the matched concepts sit side by side and falls
 // towards 0 as the smallest window holding them all widens.
-func proximity(toks []token, matches [][]int) float64 {
+func proximity(toks []ptoken, matches [][]int) float64 {
 	type hit struct{ pos, concept int }
 	var hits []hit
 	distinct := 0
@@ -192,7 +191,7 @@ func proximity(toks []token, matches [][]int) float64 {
 			distinct++
 		}
 		for _, ti := range m {
-			hits = append(hits, hit{toks[ti].pos, ci})
+			hits = append(hits, hit{int(toks[ti].pos), ci})
 		}
 	}
 	if distinct < 2 {

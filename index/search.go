@@ -136,7 +136,7 @@ func (ix *Index) Rank(ctx context.Context, question string, n int) ([]DocScore, 
 func (ix *Index) stats() stats {
 	return stats{
 		avgLen: ix.avgLen, title: func(doc string) string { return ix.registry[doc].Doc.Title },
-		titles: map[string][]token{},
+		titles: map[string][]ptoken{},
 	}
 }
 

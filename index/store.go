@@ -14,7 +14,6 @@ import (
 	"syscall"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"github.com/dossier-bot/dossier/corpus"
@@ -65,7 +64,7 @@ type Index struct {
 	stale    bool    // the live generation must be rebuilt (empty or old schema)
 	avgLen   float64 // mean tokens per passage, for BM25
 
-	analyzer analysis.Analyzer
+	analyzer *termAnalyzer
 	lexicon  relatedWords
 
 	orScratch sync.Pool // of *orScratch, for rankOR

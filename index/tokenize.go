@@ -168,18 +168,23 @@ func (a *termAnalyzer) tokens(text string) []token {
 	pos := 0
 	for i, end := nextWord(text, 0); i < len(text); i, end = nextWord(text, end) {
 		pos++
-		a.mu.RLock()
-		at, ok := a.terms[text[i:end]]
-		a.mu.RUnlock()
-		if !ok {
-			term := []byte(text[i:end])
-			at = a.filter(&analysis.Token{Term: term, Start: i, End: end, Position: pos, Type: tokenType(term)})
-		}
-		if !at.dropped {
+		if at := a.term(text[i:end], i, pos); !at.dropped {
 			out = append(out, token{term: at.str, pos: pos, start: i, end: end})
 		}
 	}
 	return out
+}
+
+// term is what the filters make of word, found at byte i as the pos'th.
+func (a *termAnalyzer) term(word string, i, pos int) analysedTerm {
+	a.mu.RLock()
+	at, ok := a.terms[word]
+	a.mu.RUnlock()
+	if !ok {
+		term := []byte(word)
+		at = a.filter(&analysis.Token{Term: term, Start: i, End: i + len(word), Position: pos, Type: tokenType(term)})
+	}
+	return at
 }
 
 func (a *termAnalyzer) Analyze(input []byte) analysis.TokenStream {

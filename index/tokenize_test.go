@@ -3,6 +3,7 @@ package index
 import (
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -81,5 +82,16 @@ func BenchmarkTokenizeNonASCII(b *testing.B) {
 	in := []byte(strings.Repeat("Ελληνικά κείμενα 2024 für Überprüfung ", 2000))
 	for b.Loop() {
 		wordTokenizer{}.Tokenize(in)
+	}
+}
+
+// isWordRune skips unicode.IsMark below U+0300; this holds it to the
+// unabridged rule for every rune.
+func TestIsWordRune(t *testing.T) {
+	t.Parallel()
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if got, want := isWordRune(r), unicode.IsLetter(r) || unicode.IsMark(r); got != want {
+			t.Fatalf("isWordRune(%U) = %v, want %v", r, got, want)
+		}
 	}
 }

@@ -34,6 +34,18 @@ func (wordTokenizer) Tokenize(input []byte) analysis.TokenStream {
 // start and end, or start == len(input) when there is none.
 func nextWord[T string | []byte](input T, i int) (start, end int) {
 	for i < len(input) {
+		// ASCII first, without decoding: most text is ASCII, and every
+		// candidate's text is scanned again when re-ranking.
+		if c := input[i]; c < utf8.RuneSelf {
+			switch {
+			case isASCIILetter(c):
+				return i, scanWord(input, i)
+			case '0' <= c && c <= '9':
+				return i, scanNumber(input, i)
+			}
+			i++
+			continue
+		}
 		r, size := decodeRune(input[i:])
 		switch {
 		case isWordRune(r):
@@ -45,6 +57,8 @@ func nextWord[T string | []byte](input T, i int) (start, end int) {
 	}
 	return i, i
 }
+
+func isASCIILetter(c byte) bool { return (c|0x20)-'a' < 26 }
 
 // decodeRune is utf8.DecodeRune for either form of text. Only a rune's
 // worth of bytes is converted: for []byte, string(s) copies all of s, which
@@ -68,13 +82,13 @@ func isWordRune(r rune) bool {
 
 // scanWord matches [\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)* from i.
 func scanWord[T string | []byte](input T, i int) int {
-	i = scanRun(input, i, isWordRune)
+	i = scanLetters(input, i)
 	for i < len(input) {
 		r, size := decodeRune(input[i:])
 		if r != '\'' && r != '’' {
 			break
 		}
-		next := scanRun(input, i+size, isWordRune)
+		next := scanLetters(input, i+size)
 		if next == i+size {
 			break
 		}
@@ -85,9 +99,9 @@ func scanWord[T string | []byte](input T, i int) int {
 
 // scanNumber matches \p{N}+(?:[.,]\p{N}+)* from i.
 func scanNumber[T string | []byte](input T, i int) int {
-	i = scanRun(input, i, unicode.IsNumber)
+	i = scanDigits(input, i)
 	for i < len(input) && (input[i] == '.' || input[i] == ',') {
-		next := scanRun(input, i+1, unicode.IsNumber)
+		next := scanDigits(input, i+1)
 		if next == i+1 {
 			break
 		}
@@ -96,10 +110,37 @@ func scanNumber[T string | []byte](input T, i int) int {
 	return i
 }
 
-func scanRun[T string | []byte](input T, i int, in func(rune) bool) int {
+// scanLetters skips [\p{L}\p{M}]* from i.
+func scanLetters[T string | []byte](input T, i int) int {
 	for i < len(input) {
+		if c := input[i]; c < utf8.RuneSelf {
+			if !isASCIILetter(c) {
+				break
+			}
+			i++
+			continue
+		}
 		r, size := decodeRune(input[i:])
-		if !in(r) {
+		if !isWordRune(r) {
+			break
+		}
+		i += size
+	}
+	return i
+}
+
+// scanDigits skips \p{N}* from i.
+func scanDigits[T string | []byte](input T, i int) int {
+	for i < len(input) {
+		if c := input[i]; c < utf8.RuneSelf {
+			if c < '0' || c > '9' {
+				break
+			}
+			i++
+			continue
+		}
+		r, size := decodeRune(input[i:])
+		if !unicode.IsNumber(r) {
 			break
 		}
 		i += size

@@ -20,6 +20,21 @@ func Sentences(text string) [][2]int {
 		start = -1
 	}
 	for i := 0; i < len(text); {
+		// Most bytes are ASCII and none of the few that end a sentence:
+		// pass them without decoding (re-ranking splits every candidate).
+		if c := text[i]; c < utf8.RuneSelf {
+			if start < 0 {
+				if !isASCIISpace(c) {
+					start = i
+				}
+				i++
+				continue
+			}
+			if c != '\n' && c != '.' && c != '!' && c != '?' {
+				i++
+				continue
+			}
+		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		if start < 0 {
 			if !unicode.IsSpace(r) {
@@ -52,6 +67,9 @@ func Sentences(text string) [][2]int {
 	}
 	return spans
 }
+
+// isASCIISpace is unicode.IsSpace for an ASCII byte.
+func isASCIISpace(c byte) bool { return c == ' ' || '\t' <= c && c <= '\r' }
 
 func isTerminator(r rune) bool { return r == '.' || r == '!' || r == '?' || r == '…' }
 

@@ -2,6 +2,8 @@ package corpus
 
 import (
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -69,6 +71,15 @@ func TestOneOf(t *testing.T) {
 	} {
 		if got := oneOf(tc.word, list); got != tc.want {
 			t.Errorf("oneOf(%q, %q) = %v, want %v", tc.word, list, got, tc.want)
+		}
+	}
+}
+
+func TestIsASCIISpace(t *testing.T) {
+	t.Parallel()
+	for c := range byte(utf8.RuneSelf) {
+		if got, want := isASCIISpace(c), unicode.IsSpace(rune(c)); got != want {
+			t.Errorf("isASCIISpace(%q) = %v, want %v", c, got, want)
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"iter"
 	"os"
 	"path"
 	"path/filepath"
@@ -120,6 +121,10 @@ func (f *Folder) Add(src Source, by string, at time.Time) (Added, error) {
 	if err != nil {
 		return Added{}, fmt.Errorf("convert %s: %w", src.Name, err)
 	}
+	// Parsed twice: the conversion, for what the front matter records
+	// (its title also names the file), then the file as written, under
+	// its name, which is the document the corpus will read: front matter
+	// folds white space, and cleaning sees the title it records.
 	meta, err := corpus.Parse("new.md", md)
 	if err != nil {
 		return Added{}, fmt.Errorf("read %s: %w", src.Name, unreadable(err))
@@ -129,9 +134,6 @@ func (f *Folder) Add(src Source, by string, at time.Time) (Added, error) {
 	}
 	meta.AddedBy, meta.AddedAt = by, at.UTC().Format(time.RFC3339)
 	content := []byte(corpus.FrontMatter(meta) + strings.TrimLeft(corpus.Body(string(md)), "\n"))
-	if _, err := corpus.Parse("new.md", content); err != nil {
-		return Added{}, fmt.Errorf("read %s: %w", src.Name, unreadable(err))
-	}
 
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -144,16 +146,31 @@ func (f *Folder) Add(src Source, by string, at time.Time) (Added, error) {
 			return Added{}, d
 		}
 	}
-	if d := files.byText(textPrint(meta.Text), rawPrint(src.Data)); d != nil {
+	base, ids := baseName(meta.Title, src.Name), files.ids()
+	first := ""
+	for name := range freeNames(base, ids) {
+		first = name
+		break
+	}
+	if first == "" {
+		return Added{}, fmt.Errorf("write to corpus folder %q: no free name for %q", f.dir, base)
+	}
+	doc, err := corpus.Parse(first, content)
+	if err != nil {
+		return Added{}, fmt.Errorf("read %s: %w", src.Name, unreadable(err))
+	}
+	if d := files.byText(textPrint(doc.Text), rawPrint(src.Data)); d != nil {
 		return Added{}, d
 	}
-	name, err := f.write(content, meta.Title, src.Name, files.ids())
+	name, err := f.write(content, base, ids)
 	if err != nil {
 		return Added{}, err
 	}
-	doc, err := corpus.Parse(name, content)
-	if err != nil {
-		return Added{}, fmt.Errorf("read back %s: %w", name, err)
+	if name != doc.Path {
+		// Another process took the name in the meantime.
+		if doc, err = corpus.Parse(name, content); err != nil {
+			return Added{}, fmt.Errorf("read back %s: %w", name, err)
+		}
 	}
 	return Added{Path: name, Doc: doc}, nil
 }
@@ -204,12 +221,12 @@ func generic(ct string) bool {
 	return t == "application/octet-stream" || t == "binary/octet-stream"
 }
 
-// write writes content to a new file named after title (or else the
-// source's name) that no file and no document ID of the folder has, and
-// returns its name. The file appears whole or not at all: it is written
-// and synced under a hidden temporary name, which the corpus ignores,
-// then linked to its name, which fails rather than replace a file.
-func (f *Folder) write(content []byte, title, srcName string, ids map[string]bool) (string, error) {
+// write writes content to a new file, under the first of freeNames(base,
+// ids) that no file has, and returns its name. The file appears whole or
+// not at all: it is written and synced under a hidden temporary name,
+// which the corpus ignores, then linked to its name, which fails rather
+// than replace a file.
+func (f *Folder) write(content []byte, base string, ids map[string]bool) (string, error) {
 	tmp, err := os.CreateTemp(f.dir, tempPrefix+"*.tmp")
 	if err != nil {
 		return "", fmt.Errorf("write to corpus folder %q: %w", f.dir, err)
@@ -225,15 +242,7 @@ func (f *Folder) write(content []byte, title, srcName string, ids map[string]boo
 	if err != nil {
 		return "", fmt.Errorf("write to corpus folder %q: %w", f.dir, err)
 	}
-	base := baseName(title, srcName)
-	for n := 1; n < 1000; n++ {
-		name := base + ".md"
-		if n > 1 {
-			name = fmt.Sprintf("%s-%d.md", base, n)
-		}
-		if ids[corpus.IDOf(name)] {
-			continue
-		}
+	for name := range freeNames(base, ids) {
 		err := place(tmp.Name(), filepath.Join(f.dir, name))
 		if errors.Is(err, fs.ErrExist) {
 			continue
@@ -245,6 +254,23 @@ func (f *Folder) write(content []byte, title, srcName string, ids map[string]boo
 		return name, nil
 	}
 	return "", fmt.Errorf("write to corpus folder %q: no free name for %q", f.dir, base)
+}
+
+// freeNames are the names a document may take, from base: base.md,
+// base-2.md and so on, but none whose document ID the folder has (ids),
+// so that a new file renames no other document.
+func freeNames(base string, ids map[string]bool) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for n := 1; n < 1000; n++ {
+			name := base + ".md"
+			if n > 1 {
+				name = fmt.Sprintf("%s-%d.md", base, n)
+			}
+			if !ids[corpus.IDOf(name)] && !yield(name) {
+				return
+			}
+		}
+	}
 }
 
 // place gives the finished temporary file its name, failing with

@@ -319,3 +319,37 @@ func TestAddPDF(t *testing.T) {
 		t.Errorf("Add(the same PDF again) = %v, want a duplicate", err)
 	}
 }
+
+// Add returns the document as the corpus reads the file it wrote.
+func TestAddReturnsTheDocumentAsRead(t *testing.T) {
+	t.Parallel()
+	page, err := os.ReadFile("../extract/testdata/html/port-strike.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range []Source{
+		{Name: "spaced.md", Data: []byte("---\ntitle: \"  Talks   on  Trade \"\nauthor: Jane   Doe\n---\n" + article)},
+		{Name: "heading.md", Data: []byte("# Talks\n\nBy Jane Doe\n\n" + article + "\n## More\n\n" + article)},
+		{Name: "page", URL: "https://harbourgazette.example/r?id=7", ContentType: "text/html", Data: page},
+	} {
+		t.Run(src.Name, func(t *testing.T) {
+			t.Parallel()
+			f := folder(t, map[string]string{"talks.md": "taken", "talks-2.md": "taken too"})
+			got, err := f.Add(src, "Ana", at)
+			if err != nil {
+				t.Fatalf("Add(%s) = %v", src.Name, err)
+			}
+			raw, err := os.ReadFile(filepath.Join(f.Dir(), got.Path))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := corpus.Parse(got.Path, raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got.Doc); diff != "" {
+				t.Errorf("Add(%s).Doc differs from the file it wrote as read (-read +returned):\n%s", src.Name, diff)
+			}
+		})
+	}
+}

@@ -74,7 +74,7 @@ func runAdd(ctx context.Context, args []string, loadEnv envLoader, sio stdio) er
 		*by = whoAmI()
 	}
 	a := adder{
-		folder: ingest.New(src.corpus),
+		folder: ingest.New(src.corpus, addOptions(src)...),
 		fetch:  newFetcher(cfg.AddSettings),
 	}
 	var added, failed int

@@ -127,6 +127,12 @@ func TestAddLink(t *testing.T) {
 		}
 	}
 
+	// What each file holds is kept for the next add, which reads none of
+	// them again (corpus/ingest's tests show it).
+	if _, err := os.Stat(filepath.Join(cfg.Data, "corpus-prints")); err != nil {
+		t.Errorf("dossier add kept no record of the folder's files: %v", err)
+	}
+
 	stdout, _ = mustDossier(t, cfg, "", "ask", "Who kept a log of the ships passing Wonsan?")
 	if !strings.Contains(stdout, "Pak Chol-su") {
 		t.Errorf("ask after add does not quote the added document:\n%s", stdout)

@@ -32,7 +32,7 @@ func adding(cfg serveConfig, src *sources, w *digest.Watcher, log *slog.Logger) 
 		return nil
 	}
 	return &bot.Adding{
-		Corpus:     bot.CorpusFolder{Folder: ingest.New(src.corpus), Watcher: w, Log: log},
+		Corpus:     bot.CorpusFolder{Folder: ingest.New(src.corpus, addOptions(src)...), Watcher: w, Log: log},
 		Fetch:      newFetcher(cfg.AddSettings),
 		EditorRole: strings.TrimSpace(cfg.EditorRole),
 		FileHosts:  fileHosts(cfg.Discord.API),

@@ -13,6 +13,7 @@ import (
 	"github.com/dossier-bot/dossier/bot/state"
 	"github.com/dossier-bot/dossier/corpus"
 	"github.com/dossier-bot/dossier/corpus/extract"
+	"github.com/dossier-bot/dossier/corpus/ingest"
 	"github.com/dossier-bot/dossier/index"
 )
 
@@ -59,11 +60,28 @@ func loadCorpus(src *sources, stderr io.Writer) (*corpus.Corpus, error) {
 // PDFs are converted to Markdown, each once, the conversions kept in
 // DATA/extracted (with no data folder, converted at every read).
 func folderOptions(src *sources) []corpus.Option {
-	dir := ""
-	if src.data != "" {
-		dir = filepath.Join(src.data, "extracted")
+	return []corpus.Option{corpus.Convert(extractCache(src), extract.Extensions...)}
+}
+
+// extractCache converts the corpus folder's web pages and PDFs, keeping
+// the conversions in DATA/extracted, or nowhere without a data folder.
+func extractCache(src *sources) *extract.Cache {
+	if src.data == "" {
+		return extract.NewCache("")
 	}
-	return []corpus.Option{corpus.Convert(extract.NewCache(dir), extract.Extensions...)}
+	return extract.NewCache(filepath.Join(src.data, "extracted"))
+}
+
+// addOptions are how dossier add and /add look for duplicates in the
+// corpus folder: its web pages read through the conversions the corpus
+// keeps, and what each file holds recorded in DATA/corpus-prints, so that
+// an add reads only the files changed since the last one rather than the
+// whole folder. Without a data folder, a process reads it all once.
+func addOptions(src *sources) []ingest.Option {
+	if src.data == "" {
+		return nil
+	}
+	return []ingest.Option{ingest.Convert(extractCache(src)), ingest.Record(filepath.Join(src.data, "corpus-prints"))}
 }
 
 func warnSkipped(stderr io.Writer, skipped []corpus.FileError) {

@@ -80,17 +80,40 @@ var (
 // concurrent use; adds are made one at a time, so two adds of one
 // document cannot both miss the other.
 type Folder struct {
-	dir string
-	mu  sync.Mutex
+	dir     string
+	convert corpus.Converter
+	record  string
+	mu      sync.Mutex
 	// known caches what each file holds, by path, while its size and
 	// modification time stay the same: a folder is read in full once per
-	// process rather than once per add.
+	// process at most (never, with a record) rather than once per add.
 	known map[string]known
+	// loaded says the record was read; dirty that known has changed
+	// since it was read or written.
+	loaded, dirty bool
 }
 
+// Option changes what a Folder reuses.
+type Option func(*Folder)
+
+// Convert has the folder's web pages converted by c, as the corpus reads
+// them (an *extract.Cache keeping DATA/extracted), rather than each once
+// more per process.
+func Convert(c corpus.Converter) Option { return func(f *Folder) { f.convert = c } }
+
+// Record keeps what each file of the folder holds in the file name (in
+// the data folder), keyed by path, size and modification time, so that
+// a process adding one document reads only the files changed since the
+// last add rather than the whole folder.
+func Record(name string) Option { return func(f *Folder) { f.record = name } }
+
 // New returns the corpus folder dir for adding to.
-func New(dir string) *Folder {
-	return &Folder{dir: dir, known: map[string]known{}}
+func New(dir string, opts ...Option) *Folder {
+	f := &Folder{dir: dir, convert: extract.NewCache(""), known: map[string]known{}}
+	for _, o := range opts {
+		o(f)
+	}
+	return f
 }
 
 // Dir is the folder's path.
@@ -102,6 +125,7 @@ func (f *Folder) Dir() string { return f.dir }
 func (f *Folder) Lookup(u string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	defer f.save()
 	files, err := f.scan()
 	if err != nil {
 		return err
@@ -137,6 +161,7 @@ func (f *Folder) Add(src Source, by string, at time.Time) (Added, error) {
 
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	defer f.save()
 	files, err := f.scan()
 	if err != nil {
 		return Added{}, err
@@ -172,6 +197,7 @@ func (f *Folder) Add(src Source, by string, at time.Time) (Added, error) {
 			return Added{}, fmt.Errorf("read back %s: %w", name, err)
 		}
 	}
+	f.note(name, content, doc)
 	return Added{Path: name, Doc: doc}, nil
 }
 

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -14,7 +13,6 @@ import (
 	"time"
 
 	"github.com/dossier-bot/dossier/corpus"
-	"github.com/dossier-bot/dossier/corpus/extract"
 )
 
 // known is what a file of the folder holds, for finding duplicates.
@@ -41,6 +39,10 @@ const maxRead = 10 << 20
 // was interrupted are removed once they are an hour old. Call with f.mu
 // held.
 func (f *Folder) scan() (files, error) {
+	if !f.loaded {
+		f.loaded = true
+		f.load()
+	}
 	seen := files{}
 	fsys := os.DirFS(f.dir)
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
@@ -70,20 +72,36 @@ func (f *Folder) scan() (files, error) {
 			seen[p] = k
 			return nil
 		}
-		seen[p] = read(fsys, p, info)
+		seen[p] = f.read(fsys, p, info)
+		f.dirty = true
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read corpus folder %q: %w", f.dir, err)
 	}
+	if len(seen) < len(f.known) {
+		f.dirty = true // files were removed
+	}
 	f.known = seen
 	return seen, nil
+}
+
+// note records what the file f.write just wrote holds, as scan would
+// read it, so that no later scan or process reads it again.
+func (f *Folder) note(name string, content []byte, doc corpus.Document) {
+	info, err := os.Stat(filepath.Join(f.dir, filepath.FromSlash(name)))
+	if err != nil {
+		return
+	}
+	f.known[name] = known{size: info.Size(), modTime: info.ModTime(), id: doc.ID, title: doc.Title,
+		url: normURL(doc.URL), text: textPrint(doc.Text), raw: rawPrint(content)}
+	f.dirty = true
 }
 
 // read works out what the file at p holds. Text documents and web pages
 // are compared by their cleaned text and link, as the corpus reads them;
 // other files by their bytes.
-func read(fsys fs.FS, p string, info fs.FileInfo) known {
+func (f *Folder) read(fsys fs.FS, p string, info fs.FileInfo) known {
 	k := known{size: info.Size(), modTime: info.ModTime(), id: corpus.IDOf(p), title: path.Base(p)}
 	if info.Size() > maxRead {
 		return k
@@ -96,8 +114,8 @@ func read(fsys fs.FS, p string, info fs.FileInfo) known {
 	switch strings.ToLower(path.Ext(p)) {
 	case ".md", ".txt":
 	case ".html", ".htm", ".xhtml":
-		// Converted once per process for each version of the file.
-		if raw, err = extract.Markdown(p, "", raw); err != nil {
+		// As the corpus converts it: kept, with a cache, from its sync.
+		if raw, err = f.convert.Convert(p, raw); err != nil {
 			return k
 		}
 	default:
@@ -156,18 +174,19 @@ func (fs files) ids() map[string]bool {
 }
 
 // textPrint identifies a text by its words, so that re-wrapping or
-// spacing does not make it new.
+// spacing does not make it new: a SHA-256, as bytes.
 func textPrint(text string) string {
 	if strings.TrimSpace(text) == "" {
 		return ""
 	}
 	sum := sha256.Sum256([]byte(strings.Join(strings.Fields(text), " ")))
-	return hex.EncodeToString(sum[:])
+	return string(sum[:])
 }
 
+// rawPrint identifies a file by its bytes: a SHA-256, as bytes.
 func rawPrint(b []byte) string {
 	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	return string(sum[:])
 }
 
 // trackingParams are query parameters that say how a link was shared,

@@ -18,7 +18,7 @@ type Converter interface {
 type Option func(*Folder)
 
 // Convert makes a folder take files with the given extensions (".html",
-// ".pdf"), read through c. The corpus package knows no format but text;
+// ".pdf"), read through c. The corpus package reads no format but text;
 // the command wires in the converters.
 func Convert(c Converter, exts ...string) Option {
 	return func(f *Folder) {

@@ -38,8 +38,9 @@ type listed struct {
 	d    fs.DirEntry
 }
 
-// OpenFolder lists the .txt and .md documents of fsys, and those a
-// Convert option takes, and reads its synonyms.txt. Hidden files and
+// OpenFolder lists the text and Markdown documents of fsys (by
+// NameFormat: .txt, .text, .md, .markdown), and those a Convert option
+// takes, and reads its synonyms.txt. Hidden files and
 // folders and files of other types are ignored. It fails only when the
 // folder itself cannot be walked.
 func OpenFolder(fsys fs.FS, opts ...Option) (*Folder, error) {
@@ -68,7 +69,7 @@ func OpenFolder(fsys fs.FS, opts ...Option) (*Folder, error) {
 			f.readSynonyms(p, d)
 			return nil
 		}
-		if ext := strings.ToLower(path.Ext(p)); ext != ".txt" && ext != ".md" && !f.convExt[ext] {
+		if k := NameFormat(p); k != FormatMarkdown && k != FormatText && !f.convExt[strings.ToLower(path.Ext(p))] {
 			return nil
 		}
 		f.files = append(f.files, listed{path: p, d: d})

@@ -9,11 +9,13 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+
+	"github.com/dossier-bot/dossier/corpus"
 )
 
 // Extensions are the file types of a corpus folder that Cache converts;
 // .md and .txt files are read as they are.
-var Extensions = []string{".html", ".htm", ".xhtml", ".pdf"}
+var Extensions = corpus.Extensions(KindHTML, KindPDF)
 
 // version names the extraction's output: a change to what Markdown writes
 // for the same file bumps it, so that cached conversions are redone.

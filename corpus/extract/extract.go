@@ -35,15 +35,16 @@ var (
 	ErrMalformed = errors.New("malformed file")
 )
 
-// Kind is a document format.
-type Kind string
+// Kind is a document format: the corpus package's table of formats says
+// which media types and file names are of which.
+type Kind = corpus.Format
 
 // The formats Markdown reads.
 const (
-	KindHTML     Kind = "html"
-	KindPDF      Kind = "pdf"
-	KindMarkdown Kind = "markdown"
-	KindText     Kind = "text"
+	KindHTML     = corpus.FormatHTML
+	KindPDF      = corpus.FormatPDF
+	KindMarkdown = corpus.FormatMarkdown
+	KindText     = corpus.FormatText
 )
 
 // Meta is what a document says about itself; Markdown writes it as
@@ -82,28 +83,23 @@ func Markdown(name, contentType string, data []byte) ([]byte, error) {
 func Detect(name, contentType string, data []byte) (Kind, error) {
 	if contentType != "" {
 		mt, _, err := mime.ParseMediaType(contentType)
-		if err == nil {
-			switch mt {
-			case "text/html", "application/xhtml+xml":
-				return KindHTML, nil
-			case "application/pdf", "application/x-pdf":
-				return KindPDF, nil
-			case "text/markdown", "text/x-markdown":
+		k, known := corpus.MediaTypeFormat(mt)
+		switch {
+		case err != nil, corpus.GenericMediaType(mt):
+			// Says nothing; fall through to the name and the bytes.
+		case k == KindText:
+			// Servers call Markdown files text/plain; the extension says more.
+			if corpus.NameFormat(name) == KindMarkdown {
 				return KindMarkdown, nil
-			case "text/plain":
-				// Servers call Markdown files text/plain; the extension says more.
-				if k := byExtension(name); k == KindMarkdown {
-					return k, nil
-				}
-				return KindText, nil
-			case "application/octet-stream", "binary/octet-stream":
-				// Says nothing; fall through to the name and the bytes.
-			default:
-				return "", fmt.Errorf("%w: %s", ErrUnsupported, mt)
 			}
+			return KindText, nil
+		case known:
+			return k, nil
+		default:
+			return "", fmt.Errorf("%w: %s", ErrUnsupported, mt)
 		}
 	}
-	if k := byExtension(name); k != "" {
+	if k := corpus.NameFormat(name); k != "" {
 		return k, nil
 	}
 	switch sniffed := http.DetectContentType(data); {
@@ -117,24 +113,6 @@ func Detect(name, contentType string, data []byte) (Kind, error) {
 		mt, _, _ := strings.Cut(sniffed, ";")
 		return "", fmt.Errorf("%w: %s", ErrUnsupported, mt)
 	}
-}
-
-func byExtension(name string) Kind {
-	p := name
-	if u, err := url.Parse(name); err == nil && u.Scheme != "" {
-		p = u.Path
-	}
-	switch strings.ToLower(path.Ext(p)) {
-	case ".html", ".htm", ".xhtml":
-		return KindHTML
-	case ".pdf":
-		return KindPDF
-	case ".md", ".markdown":
-		return KindMarkdown
-	case ".txt", ".text":
-		return KindText
-	}
-	return ""
 }
 
 // textMarkdown passes Markdown and text through, giving a file without

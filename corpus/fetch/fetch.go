@@ -23,6 +23,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/dossier-bot/dossier/corpus"
 )
 
 // Limits of a fetch, unless Options say otherwise.
@@ -166,7 +168,7 @@ func (c *Client) get(ctx context.Context, u *url.URL) (*Document, error) {
 	}
 	declared, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	declared = strings.ToLower(declared)
-	if declared != "" && !generic(declared) && !c.accepts(declared) {
+	if declared != "" && !corpus.GenericMediaType(declared) && !c.accepts(declared) {
 		return nil, fmt.Errorf("%w: the server says it is %s", ErrType, declared)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxBytes+1))
@@ -177,18 +179,13 @@ func (c *Client) get(ctx context.Context, u *url.URL) (*Document, error) {
 		return nil, fmt.Errorf("%w: more than the %d bytes allowed", ErrTooLarge, c.opts.MaxBytes)
 	}
 	typ := declared
-	if typ == "" || generic(typ) {
+	if typ == "" || corpus.GenericMediaType(typ) {
 		typ, _, _ = mime.ParseMediaType(http.DetectContentType(data))
 		if !c.accepts(typ) {
 			return nil, fmt.Errorf("%w: it looks like %s", ErrType, typ)
 		}
 	}
 	return &Document{URL: resp.Request.URL.String(), ContentType: typ, Name: fileName(resp), Data: data}, nil
-}
-
-// generic types say nothing of the content, which is then sniffed.
-func generic(t string) bool {
-	return t == "application/octet-stream" || t == "binary/octet-stream" || t == "application/x-download"
 }
 
 func (c *Client) accepts(t string) bool {

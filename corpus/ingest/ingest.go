@@ -17,7 +17,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -210,8 +209,9 @@ func unreadable(err error) error {
 	return fmt.Errorf("%w: %w", ErrUnreadable, err)
 }
 
-// Types are the media types Markdown converts.
-var Types = []string{"text/html", "application/xhtml+xml", "application/pdf", "text/markdown", "text/x-markdown", "text/plain"}
+// Types are the media types Markdown converts: those of the corpus's
+// formats.
+var Types = corpus.MediaTypes()
 
 // Markdown converts src to a Markdown document with front matter, by
 // corpus/extract: a web page's article text and metadata, a PDF's text in
@@ -222,8 +222,8 @@ func Markdown(src Source) ([]byte, error) {
 	if src.URL != "" {
 		name = src.URL
 	}
-	if !slices.Contains(Types, mediaType(src.ContentType)) && src.ContentType != "" && !generic(src.ContentType) {
-		return nil, fmt.Errorf("%w: %s", ErrUnsupported, mediaType(src.ContentType))
+	if _, known := corpus.MediaTypeFormat(src.ContentType); !known && src.ContentType != "" && !corpus.GenericMediaType(src.ContentType) {
+		return nil, fmt.Errorf("%w: %s", ErrUnsupported, corpus.MediaType(src.ContentType))
 	}
 	md, err := extract.Markdown(name, src.ContentType, src.Data)
 	switch {
@@ -233,18 +233,6 @@ func Markdown(src Source) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %w", ErrEmpty, err)
 	}
 	return md, err
-}
-
-// mediaType is a Content-Type without its parameters, in lower case.
-func mediaType(ct string) string {
-	t, _, _ := strings.Cut(strings.ToLower(ct), ";")
-	return strings.TrimSpace(t)
-}
-
-// generic content types say nothing of the content.
-func generic(ct string) bool {
-	t := mediaType(ct)
-	return t == "application/octet-stream" || t == "binary/octet-stream"
 }
 
 // write writes content to a new file, under the first of freeNames(base,

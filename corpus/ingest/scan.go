@@ -111,9 +111,9 @@ func (f *Folder) read(fsys fs.FS, p string, info fs.FileInfo) known {
 		return k
 	}
 	k.raw = rawPrint(raw)
-	switch strings.ToLower(path.Ext(p)) {
-	case ".md", ".txt":
-	case ".html", ".htm", ".xhtml":
+	switch corpus.NameFormat(p) {
+	case corpus.FormatMarkdown, corpus.FormatText:
+	case corpus.FormatHTML:
 		// As the corpus converts it: kept, with a cache, from its sync.
 		if raw, err = f.convert.Convert(p, raw); err != nil {
 			return k

@@ -164,47 +164,22 @@ const maxServerCite = 1 << 20
 // (locked) for the citation, through GET /cite/{id} on its HTTP server at
 // addr (DOSSIER_HTTP_ADDR).
 func serverCite(ctx context.Context, addr string, src *sources, id, format string, locked *inUseError, stderr io.Writer) (citeResult, error) {
-	hint := fmt.Sprintf("stop it, or, if it is dossier serve, set %s_HTTP_ADDR to the address of its HTTP server so that dossier cite can ask it", envPrefix)
-	if addr == "" {
-		return citeResult{}, fmt.Errorf("%w: %s", locked, hint)
-	}
-	u := (&url.URL{Scheme: "http", Host: localAddr(addr), Path: "/cite/" + id, RawQuery: url.Values{"format": {format}}.Encode()}).String()
-	ctx, cancel := context.WithTimeout(ctx, serverDigestTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	ask := serverAsk{addr: addr, src: src, locked: locked, own: filepath.Join(src.data, state.FileName),
+		command: "dossier cite", what: "citation " + id, kept: "citations", token: "token", limit: maxServerCite}
+	a, err := ask.get(ctx, "/cite/"+id, url.Values{"format": {format}})
 	if err != nil {
-		return citeResult{}, fmt.Errorf("ask the running server for citation %s at %s: %w", id, u, err)
+		return citeResult{}, err
 	}
-	req.Header.Set("Authorization", "Bearer "+readDigestToken(src.data))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return citeResult{}, fmt.Errorf("%w, and no dossier serve answered at %s (%v): %s", locked, u, err, hint)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxServerCite))
-	if err != nil {
-		return citeResult{}, fmt.Errorf("read citation %s from %s: %w", id, u, err)
-	}
-	own := filepath.Join(src.data, state.FileName)
-	if held := resp.Header.Get(stateHeader); held != "" && !samePath(held, own) {
-		return citeResult{}, fmt.Errorf("%w, and the dossier serve at %s keeps its citations in %s, not %s: %s", locked, u, held, own, hint)
-	}
-	switch resp.StatusCode {
+	switch a.status {
 	case http.StatusOK:
 		var c citeResult
-		if err := json.Unmarshal(body, &c); err != nil {
-			return citeResult{}, fmt.Errorf("read citation %s from %s: %w", id, u, err)
+		if err := json.Unmarshal(a.body, &c); err != nil {
+			return citeResult{}, fmt.Errorf("read citation %s from %s: %w", id, a.url, err)
 		}
-		fmt.Fprintf(stderr, "dossier: %s is held by the running dossier serve: asked it at %s\n", locked.path, u)
+		fmt.Fprintf(stderr, "dossier: %s is held by the running dossier serve: asked it at %s\n", locked.path, a.url)
 		return c, nil
 	case http.StatusNotFound:
 		return citeResult{}, fmt.Errorf("no citation %s: Dossier has not shown a passage with that id from %s", id, src.data)
-	case http.StatusForbidden:
-		return citeResult{}, fmt.Errorf("%w, and the dossier serve at %s does not hold %s: it refused its token (%s): %s", locked, u, src.data, digestTokenFile, hint)
 	}
-	return citeResult{}, fmt.Errorf("%w, and the dossier serve at %s answered %s: %s", locked, u, resp.Status, strings.TrimSpace(string(body)))
+	return citeResult{}, a.unexpected
 }

@@ -196,10 +196,6 @@ func digestIndex(ctx context.Context, src *sources, stderr io.Writer, log *slog.
 	return ix, err
 }
 
-// serverDigestTimeout bounds asking a running server for its digest:
-// within its HTTP server's 30-second write timeout.
-const serverDigestTimeout = 25 * time.Second
-
 // maxServerDigest bounds the digest read from a server; a digest has at
 // most a few dozen items.
 const maxServerDigest = 4 << 20
@@ -210,44 +206,18 @@ const maxServerDigest = 4 << 20
 // as localDigest would. When no server answers for that data folder, the
 // error says what holds it and what to do.
 func serverDigest(ctx context.Context, addr string, src *sources, own string, q digestQuery, locked *inUseError, stderr io.Writer) (string, error) {
-	hint := fmt.Sprintf("stop it, or, if it is dossier serve, set %s_HTTP_ADDR to the address of its HTTP server so that dossier digest can ask it", envPrefix)
-	if addr == "" {
-		return "", fmt.Errorf("%w: %s", locked, hint)
-	}
-	u := (&url.URL{Scheme: "http", Host: localAddr(addr), Path: "/digest",
-		RawQuery: url.Values{"since": {q.since.String()}, "guild": {q.guild}}.Encode()}).String()
-	ctx, cancel := context.WithTimeout(ctx, serverDigestTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	ask := serverAsk{addr: addr, src: src, locked: locked, own: own,
+		command: "dossier digest", what: "the digest", kept: "digests", token: "digest token", limit: maxServerDigest}
+	a, err := ask.get(ctx, "/digest", url.Values{"since": {q.since.String()}, "guild": {q.guild}})
 	if err != nil {
-		return "", fmt.Errorf("ask the running server for the digest at %s: %w", u, err)
+		return "", err
 	}
-	req.Header.Set("Authorization", "Bearer "+readDigestToken(src.data))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // without the URL again
-		}
-		return "", fmt.Errorf("%w, and no dossier serve answered at %s (%v): %s", locked, u, err, hint)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxServerDigest))
-	if err != nil {
-		return "", fmt.Errorf("read the digest from %s: %w", u, err)
-	}
-	if resp.StatusCode == http.StatusForbidden {
-		return "", fmt.Errorf("%w, and the dossier serve at %s does not hold %s: it refused its digest token (%s): %s", locked, u, src.data, digestTokenFile, hint)
-	}
-	if held := resp.Header.Get(stateHeader); held != "" && !samePath(held, own) {
-		return "", fmt.Errorf("%w, and the dossier serve at %s keeps its digests in %s, not %s: %s", locked, u, held, own, hint)
-	}
-	switch resp.StatusCode {
+	switch a.status {
 	case http.StatusOK, http.StatusNoContent:
-		fmt.Fprintf(stderr, "dossier: %s is held by the running dossier serve: this digest is its own, from %s, of its corpus\n", locked.path, u)
-		return string(body), nil
+		fmt.Fprintf(stderr, "dossier: %s is held by the running dossier serve: this digest is its own, from %s, of its corpus\n", locked.path, a.url)
+		return string(a.body), nil
 	}
-	return "", fmt.Errorf("%w, and the dossier serve at %s answered %s: %s", locked, u, resp.Status, strings.TrimSpace(string(body)))
+	return "", a.unexpected
 }
 
 // samePath reports whether two paths name the same file.

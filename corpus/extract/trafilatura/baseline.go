@@ -1,5 +1,7 @@
 package trafilatura
 
+// Modified for Dossier: internal import paths (see README.md).
+
 import (
 	"encoding/json"
 	"strings"

@@ -1,5 +1,7 @@
 package trafilatura
 
+// Modified for Dossier: internal import paths (see README.md).
+
 import (
 	"strings"
 	"unicode/utf8"

@@ -21,6 +21,8 @@
 
 package trafilatura
 
+// Modified for Dossier: internal import paths, and the publication date comes from Options.FindDate instead of go-htmldate (see README.md).
+
 import (
 	"fmt"
 	"regexp"

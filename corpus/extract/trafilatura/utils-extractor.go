@@ -21,6 +21,8 @@
 
 package trafilatura
 
+// Modified for Dossier: internal import paths (see README.md).
+
 import (
 	"regexp"
 	"strings"

@@ -9,20 +9,31 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 )
 
-// candidate is a passage Bleve found, with what re-ranking learns of it.
+// candidate is a passage Bleve found. Ranking keeps two thousand a
+// question, most of them only for their document and order, so the rest
+// is apart, in the detail of the passages loaded and re-ranked.
 type candidate struct {
-	id, doc, heading, text string
-	ord, start, end, page  int
-	lastPage               int
-	loaded                 bool // stored fields read
-	bm25                   float64
-	toks, headToks         []ptoken
-	matches                [][]int // per concept: indexes into toks
-	headMatches            [][]int // the same for the heading's tokens
-	titleMatches           [][]int // and for its document's title
-	coverage, prox, score  float64
-	sentence               sentenceChoice
+	id, doc     string
+	bm25, score float64
+	*detail     // nil until the passage's stored fields are read
 }
+
+// detail is a loaded candidate's stored fields and what re-ranking learns
+// of it.
+type detail struct {
+	heading, text         string
+	ord, start, end, page int
+	lastPage              int
+	toks, headToks        []ptoken
+	matches               [][]int // per concept: indexes into toks
+	headMatches           [][]int // the same for the heading's tokens
+	titleMatches          [][]int // and for its document's title
+	coverage, prox        float64
+	sentence              sentenceChoice
+}
+
+// loaded reports whether c's stored fields have been read.
+func (c *candidate) loaded() bool { return c.detail != nil }
 
 // rerankDepth bounds how many candidates are loaded and re-ranked; the
 // rest keep Bleve's order below them.
@@ -72,7 +83,7 @@ func (ix *Index) candidates(ctx context.Context, text string, size int, exhausti
 		}
 	}
 	for _, c := range cands[:min(len(cands), rerankDepth)] {
-		if c.loaded {
+		if c.loaded() {
 			continue
 		}
 		if err := ix.load(c); err != nil {
@@ -93,10 +104,10 @@ func (ix *Index) load(c *candidate) error {
 		return fmt.Errorf("load passage %q: not found", c.id)
 	}
 	var ferr error
+	c.detail = &detail{}
 	d.VisitFields(func(f index.Field) {
 		ferr = cmp.Or(ferr, c.set(f.Name(), f.Value(), func() (int, error) { return number(f) }))
 	})
-	c.loaded = true
 	return ferr
 }
 

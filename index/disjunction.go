@@ -248,6 +248,7 @@ func loadAt(r index.IndexReader, num uint64, c *candidate) (bool, error) {
 		return true, fmt.Errorf("load passage number %d: out of range", num)
 	}
 	var ferr error
+	c.detail = &detail{}
 	err := seg.VisitDocument(local, func(name string, typ byte, value []byte, _ []uint64) bool {
 		if name == "_id" {
 			c.id = string(value)
@@ -265,7 +266,6 @@ func loadAt(r index.IndexReader, num uint64, c *candidate) (bool, error) {
 	if err = cmp.Or(err, ferr); err != nil {
 		return true, fmt.Errorf("load passage number %d: %w", num, err)
 	}
-	c.loaded = true
 	return true, nil
 }
 

@@ -32,7 +32,7 @@ func (ix *Index) rankDocs(cands []*candidate, q question, st stats) ([]docHit, e
 	seen := map[string]bool{}
 	byID := map[string]*candidate{}
 	for _, c := range cands {
-		if c.toks != nil {
+		if c.loaded() && c.toks != nil {
 			byID[c.id] = c
 		}
 		if !seen[c.doc] {

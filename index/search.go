@@ -89,7 +89,7 @@ func (ix *Index) shortlist(cands []*candidate, q question, k int) []*candidate {
 	var shown []*candidate
 	var kept dedupe
 	for _, c := range cands {
-		if len(shown) == k || c.text == "" {
+		if len(shown) == k || !c.loaded() || c.text == "" {
 			break
 		}
 		if !kept.repeats(c.text) {

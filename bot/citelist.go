@@ -61,10 +61,10 @@ func (l citationList) reply(included int) reply {
 		lines[j] = l.line(j, pc)
 	}
 	n := len(l.posted)
-	content := fmt.Sprintf("%s Dossier posted in this channel, oldest first. Attached: all of them as a Markdown reference list and as CSL-JSON, which Zotero and pandoc import.", plural(n, "citation"))
+	content := fmt.Sprintf("%s Dossier posted in this channel, oldest first. Attached: all of them as a Markdown reference list and as CSL-JSON, which Zotero and pandoc import.", markdown.Count(n, "citation"))
 	if included < n {
 		content = fmt.Sprintf("%s Dossier posted in this channel, oldest first. Attached as a Markdown reference list and as CSL-JSON: the first %d, as many as fit in Discord's %d files of %d MiB.",
-			plural(n, "citation"), included, maxFiles, maxFileSize>>20)
+			markdown.Count(n, "citation"), included, maxFiles, maxFileSize>>20)
 	}
 	return reply{content: content, embeds: []*discordgo.MessageEmbed{{
 		Title:       fmt.Sprintf("Citations in this channel (%d)", n),
@@ -153,12 +153,6 @@ func splitRefs(refs []cite.Reference, limit int) [][]cite.Reference {
 	return parts
 }
 
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
-}
 
 // fileSlug is a channel name fit for a file name: its letters and digits,
 // lower case, other runs of characters as one hyphen; at most 60.

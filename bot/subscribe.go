@@ -258,7 +258,7 @@ func (b *Bot) onStatus(i *discordgo.Interaction) {
 		return
 	}
 	if len(watches) > 0 {
-		lines = append(lines, fmt.Sprintf("%s watches %s; /watch list shows them.", channelMention(i.ChannelID), count(len(watches), "topic")))
+		lines = append(lines, fmt.Sprintf("%s watches %s; /watch list shows them.", channelMention(i.ChannelID), markdown.Count(len(watches), "topic")))
 	}
 	b.respond(i, text(joinWithin(lines, maxContent)), true)
 }
@@ -278,7 +278,7 @@ func (b *Bot) statusLine(sub state.Subscription) (string, error) {
 	case last.Status == state.Empty:
 		fmt.Fprintf(&s, " Nothing was new on %s, so nothing was posted.", discordTime(last.Finished, "D"))
 	default:
-		fmt.Fprintf(&s, " Last posted %s (%s).", discordTime(last.Finished, "F"), count(len(last.Parts), "message"))
+		fmt.Fprintf(&s, " Last posted %s (%s).", discordTime(last.Finished, "F"), markdown.Count(len(last.Parts), "message"))
 	}
 	if sub.Paused != "" {
 		fmt.Fprintf(&s, "\n⏸ Paused since %s: %s. /digest subscribe in that channel resumes it.",
@@ -296,10 +296,3 @@ func boolRank(b bool) int {
 	return 0
 }
 
-// count says "1 topic", "3 topics".
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}

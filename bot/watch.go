@@ -112,7 +112,7 @@ func (b *Bot) onWatchList(i *discordgo.Interaction) {
 		b.respond(i, text(channelMention(i.ChannelID)+" watches nothing yet: /watch add query: sets up a saved search for its daily digest."), true)
 		return
 	}
-	lines := []string{fmt.Sprintf("%s watches %s (at most %d):", channelMention(i.ChannelID), count(len(watches), "topic"), state.MaxChannelWatches)}
+	lines := []string{fmt.Sprintf("%s watches %s (at most %d):", channelMention(i.ChannelID), markdown.Count(len(watches), "topic"), state.MaxChannelWatches)}
 	for _, w := range watches {
 		lines = append(lines, fmt.Sprintf("#%d · “%s” · since %s", w.ID, markdown.Escape(markdown.Trim(w.Query, state.MaxWatchQuery)), discordTime(w.Created, "D")))
 	}

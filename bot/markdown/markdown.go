@@ -8,6 +8,7 @@
 package markdown
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -22,6 +23,14 @@ const MaxContent = 2000
 // zwsp breaks "@everyone" and "@here" so Discord shows them as text even
 // where a client would highlight them.
 const zwsp = "\u200b"
+
+// Count says how many of noun there are: "1 topic", "3 topics".
+func Count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
 
 // Len counts s as Discord counts a message's length: in characters.
 func Len(s string) int { return utf8.RuneCountInString(s) }

@@ -172,3 +172,15 @@ func FuzzEscape(f *testing.F) {
 		checkEscaped(t, s, EscapeFrom(s, false))
 	})
 }
+
+func TestCount(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		n    int
+		want string
+	}{{0, "0 topics"}, {1, "1 topic"}, {2, "2 topics"}, {120, "120 topics"}} {
+		if got := Count(tt.n, "topic"); got != tt.want {
+			t.Errorf("Count(%d, %q) = %q, want %q", tt.n, "topic", got, tt.want)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dossier-bot/dossier/bot/markdown"
 	"github.com/dossier-bot/dossier/corpus"
 	"github.com/dossier-bot/dossier/corpus/fetch"
 	"github.com/dossier-bot/dossier/corpus/ingest"
@@ -96,7 +97,7 @@ func runAdd(ctx context.Context, args []string, loadEnv envLoader, sio stdio) er
 			}
 		default:
 			added++
-			fmt.Fprintf(sio.out, "Added “%s” as %s (%s).\n", r.Doc.Title, filepath.Join(src.corpus, r.Path), plural(len(r.Doc.Passages), "passage"))
+			fmt.Fprintf(sio.out, "Added “%s” as %s (%s).\n", r.Doc.Title, filepath.Join(src.corpus, r.Path), markdown.Count(len(r.Doc.Passages), "passage"))
 		}
 	}
 	if added > 0 {
@@ -110,13 +111,6 @@ func runAdd(ctx context.Context, args []string, loadEnv envLoader, sio stdio) er
 	return nil
 }
 
-// plural says "1 passage", "3 passages".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
 
 // whoAmI names the person running dossier add, for added_by.
 func whoAmI() string {

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -263,7 +264,7 @@ func (b *Bot) addOne(ctx context.Context, it addItem, by string) (ingest.Added, 
 		if err != nil {
 			return ingest.Added{}, err
 		}
-		src = ingest.Source{Name: cmpOr(doc.Name, it.link), URL: doc.URL, ContentType: doc.ContentType, Data: doc.Data}
+		src = ingest.Source{Name: cmp.Or(strings.TrimSpace(doc.Name), it.link), URL: doc.URL, ContentType: doc.ContentType, Data: doc.Data}
 	}
 	return a.Corpus.Add(ctx, src, by)
 }

@@ -84,7 +84,7 @@ func renderAdded(results []addResult, left int) reply {
 // addedEmbed shows a new document: its title linked to its address, its
 // first passage, and where it is from.
 func addedEmbed(a ingest.Added) *discordgo.MessageEmbed {
-	e := &discordgo.MessageEmbed{Title: title(a.Doc), URL: markdown.SafeURL(a.Doc.URL), Color: colorAdded, Footer: citedFooter("", a.Doc.Publisher, a.Doc.Published)}
+	e := &discordgo.MessageEmbed{Title: docTitle(a.Doc.Title, a.Doc.ID), URL: markdown.SafeURL(a.Doc.URL), Color: colorAdded, Footer: citedFooter("", a.Doc.Publisher, a.Doc.Published)}
 	if len(a.Doc.Passages) > 0 {
 		e.Description = fit(markdown.OneLine(a.Doc.Passages[0].Text), maxAddExcerpt, func(s string) string { return "> " + markdown.Escape(s) })
 	}

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -119,18 +120,14 @@ func (b *Bot) onCite(i *discordgo.Interaction, data discordgo.ApplicationCommand
 // source, with the note and the nearest current passage when the passage
 // has changed.
 func citationPost(kc state.KeptCitation, page, note, nearest, who string) reply {
-	link := markdown.SafeURL(kc.URL)
-	if link == "" {
-		link = page
-	}
 	context := inContext(page)
 	var noteLine string
 	if note = markdown.OneLine(note); note != "" {
 		noteLine = "\n*" + markdown.Escape(note) + "*"
 	}
 	e := &discordgo.MessageEmbed{
-		Title: fit(markdown.OneLine(cmpOr(kc.Title, kc.DocID)), maxEmbedTitle, markdown.Escape),
-		URL:   link,
+		Title: docTitle(kc.Title, kc.DocID),
+		URL:   sourceLink(page, kc.URL),
 		Description: fit(markdown.OneLine(kc.Excerpt), maxDescription-markdown.Len(context)-markdown.Len(noteLine), func(s string) string {
 			return "> " + markdown.Escape(s)
 		}) + noteLine + context,
@@ -182,7 +179,7 @@ func (b *Bot) citeChoices(i *discordgo.Interaction, typed string) []*discordgo.A
 		if len(choices) == maxChoices {
 			break
 		}
-		name := kc.ID + " · " + markdown.OneLine(cmpOr(kc.Title, kc.DocID)) + " — “" + markdown.OneLine(kc.Excerpt) + "”"
+		name := kc.ID + " · " + cmp.Or(markdown.OneLine(kc.Title), kc.DocID) + " — “" + markdown.OneLine(kc.Excerpt) + "”"
 		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: markdown.Trim(name, maxChoiceName), Value: kc.ID})
 	}
 	return choices
@@ -217,15 +214,6 @@ func (b *Bot) onCitations(ctx context.Context, i *discordgo.Interaction) {
 	if _, err := b.session.InteractionResponseEdit(i, edit); err != nil {
 		b.fail("send the citation list", i, err)
 	}
-}
-
-func cmpOr(ss ...string) string {
-	for _, s := range ss {
-		if strings.TrimSpace(s) != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 // channelName is a channel's name, from the gateway's state or else

@@ -76,12 +76,8 @@ func (l citationList) reply(included int) reply {
 // line is one citation of the list: its number, title linked to its
 // source, publisher and date, id, and a link to the message that posted it.
 func (l citationList) line(j int, pc state.PostedCitation) string {
-	t := fit(markdown.OneLine(cmpOr(pc.Title, pc.DocID)), maxEmbedTitle, markdown.Escape)
-	link := markdown.SafeURL(pc.URL)
-	if link == "" {
-		link = l.page(pc.ID)
-	}
-	if link != "" {
+	t := docTitle(pc.Title, pc.DocID)
+	if link := sourceLink(l.page(pc.ID), pc.URL); link != "" {
 		t = "[" + t + "](" + link + ")"
 	}
 	line := strconv.Itoa(j+1) + "\\. **" + t + "**"
@@ -152,7 +148,6 @@ func splitRefs(refs []cite.Reference, limit int) [][]cite.Reference {
 	}
 	return parts
 }
-
 
 // fileSlug is a channel name fit for a file name: its letters and digits,
 // lower case, other runs of characters as one hyphen; at most 60.

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"unicode"
@@ -206,17 +207,10 @@ func resultEmbed(res index.Result, budget, color int, ref citeRef) *discordgo.Me
 	if strings.TrimSpace(excerpt) == "" {
 		excerpt, highlights = res.Passage.Text, nil
 	}
-	link := markdown.SafeURL(res.Link)
-	if link == "" {
-		link = markdown.SafeURL(res.Doc.URL)
-	}
-	if link == "" {
-		link = ref.page
-	}
 	context := inContext(ref.page)
 	return &discordgo.MessageEmbed{
-		Title: title(res.Doc),
-		URL:   link,
+		Title: docTitle(res.Doc.Title, res.Doc.ID),
+		URL:   sourceLink(ref.page, res.Link, res.Doc.URL),
 		Description: fit(excerpt, budget-markdown.Len(context), func(s string) string {
 			// Bold stops before the ellipsis of a trimmed excerpt.
 			kept := markdown.Len(strings.TrimRightFunc(strings.TrimSuffix(s, ellipsis), unicode.IsSpace))
@@ -230,13 +224,22 @@ func resultEmbed(res index.Result, budget, color int, ref citeRef) *discordgo.Me
 	}
 }
 
-// title is d's title escaped for an embed title.
-func title(d corpus.Document) string {
-	t := markdown.OneLine(d.Title)
-	if t == "" {
-		t = d.ID
+// docTitle is a document's title on one line, or else its ID, escaped and
+// fit for an embed's title.
+func docTitle(title, id string) string {
+	return fit(cmp.Or(markdown.OneLine(title), id), maxEmbedTitle, markdown.Escape)
+}
+
+// sourceLink is what a document's title links to: the first of urls
+// that is safe to link (the passage in its source, the source), or else
+// the citation's page.
+func sourceLink(page string, urls ...string) string {
+	for _, u := range urls {
+		if u = markdown.SafeURL(u); u != "" {
+			return u
+		}
 	}
-	return fit(t, maxEmbedTitle, markdown.Escape)
+	return page
 }
 
 // highlight escapes s on one line and puts the highlighted rune ranges in
@@ -284,7 +287,7 @@ func closestEmbed(docs []corpus.Document) *discordgo.MessageEmbed {
 // docLine cites d on one line: its title, linked when it has a URL, then
 // publisher and date.
 func docLine(d corpus.Document) string {
-	t := title(d)
+	t := docTitle(d.Title, d.ID)
 	if link := markdown.SafeURL(d.URL); link != "" {
 		t = "[" + t + "](" + link + ")"
 	}

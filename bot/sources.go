@@ -49,7 +49,7 @@ func renderDocument(d index.DocInfo) reply {
 		}
 	}
 	e := &discordgo.MessageEmbed{
-		Title:  title(d.Document),
+		Title:  docTitle(d.Title, d.ID),
 		URL:    markdown.SafeURL(d.URL),
 		Color:  colorResult,
 		Fields: fields,

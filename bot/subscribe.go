@@ -295,4 +295,3 @@ func boolRank(b bool) int {
 	}
 	return 0
 }
-

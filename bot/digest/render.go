@@ -1,6 +1,7 @@
 package digest
 
 import (
+	"cmp"
 	"fmt"
 	"github.com/dossier-bot/dossier/bot/markdown"
 	"github.com/dossier-bot/dossier/bot/state"
@@ -105,7 +106,7 @@ func layout(d Digest) []unit {
 }
 
 func documentItem(c DocumentChange) string {
-	title := markdown.Escape(markdown.OneLine(markdown.Trim(cmpOr(c.Title, c.Path, c.ID), maxTitle)))
+	title := markdown.Escape(markdown.OneLine(markdown.Trim(cmp.Or(strings.TrimSpace(c.Title), c.Path, c.ID), maxTitle)))
 	if u := markdown.SafeURL(c.URL); u != "" && c.Change != Removed {
 		title = "[" + title + "](<" + u + ">)"
 	}
@@ -181,13 +182,4 @@ func appendMore(items []string, more int, noun string) []string {
 		return append(items, fmt.Sprintf("…and %d more %ss.", more, noun))
 	}
 	return items
-}
-
-func cmpOr(ss ...string) string {
-	for _, s := range ss {
-		if strings.TrimSpace(s) != "" {
-			return s
-		}
-	}
-	return ""
 }

@@ -51,23 +51,22 @@ type cited struct {
 // collision; when keeping fails the reply still shows cite.ID, but no
 // page link, since the page would not open.
 func (b *Bot) cite(i *discordgo.Interaction, results []index.Result) cited {
-	c := cited{refs: make(map[string]citeRef, len(results)), kept: make([]state.KeptCitation, len(results))}
-	for j, r := range results {
-		c.kept[j] = citepage.Keep(r)
+	c := cited{refs: make(map[string]citeRef, len(results))}
+	for _, r := range results {
 		c.refs[r.Passage.ID] = citeRef{id: cite.ID(r.Doc.ID, r.Passage.Text)}
 	}
 	cs := b.opts.Citations
-	if cs == nil || len(results) == 0 {
+	if cs == nil {
 		return c
 	}
-	ids, err := cs.Store.RecordCitations(state.Shown{At: b.opts.Now(), GuildID: i.GuildID, UserID: userID(i)}, c.kept)
+	var err error
+	c.kept, err = citepage.KeepShown(cs.Store, state.Shown{At: b.opts.Now(), GuildID: i.GuildID, UserID: userID(i)}, results)
 	if err != nil {
 		b.log.Error("keep the citations shown", "interaction", i.ID, "err", err)
 		return c
 	}
 	for j, r := range results {
-		c.kept[j].ID = ids[j]
-		c.refs[r.Passage.ID] = citeRef{id: ids[j], page: b.pageURL(ids[j])}
+		c.refs[r.Passage.ID] = citeRef{id: c.kept[j].ID, page: b.pageURL(c.kept[j].ID)}
 	}
 	return c
 }

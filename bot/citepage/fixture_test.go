@@ -110,11 +110,11 @@ func (f *fixture) show(tb testing.TB, question string, at time.Time) (string, in
 	if len(rs) == 0 {
 		tb.Fatalf("Ask(%q) found no passage", question)
 	}
-	ids, err := f.st.RecordCitations(state.Shown{At: at, ChannelID: "c", UserID: "u"}, []state.KeptCitation{Keep(rs[0])})
+	kept, err := KeepShown(f.st, state.Shown{At: at, ChannelID: "c", UserID: "u"}, rs[:1])
 	if err != nil {
-		tb.Fatalf("RecordCitations: %v", err)
+		tb.Fatalf("KeepShown: %v", err)
 	}
-	return ids[0], rs[0]
+	return kept[0].ID, rs[0]
 }
 
 // page is the path of citation id's page, without its fragment.

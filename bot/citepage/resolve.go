@@ -201,6 +201,33 @@ func jaccard(a, b map[string]bool) float64 {
 	return float64(both) / float64(len(a)+len(b)-both)
 }
 
+// Recorder keeps the citations of passages shown.
+type Recorder interface {
+	RecordCitations(sh state.Shown, cs []state.KeptCitation) ([]string, error)
+}
+
+// KeepShown keeps the passages shown as rs, at sh, in st, and returns
+// what is kept of each with the id it is kept under, which differs from
+// cite.ID on a collision. When keeping fails, the records come back
+// without ids.
+func KeepShown(st Recorder, sh state.Shown, rs []index.Result) ([]state.KeptCitation, error) {
+	kept := make([]state.KeptCitation, len(rs))
+	for j, r := range rs {
+		kept[j] = Keep(r)
+	}
+	if len(kept) == 0 {
+		return kept, nil
+	}
+	ids, err := st.RecordCitations(sh, kept)
+	if err != nil {
+		return kept, err
+	}
+	for j := range kept {
+		kept[j].ID = ids[j]
+	}
+	return kept, nil
+}
+
 // Keep is what the state keeps of a passage shown as r.
 // A result without an excerpt is shown whole, and so quoted whole.
 func Keep(r index.Result) state.KeptCitation {

@@ -25,24 +25,17 @@ func (d Digest) matchID(r index.Result) string {
 // d.IDs. They are listed in the channel as each message is posted
 // (citationsPosted), with that message.
 func keepCitations(st state.Store, d *Digest, sub state.Subscription, now time.Time) error {
-	var kept []state.KeptCitation
 	var matches []index.Result
 	for _, w := range d.Watches {
-		for _, r := range w.Matches {
-			matches = append(matches, r)
-			kept = append(kept, citepage.Keep(r))
-		}
+		matches = append(matches, w.Matches...)
 	}
-	if len(kept) == 0 {
-		return nil
-	}
-	ids, err := st.RecordCitations(state.Shown{At: now, GuildID: sub.GuildID}, kept)
-	if err != nil {
+	kept, err := citepage.KeepShown(st, state.Shown{At: now, GuildID: sub.GuildID}, matches)
+	if err != nil || len(kept) == 0 {
 		return err
 	}
 	d.IDs = map[string]string{}
 	for j, r := range matches {
-		d.IDs[cite.Key(r.Doc.ID, r.Passage.Text)] = ids[j]
+		d.IDs[cite.Key(r.Doc.ID, r.Passage.Text)] = kept[j].ID
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -255,17 +256,13 @@ func askKeeper(src *sources, stderr io.Writer, log *slog.Logger) (keep func([]in
 		return nil, release
 	}
 	keep = func(rs []index.Result) []string {
-		kept := make([]state.KeptCitation, len(rs))
-		for i, r := range rs {
-			kept[i] = citepage.Keep(r)
-		}
-		ids, err := st.RecordCitations(state.Shown{At: time.Now()}, kept)
+		kept, err := citepage.KeepShown(st, state.Shown{At: time.Now()}, rs)
 		if err != nil {
 			log.Warn("keep the citations shown", "err", err)
-			ids = make([]string, len(rs))
-			for i, r := range rs {
-				ids[i] = cite.ID(r.Doc.ID, r.Passage.Text)
-			}
+		}
+		ids := make([]string, len(rs))
+		for i, r := range rs {
+			ids[i] = cmp.Or(kept[i].ID, cite.ID(r.Doc.ID, r.Passage.Text))
 		}
 		return ids
 	}

@@ -109,7 +109,7 @@ type question struct {
 	// passage is matched in one pass over its tokens.
 	starts [][]altRef
 	nalts  int // alternatives in all, the size of a per-alternative tally
-	vocab  vocabulary
+	vocab  *vocabulary
 }
 
 // altRef is one alternative of one concept; n numbers it across them all.
@@ -143,7 +143,7 @@ type relatedWords interface {
 	Related(word string) []lexicon.Related
 }
 
-func parseQuestion(a analysis.Analyzer, synonyms [][]string, lex relatedWords, d dict, total int, text string) question {
+func parseQuestion(a *termAnalyzer, synonyms [][]string, lex relatedWords, d dict, total int, text string) question {
 	q := question{text: text, kind: classify(text)}
 	toks := analyze(a, text)
 	toks = slices.DeleteFunc(toks, func(t token) bool { return fillerWords[t.term] })
@@ -243,15 +243,15 @@ func parseQuestion(a analysis.Analyzer, synonyms [][]string, lex relatedWords, d
 	q.vocab = newVocabulary()
 	for ci := range q.concepts {
 		for ai := range q.concepts[ci].alts {
-			a := &q.concepts[ci].alts[ai]
-			a.ids = make([]int32, len(a.terms))
-			for k, t := range a.terms {
-				a.ids[k] = q.vocab.number(t)
+			alt := &q.concepts[ci].alts[ai]
+			alt.ids = make([]int32, len(alt.terms))
+			for k, t := range alt.terms {
+				alt.ids[k] = q.vocab.number(a, t)
 			}
-			if first := int(a.ids[0]); first >= len(q.starts) {
+			if first := int(alt.ids[0]); first >= len(q.starts) {
 				q.starts = append(q.starts, make([][]altRef, first+1-len(q.starts))...)
 			}
-			q.starts[a.ids[0]] = append(q.starts[a.ids[0]], altRef{ci, ai, q.nalts})
+			q.starts[alt.ids[0]] = append(q.starts[alt.ids[0]], altRef{ci, ai, q.nalts})
 			q.nalts++
 		}
 	}

@@ -183,29 +183,41 @@ func isFloatWord(term []byte) bool {
 // over and over (Porter stemming alone was a sixth of ranking's time).
 func newAnalyzer() *termAnalyzer {
 	indexed := newMapping().(*mapping.IndexMappingImpl).AnalyzerNamed(analyzerName).(*analysis.DefaultAnalyzer)
-	return &termAnalyzer{filters: indexed.TokenFilters, terms: map[string]analysedTerm{}}
+	return &termAnalyzer{
+		filters: indexed.TokenFilters, words: newWordTable(), terms: []string{droppedTerm: ""}, numbers: map[string]uint32{},
+		maxWords: maxCachedTerms, maxTerms: maxTerms,
+	}
 }
 
-// maxCachedTerms bounds the words termAnalyzer remembers, so questions of
-// made-up words cannot grow it without end.
-const maxCachedTerms = 1 << 18
+// maxCachedTerms bounds the words termAnalyzer remembers, and maxTerms the
+// terms it numbers (the words' and the questions'), so questions of
+// made-up words cannot grow them without end.
+const (
+	maxCachedTerms = 1 << 18
+	maxTerms       = 1 << 19
+)
 
 // termAnalyzer tokenizes with wordTokenizer and runs each word through the
 // token filters once. The index's filters (possessives, lower case, stop
 // words, Porter) each look at one token alone, so a word's result does not
-// depend on its neighbours. Safe for concurrent use.
+// depend on its neighbours. It numbers the terms, so that re-ranking can
+// match words by number. Safe for concurrent use.
 type termAnalyzer struct {
 	filters []analysis.TokenFilter
 	mu      sync.RWMutex
-	terms   map[string]analysedTerm
+	words   wordTable
+	terms   []string          // by number; terms[droppedTerm] is unused
+	numbers map[string]uint32 // the terms' numbers
+	// maxWords and maxTerms are maxCachedTerms and maxTerms but in tests.
+	maxWords, maxTerms int
 }
 
-// analysedTerm is what the filters make of a word: its term, or dropped.
-// It is kept small: re-ranking looks up every word of a hundred passages
-// a question in a map of every word seen, and the look-ups are mostly
-// cache misses (a fifth of ranking's time).
+// analysedTerm is what the filters make of a word: its term and the
+// term's number (0 when the analyser is too full to number it), or
+// dropped.
 type analysedTerm struct {
 	str     string
+	num     uint32
 	dropped bool
 }
 
@@ -226,14 +238,54 @@ func (a *termAnalyzer) tokens(text string) []token {
 
 // term is what the filters make of word, found at byte i as the pos'th.
 func (a *termAnalyzer) term(word string, i, pos int) analysedTerm {
-	a.mu.RLock()
-	at, ok := a.terms[word]
-	a.mu.RUnlock()
-	if !ok {
-		term := []byte(word)
-		at = a.filter(&analysis.Token{Term: term, Start: i, End: i + len(word), Position: pos, Type: tokenType(term)})
+	if at, ok := a.cached(word, true); ok {
+		return at
 	}
-	return at
+	term := []byte(word)
+	return a.filter(&analysis.Token{Term: term, Start: i, End: i + len(word), Position: pos, Type: tokenType(term)})
+}
+
+// cached returns what the analyser remembers of word, with the term's
+// text if withText.
+func (a *termAnalyzer) cached(word string, withText bool) (analysedTerm, bool) {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	num, ok := a.words.get(word)
+	if !ok {
+		return analysedTerm{}, false
+	}
+	at := analysedTerm{num: num, dropped: num == droppedTerm}
+	if withText && !at.dropped {
+		at.str = a.terms[num]
+	}
+	return at, true
+}
+
+// number returns term's number, giving it the next if it has none; false
+// when the analyser is too full to.
+func (a *termAnalyzer) number(term string) (uint32, bool) {
+	a.mu.RLock()
+	num, ok := a.numbers[term]
+	a.mu.RUnlock()
+	if ok {
+		return num, true
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.numberLocked(term)
+}
+
+func (a *termAnalyzer) numberLocked(term string) (uint32, bool) {
+	if num, ok := a.numbers[term]; ok {
+		return num, true
+	}
+	if len(a.terms) >= a.maxTerms {
+		return 0, false
+	}
+	num := uint32(len(a.terms))
+	a.terms = append(a.terms, term)
+	a.numbers[term] = num
+	return num, true
 }
 
 func (a *termAnalyzer) Analyze(input []byte) analysis.TokenStream {
@@ -251,10 +303,7 @@ func (a *termAnalyzer) Analyze(input []byte) analysis.TokenStream {
 }
 
 func (a *termAnalyzer) filter(t *analysis.Token) analysedTerm {
-	a.mu.RLock()
-	at, ok := a.terms[string(t.Term)]
-	a.mu.RUnlock()
-	if ok {
+	if at, ok := a.cached(string(t.Term), true); ok {
 		return at
 	}
 	word := string(t.Term)
@@ -262,14 +311,27 @@ func (a *termAnalyzer) filter(t *analysis.Token) analysedTerm {
 	for _, f := range a.filters {
 		one = f.Filter(one)
 	}
-	at = analysedTerm{dropped: len(one) == 0}
+	at := analysedTerm{dropped: len(one) == 0}
 	if !at.dropped {
 		at.str = string(one[0].Term)
 	}
 	a.mu.Lock()
-	if len(a.terms) < maxCachedTerms {
-		a.terms[word] = at
+	defer a.mu.Unlock()
+	if num, ok := a.words.get(word); ok {
+		// Another goroutine analysed it meanwhile.
+		at.num = num
+		return at
 	}
-	a.mu.Unlock()
+	if a.words.len() >= a.maxWords {
+		return at
+	}
+	num, ok := uint32(droppedTerm), true
+	if !at.dropped {
+		num, ok = a.numberLocked(at.str)
+	}
+	if ok {
+		a.words.put(word, num)
+		at.num = num
+	}
 	return at
 }

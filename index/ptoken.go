@@ -24,6 +24,10 @@ const noTerm = -1
 type vocabulary struct {
 	terms map[string]int32
 	nums  map[uint32]int32 // by the analyser's term numbers
+	// toks holds every passage's tokens for one question, each passage's
+	// a capped slice of it: one growing allocation rather than one a
+	// passage, and kept for the next question (Index.release).
+	toks []ptoken
 }
 
 func newVocabulary() *vocabulary {
@@ -47,7 +51,7 @@ func (v *vocabulary) number(a *termAnalyzer, term string) int32 {
 // ptokens analyses text as termAnalyzer.tokens does, numbering each term
 // by v.
 func (v *vocabulary) ptokens(a *termAnalyzer, text string) []ptoken {
-	out := make([]ptoken, 0, len(text)/6)
+	start := len(v.toks)
 	pos := int32(0)
 	for i, end := nextWord(text, 0); i < len(text); i, end = nextWord(text, end) {
 		pos++
@@ -68,7 +72,7 @@ func (v *vocabulary) ptokens(a *termAnalyzer, text string) []ptoken {
 		if !ok {
 			n = noTerm
 		}
-		out = append(out, ptoken{term: n, pos: pos, start: int32(i), end: int32(end)})
+		v.toks = append(v.toks, ptoken{term: n, pos: pos, start: int32(i), end: int32(end)})
 	}
-	return out
+	return v.toks[start:len(v.toks):len(v.toks)]
 }

@@ -1,11 +1,14 @@
 package index
 
 import (
+	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/dossier-bot/dossier/corpus"
 )
@@ -95,4 +98,58 @@ func TestPtokensWhateverTheAnalyserKeeps(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestConcurrentQuestionsAnswerAlike asks questions from several
+// goroutines at once: each question's tokens live in a buffer the next
+// question reuses, and one reused too early would change answers.
+func TestConcurrentQuestionsAnswerAlike(t *testing.T) {
+	t.Parallel()
+	ix := builtinIndex(t)
+	questions := []string{
+		"Who led the North Korean delegation to Tehran?",
+		"When did Trump put Iran on notice?",
+		"Which Lebanese organization did both states assist?",
+		"missile technology transfers between Pyongyang and Tehran",
+		"What currency does North Korea use?",
+	}
+	ctx := context.Background()
+	want := make([]Answer, len(questions))
+	wantRank := make([][]DocScore, len(questions))
+	for i, q := range questions {
+		var err error
+		if want[i], err = ix.Ask(ctx, q, 3); err != nil {
+			t.Fatalf("Ask(%q) = %v", q, err)
+		}
+		if wantRank[i], err = ix.Rank(ctx, q, 10); err != nil {
+			t.Fatalf("Rank(%q) = %v", q, err)
+		}
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for n := range 20 {
+				i := (g + n) % len(questions)
+				got, err := ix.Ask(ctx, questions[i], 3)
+				if err != nil {
+					t.Errorf("Ask(%q) = %v", questions[i], err)
+					return
+				}
+				if diff := cmp.Diff(want[i], got, cmpopts.IgnoreFields(Answer{}, "Took")); diff != "" {
+					t.Errorf("Ask(%q) asked alongside others differs (-alone +alongside):\n%s", questions[i], diff)
+					return
+				}
+				ranked, err := ix.Rank(ctx, questions[i], 10)
+				if err != nil {
+					t.Errorf("Rank(%q) = %v", questions[i], err)
+					return
+				}
+				if diff := cmp.Diff(wantRank[i], ranked); diff != "" {
+					t.Errorf("Rank(%q) asked alongside others differs (-alone +alongside):\n%s", questions[i], diff)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

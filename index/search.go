@@ -51,6 +51,7 @@ func (ix *Index) ask(ctx context.Context, question string, k int, all bool) (Ans
 	if err != nil {
 		return ans, err
 	}
+	defer ix.release(q)
 	model := fitted()
 	shown := ix.shortlist(cands, q, k)
 	confs := make([]float64, len(shown))
@@ -113,6 +114,7 @@ func (ix *Index) Rank(ctx context.Context, question string, n int) ([]DocScore, 
 	if err != nil {
 		return nil, err
 	}
+	defer ix.release(q)
 	st := ix.stats()
 	rerank(ix.analyzer, cands, q, st)
 	// Every indexed passage is one Bleve document; summing the registry's

@@ -68,6 +68,7 @@ type Index struct {
 	lexicon  relatedWords
 
 	orScratch sync.Pool // of *orScratch, for rankOR
+	toks      sync.Pool // of *[]ptoken, a question's tokens (vocabulary.toks)
 }
 
 // docRecord is what the index remembers of a document.

@@ -111,6 +111,23 @@ func (ix *Index) release(q question) {
 // maxKeptTokens bounds the token buffer kept between questions (16 MiB).
 const maxKeptTokens = 1 << 20
 
+// loadFrom is load reading from r, which spares looking up and copying
+// every field of a Bleve document (re-scoring whole documents loads the
+// passages of fifty a question).
+func (ix *Index) loadFrom(r index.IndexReader, c *candidate) error {
+	iid, err := r.InternalID(c.id)
+	if err != nil {
+		return fmt.Errorf("load passage %q: %w", c.id, err)
+	}
+	if iid == nil {
+		return fmt.Errorf("load passage %q: not found", c.id)
+	}
+	if ok, err := loadAt(r, iid.Value(), c); ok || err != nil {
+		return err
+	}
+	return ix.load(c)
+}
+
 // load fills in a candidate's stored fields. A numeric field that cannot
 // be read is an error, not 0: offsets build the link to the quote.
 func (ix *Index) load(c *candidate) error {

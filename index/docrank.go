@@ -1,7 +1,10 @@
 package index
 
 import (
+	"fmt"
 	"slices"
+
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/dossier-bot/dossier/corpus"
 )
@@ -44,10 +47,19 @@ func (ix *Index) rankDocs(cands []*candidate, q question, st stats) ([]docHit, e
 	if depth == 0 {
 		return docs, nil
 	}
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("rank documents: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("rank documents: %w", err)
+	}
+	defer r.Close()
 	bm := make([]float64, depth)
 	var top float64
 	for i, d := range docs[:depth] {
-		parts, err := ix.docTokens(d.doc, q, byID)
+		parts, err := ix.docTokens(r, d.doc, q, byID)
 		if err != nil {
 			return nil, err
 		}
@@ -68,7 +80,7 @@ func (ix *Index) rankDocs(cands []*candidate, q question, st stats) ([]docHit, e
 
 // docTokens returns the analysed text and heading of each of a
 // document's passages, reusing those already loaded.
-func (ix *Index) docTokens(doc string, q question, loaded map[string]*candidate) ([][]ptoken, error) {
+func (ix *Index) docTokens(r index.IndexReader, doc string, q question, loaded map[string]*candidate) ([][]ptoken, error) {
 	n := ix.registry[doc].Passages
 	parts := make([][]ptoken, 0, 2*n)
 	for ord := range n {
@@ -76,7 +88,7 @@ func (ix *Index) docTokens(doc string, q question, loaded map[string]*candidate)
 		c, ok := loaded[id]
 		if !ok {
 			c = &candidate{id: id}
-			if err := ix.load(c); err != nil {
+			if err := ix.loadFrom(r, c); err != nil {
 				return nil, err
 			}
 			c.toks = q.vocab.ptokens(ix.analyzer, c.text)

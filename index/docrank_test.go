@@ -4,6 +4,10 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/dossier-bot/dossier/corpus"
 )
 
 // TestRankCountsWholeDocument: of two documents whose best passages are
@@ -34,5 +38,39 @@ func TestRankCountsWholeDocument(t *testing.T) {
 				t.Errorf("Rank(%q) = %v, want %s first", q, got, rich)
 			}
 		})
+	}
+}
+
+// TestLoadFromMatchesLoad holds the reader's way of loading a passage to
+// Bleve's document look-up, and to not found for a passage never indexed.
+func TestLoadFromMatchesLoad(t *testing.T) {
+	t.Parallel()
+	ix := builtinIndex(t)
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, d := range ix.Documents() {
+		for ord := range d.Passages {
+			id := corpus.PassageID(d.ID, ord)
+			want, got := &candidate{id: id}, &candidate{id: id}
+			if err := ix.load(want); err != nil {
+				t.Fatalf("load(%q) = %v", id, err)
+			}
+			if err := ix.loadFrom(r, got); err != nil {
+				t.Fatalf("loadFrom(%q) = %v", id, err)
+			}
+			if diff := cmp.Diff(want, got, cmp.AllowUnexported(candidate{}, detail{}, sentenceChoice{})); diff != "" {
+				t.Errorf("loadFrom(%q) differs from load (-load +loadFrom):\n%s", id, diff)
+			}
+		}
+	}
+	if err := ix.loadFrom(r, &candidate{id: "nowhere#0"}); err == nil || !strings.Contains(err.Error(), "not found") {
+		t.Errorf("loadFrom(nowhere#0) = %v, want not found", err)
 	}
 }

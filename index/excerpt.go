@@ -45,10 +45,13 @@ func bestSentence(c *candidate, q question, total float64) sentenceChoice {
 	}
 	sc := sentenceChoice{idx: -1, spans: spans, scores: make([]float64, len(spans))}
 	best := -1.0
+	// One sentence's matches at a time, in slices reused from sentence to
+	// sentence.
+	within := make([][]int, len(c.matches))
 	for si, sp := range spans {
 		var got float64
-		within := make([][]int, len(c.matches))
 		for ci, m := range c.matches {
+			within[ci] = within[ci][:0]
 			for _, ti := range m {
 				if t := c.toks[ti]; int(t.start) >= sp[0] && int(t.end) <= sp[1] {
 					within[ci] = append(within[ci], ti)

@@ -183,22 +183,27 @@ func matchConcepts(toks []ptoken, q question) [][]int {
 // proximity is 1 when the matched concepts sit side by side and falls
 // towards 0 as the smallest window holding them all widens.
 func proximity(toks []ptoken, matches [][]int) float64 {
-	type hit struct{ pos, concept int }
-	var hits []hit
-	distinct := 0
-	for ci, m := range matches {
+	// Called for every sentence of every candidate: most hold fewer than
+	// two concepts, and are answered before anything is allocated.
+	distinct, n := 0, 0
+	for _, m := range matches {
 		if len(m) > 0 {
 			distinct++
-		}
-		for _, ti := range m {
-			hits = append(hits, hit{int(toks[ti].pos), ci})
+			n += len(m)
 		}
 	}
 	if distinct < 2 {
 		return 0
 	}
+	type hit struct{ pos, concept int }
+	hits := make([]hit, 0, n)
+	for ci, m := range matches {
+		for _, ti := range m {
+			hits = append(hits, hit{int(toks[ti].pos), ci})
+		}
+	}
 	slices.SortFunc(hits, func(a, b hit) int { return a.pos - b.pos })
-	count := map[int]int{}
+	count := make([]int, len(matches))
 	have, best, lo := 0, -1, 0
 	for hi := range hits {
 		if count[hits[hi].concept] == 0 {

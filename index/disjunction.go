@@ -200,15 +200,22 @@ func (ix *Index) identify(r index.IndexReader, all []orHit, hits []*candidate) e
 		rest = append(rest, i)
 	}
 	slices.SortFunc(rest, func(a, b int) int { return cmp.Compare(all[a].num, all[b].num) })
-	dvr, err := r.DocValueReader([]string{fieldDoc})
+	docOf, kept, err := ix.passageDocs.of(r)
 	if err != nil {
 		return fmt.Errorf("read passages' documents: %w", err)
+	}
+	var dvr index.DocValueReader
+	if !kept {
+		if dvr, err = r.DocValueReader([]string{fieldDoc}); err != nil {
+			return fmt.Errorf("read passages' documents: %w", err)
+		}
 	}
 	for _, i := range rest {
 		buf = index.NewIndexInternalID(buf, all[i].num)
 		c := hits[i]
-		err := dvr.VisitDocValues(buf, func(_ string, term []byte) { c.doc = string(term) })
-		if err != nil {
+		if kept {
+			c.doc = docOf(all[i].num)
+		} else if err := dvr.VisitDocValues(buf, func(_ string, term []byte) { c.doc = string(term) }); err != nil {
 			return fmt.Errorf("read passages' documents: %w", err)
 		}
 		if c.doc == "" {

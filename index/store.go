@@ -69,6 +69,9 @@ type Index struct {
 
 	orScratch sync.Pool // of *orScratch, for rankOR
 	toks      sync.Pool // of *[]ptoken, a question's tokens (vocabulary.toks)
+	// passageDocs is shared by the Index's generations: it keys what it
+	// keeps by segment.
+	passageDocs passageDocs
 }
 
 // docRecord is what the index remembers of a document.

@@ -46,15 +46,7 @@ func TestRankCountsWholeDocument(t *testing.T) {
 func TestLoadFromMatchesLoad(t *testing.T) {
 	t.Parallel()
 	ix := builtinIndex(t)
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := reader(t, ix)
 	for _, d := range ix.Documents() {
 		for ord := range d.Passages {
 			id := corpus.PassageID(d.ID, ord)

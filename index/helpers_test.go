@@ -5,6 +5,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
 	"github.com/dossier-bot/dossier/corpus"
 )
 
@@ -46,4 +48,20 @@ func loadMap(tb testing.TB, files map[string]string) *corpus.Corpus {
 		tb.Fatalf("Load() skipped %v", c.Skipped)
 	}
 	return c
+}
+
+// reader returns a reader of ix's current snapshot, closed when the test
+// ends.
+func reader(tb testing.TB, ix *Index) *scorch.IndexSnapshot {
+	tb.Helper()
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		tb.Fatalf("Advanced() = %v", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		tb.Fatalf("Reader() = %v", err)
+	}
+	tb.Cleanup(func() { r.Close() })
+	return r.(*scorch.IndexSnapshot)
 }

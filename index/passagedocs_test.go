@@ -23,15 +23,7 @@ func TestPassageDocs(t *testing.T) {
 	ix := memIndex(t, loadMap(t, files))
 	check := func(stage string) {
 		t.Helper()
-		adv, err := ix.bi.Advanced()
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := adv.Reader()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer r.Close()
+		r := reader(t, ix)
 		docOf, kept, err := ix.passageDocs.of(r)
 		if err != nil || !kept {
 			t.Fatalf("%s: passageDocs.of() = %v, %v, want kept", stage, kept, err)
@@ -61,7 +53,7 @@ func TestPassageDocs(t *testing.T) {
 		if checked == 0 {
 			t.Fatalf("%s: no passages checked", stage)
 		}
-		segs := len(r.(*scorch.IndexSnapshot).Segments())
+		segs := len(r.Segments())
 		ix.passageDocs.mu.Lock()
 		defer ix.passageDocs.mu.Unlock()
 		if got := len(ix.passageDocs.segs); got != segs {
@@ -84,21 +76,8 @@ func TestPassageDocs(t *testing.T) {
 // not kept.
 func TestPassageDocsLetsGo(t *testing.T) {
 	t.Parallel()
-	reader := func(ix *Index) *scorch.IndexSnapshot {
-		t.Helper()
-		adv, err := ix.bi.Advanced()
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := adv.Reader()
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { r.Close() })
-		return r.(*scorch.IndexSnapshot)
-	}
-	a := reader(builtinIndex(t))
-	b := reader(memIndex(t, loadMap(t, map[string]string{"one.md": article("One", syntheticBody(1, "b"))})))
+	a := reader(t, builtinIndex(t))
+	b := reader(t, memIndex(t, loadMap(t, map[string]string{"one.md": article("One", syntheticBody(1, "b"))})))
 	var p passageDocs
 	for _, r := range []*scorch.IndexSnapshot{a, b, a} {
 		if _, _, err := p.of(r); err != nil {

@@ -111,7 +111,6 @@ func runAdd(ctx context.Context, args []string, loadEnv envLoader, sio stdio) er
 	return nil
 }
 
-
 // whoAmI names the person running dossier add, for added_by.
 func whoAmI() string {
 	if u, err := user.Current(); err == nil && u.Username != "" {

@@ -14,7 +14,8 @@ import (
 // meets the segment. Rank needs the documents of two thousand passages a
 // question; a doc-value visit finds the segment and the chunk again for
 // each (a tenth of Rank's time on SciFact). Segments never change, so
-// neither does what is kept; a segment merged away is let go.
+// neither does what is kept; a segment merged away is let go the next time
+// Rank runs.
 type passageDocs struct {
 	mu   sync.Mutex
 	segs map[segment.Segment][]string

@@ -97,21 +97,13 @@ func (b *Bot) posted(i *discordgo.Interaction, kept []state.KeptCitation, messag
 // footers name them.
 func (b *Bot) postedIDs(i *discordgo.Interaction, ids []string, messageID string) {
 	cs := b.opts.Citations
-	if cs == nil {
+	if cs == nil || i.ChannelID == "" {
 		return
 	}
-	var kept []state.KeptCitation
-	for _, id := range ids {
-		kc, found, err := cs.Store.Citation(id)
-		if err != nil {
-			b.log.Error("read a citation", "interaction", i.ID, "citation", id, "err", err)
-			continue
-		}
-		if found {
-			kept = append(kept, kc)
-		}
+	sh := state.Shown{At: b.opts.Now(), GuildID: i.GuildID, ChannelID: i.ChannelID, MessageID: messageID}
+	if err := citepage.RecordPosted(cs.Store, sh, ids); err != nil {
+		b.log.Error("keep the citations posted", "interaction", i.ID, "channel", i.ChannelID, "err", err)
 	}
-	b.posted(i, kept, messageID)
 }
 
 // publicReply reports whether the reply to i is seen by the channel:

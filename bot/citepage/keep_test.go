@@ -6,22 +6,31 @@ import (
 
 	"github.com/dossier-bot/dossier/bot/state"
 	"github.com/dossier-bot/dossier/corpus/cite"
+	"github.com/dossier-bot/dossier/index"
 )
+
+// keepersShown returns a fixture and the passages it shows for a question,
+// two or more.
+func keepersShown(tb testing.TB) (*fixture, []index.Result) {
+	tb.Helper()
+	f := newFixture(tb, map[string]string{"keepers.md": longArticle("Keepers of the Harbor Light", keeperLine)})
+	a, err := f.ix.AskAll(context.Background(), "Who was the last keeper of the harbor light?", 3)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	rs := append(a.Results, a.Related...)
+	if len(rs) < 2 {
+		tb.Fatalf("Ask found %d passages, want 2 or more", len(rs))
+	}
+	return f, rs
+}
 
 // KeepShown keeps each passage shown under the id the state gives it,
 // the one a citation page and /cite resolve; nothing shown, nothing kept;
 // a state that cannot keep them says so.
 func TestKeepShown(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, map[string]string{"keepers.md": longArticle("Keepers of the Harbor Light", keeperLine)})
-	a, err := f.ix.AskAll(context.Background(), "Who was the last keeper of the harbor light?", 3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs := append(a.Results, a.Related...)
-	if len(rs) < 2 {
-		t.Fatalf("Ask found %d passages, want 2 or more", len(rs))
-	}
+	f, rs := keepersShown(t)
 	kept, err := KeepShown(f.st, state.Shown{At: t0, GuildID: "g", UserID: "u"}, rs)
 	if err != nil || len(kept) != len(rs) {
 		t.Fatalf("KeepShown(%d results) = %d, %v", len(rs), len(kept), err)
@@ -42,5 +51,28 @@ func TestKeepShown(t *testing.T) {
 	kept, err = KeepShown(f.st, state.Shown{At: t0}, rs)
 	if err == nil || len(kept) != len(rs) || kept[0].ID != "" {
 		t.Errorf("KeepShown(on a closed state) = %+v, %v; want the records without ids, and the error", kept, err)
+	}
+}
+
+// RecordPosted lists citations already kept as posted in a channel,
+// passes over an id never kept, and reports a state it cannot read.
+func TestRecordPosted(t *testing.T) {
+	t.Parallel()
+	f, rs := keepersShown(t)
+	kept, err := KeepShown(f.st, state.Shown{At: t0, GuildID: "g", UserID: "u"}, rs)
+	if err != nil || len(kept) == 0 {
+		t.Fatalf("KeepShown() = %d, %v", len(kept), err)
+	}
+	sh := state.Shown{At: t0, GuildID: "g", ChannelID: "c1", MessageID: "m1"}
+	if err := RecordPosted(f.st, sh, []string{kept[0].ID, "nevershown"}); err != nil {
+		t.Fatalf("RecordPosted() = %v", err)
+	}
+	posted, err := f.st.CitationsIn("c1", 10)
+	if err != nil || len(posted) != 1 || posted[0].ID != kept[0].ID || posted[0].MessageID != "m1" {
+		t.Errorf("CitationsIn(c1) = %+v, %v; want %s posted in m1", posted, err, kept[0].ID)
+	}
+	f.st.Close()
+	if err := RecordPosted(f.st, sh, []string{kept[0].ID}); err == nil {
+		t.Errorf("RecordPosted(on a closed state) = nil, want an error")
 	}
 }

@@ -9,6 +9,7 @@
 package citepage
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -226,6 +227,37 @@ func KeepShown(st Recorder, sh state.Shown, rs []index.Result) ([]state.KeptCita
 		kept[j].ID = ids[j]
 	}
 	return kept, nil
+}
+
+// Reposter is the state RecordPosted needs.
+type Reposter interface {
+	Recorder
+	Citation(id string) (state.KeptCitation, bool, error)
+}
+
+// RecordPosted lists the citations ids, already kept, as posted again at
+// sh: a shared answer or a digest names them. An id the state does not
+// keep (shown before ids were kept) is passed over; one that cannot be
+// read is reported and the rest still recorded.
+func RecordPosted(st Reposter, sh state.Shown, ids []string) error {
+	var kept []state.KeptCitation
+	var errs []error
+	for _, id := range ids {
+		kc, found, err := st.Citation(id)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("read citation %q: %w", id, err))
+			continue
+		}
+		if found {
+			kept = append(kept, kc)
+		}
+	}
+	if len(kept) > 0 {
+		if _, err := st.RecordCitations(sh, kept); err != nil {
+			errs = append(errs, fmt.Errorf("record citations posted in channel %q: %w", sh.ChannelID, err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Keep is what the state keeps of a passage shown as r.

@@ -48,22 +48,12 @@ var citedIn = regexp.MustCompile(`· cite ([0-9a-z]{8,52})\b`)
 // keep (a question logged before ids were kept) is passed over; a failure
 // is logged, not the digest's: it is posted already.
 func (s *Scheduler) citationsPosted(guildID, channelID, messageID, content string) {
-	var kept []state.KeptCitation
+	var ids []string
 	for _, m := range citedIn.FindAllStringSubmatch(content, -1) {
-		kc, found, err := s.cfg.Store.Citation(m[1])
-		if err != nil {
-			s.cfg.Log.Error("read a digest's citation", "channel", channelID, "citation", m[1], "err", err)
-			return
-		}
-		if found {
-			kept = append(kept, kc)
-		}
-	}
-	if len(kept) == 0 {
-		return
+		ids = append(ids, m[1])
 	}
 	sh := state.Shown{At: s.cfg.Clock.Now(), GuildID: guildID, ChannelID: channelID, MessageID: messageID}
-	if _, err := s.cfg.Store.RecordCitations(sh, kept); err != nil {
+	if err := citepage.RecordPosted(s.cfg.Store, sh, ids); err != nil {
 		s.cfg.Log.Error("list a digest's citations in its channel", "channel", channelID, "message", messageID, "err", err)
 	}
 }

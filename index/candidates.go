@@ -42,14 +42,7 @@ const rerankDepth = 100
 // candidates runs the question through Bleve and loads the stored text of
 // the best rerankDepth hits; further hits (up to size) carry ids only.
 func (ix *Index) candidates(ctx context.Context, text string, size int, exhaustive bool) ([]*candidate, question, error) {
-	if ix.bi == nil {
-		return nil, question{}, fmt.Errorf("search: index is closed")
-	}
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		return nil, question{}, fmt.Errorf("search: %w", err)
-	}
-	r, err := adv.Reader()
+	r, err := ix.reader()
 	if err != nil {
 		return nil, question{}, fmt.Errorf("search: %w", err)
 	}
@@ -89,11 +82,25 @@ func (ix *Index) candidates(ctx context.Context, text string, size int, exhausti
 		if c.loaded() {
 			continue
 		}
-		if err := ix.load(c); err != nil {
+		if err := ix.loadFrom(r, c); err != nil {
 			return nil, q, err
 		}
 	}
 	return cands, q, nil
+}
+
+// reader opens a reader of the index as it is now, for reading several
+// passages from one snapshot: Bleve's own look-up by id opens one for
+// each.
+func (ix *Index) reader() (index.IndexReader, error) {
+	if ix.bi == nil {
+		return nil, ErrClosed
+	}
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	return adv.Reader()
 }
 
 // release keeps q's tokens for the next question; nothing may hold them

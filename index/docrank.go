@@ -47,11 +47,7 @@ func (ix *Index) rankDocs(cands []*candidate, q question, st stats) ([]docHit, e
 	if depth == 0 {
 		return docs, nil
 	}
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("rank documents: %w", err)
-	}
-	r, err := adv.Reader()
+	r, err := ix.reader()
 	if err != nil {
 		return nil, fmt.Errorf("rank documents: %w", err)
 	}

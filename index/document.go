@@ -38,10 +38,15 @@ func (ix *Index) Passages(docID string, from, to int) ([]corpus.Passage, error) 
 		return nil, nil
 	}
 	from, to = max(from, 0), min(to, r.Passages)
+	rd, err := ix.reader()
+	if err != nil {
+		return nil, fmt.Errorf("read the passages of %q: %w", docID, err)
+	}
+	defer rd.Close()
 	var ps []corpus.Passage
 	for i := from; i < to; i++ {
 		c := &candidate{id: corpus.PassageID(docID, i)}
-		if err := ix.load(c); err != nil {
+		if err := ix.loadFrom(rd, c); err != nil {
 			return nil, fmt.Errorf("read the passages of %q: %w", docID, err)
 		}
 		ps = append(ps, corpus.Passage{

@@ -6,8 +6,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2/analysis"
-
 	"github.com/dossier-bot/dossier/index/lexicon"
 )
 
@@ -45,18 +43,6 @@ type token struct {
 	term       string
 	pos        int // 1-based word position, counting removed stop words
 	start, end int // byte offsets in the analysed text
-}
-
-func analyze(a analysis.Analyzer, text string) []token {
-	if ta, ok := a.(*termAnalyzer); ok {
-		return ta.tokens(text)
-	}
-	ts := a.Analyze([]byte(text))
-	out := make([]token, 0, len(ts))
-	for _, t := range ts {
-		out = append(out, token{term: string(t.Term), pos: t.Position, start: t.Start, end: t.End})
-	}
-	return out
 }
 
 // alternative is one way a concept can appear in a passage: a single term
@@ -145,7 +131,7 @@ type relatedWords interface {
 
 func parseQuestion(a *termAnalyzer, synonyms [][]string, lex relatedWords, d dict, total int, text string) question {
 	q := question{text: text, kind: classify(text)}
-	toks := analyze(a, text)
+	toks := a.tokens(text)
 	toks = slices.DeleteFunc(toks, func(t token) bool { return fillerWords[t.term] })
 	used := make([]bool, len(toks))
 
@@ -156,7 +142,7 @@ func parseQuestion(a *termAnalyzer, synonyms [][]string, lex relatedWords, d dic
 	groups := make([][][]token, len(synonyms))
 	for g, members := range synonyms {
 		for _, m := range members {
-			if mt := analyze(a, m); len(mt) > 0 {
+			if mt := a.tokens(m); len(mt) > 0 {
 				groups[g] = append(groups[g], mt)
 			}
 		}

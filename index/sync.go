@@ -55,7 +55,7 @@ func (ix *Index) syncFrom(ctx context.Context, src Source, synonyms [][]string, 
 	ix.mu.RLock()
 	if ix.bi == nil && !ix.stale {
 		ix.mu.RUnlock()
-		return Changes{}, fmt.Errorf("sync index %q: index is closed", ix.dir)
+		return Changes{}, fmt.Errorf("sync index %q: %w", ix.dir, ErrClosed)
 	}
 	old := maps.Clone(ix.registry)
 	full := ix.stale

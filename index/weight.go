@@ -4,8 +4,6 @@ import (
 	"math"
 	"strings"
 
-	"github.com/blevesearch/bleve/v2/analysis"
-
 	"github.com/dossier-bot/dossier/index/lexicon"
 )
 
@@ -57,14 +55,14 @@ func conceptFreq(d dict, c concept) int {
 // index holds, strongest relation first: only a paraphrase the corpus
 // uses can match, and a word with none is evidence the question is about
 // something else.
-func lexiconAlts(a analysis.Analyzer, lex relatedWords, d dict, total int, word, term string) []alternative {
+func lexiconAlts(a *termAnalyzer, lex relatedWords, d dict, total int, word, term string) []alternative {
 	var out []alternative
 	seen := map[string]bool{term: true}
 	for _, r := range lex.Related(word) {
 		if len(out) == maxLexicon {
 			break
 		}
-		terms := termsOf(analyze(a, r.Word))
+		terms := termsOf(a.tokens(r.Word))
 		key := strings.Join(terms, " ")
 		if len(terms) == 0 || seen[key] {
 			continue

@@ -212,7 +212,12 @@ func (ix *Index) debugShortlist(tb testing.TB, question string, k int) (shown, p
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	text := cleanQuestion(question)
-	cands, q, err := ix.candidates(context.Background(), text, max(minCandidates, k*candidatesPerResult), os.Getenv("EXH") != "")
+	r, err := ix.reader()
+	if err != nil {
+		tb.Fatalf("reader() = %v", err)
+	}
+	defer r.Close()
+	cands, q, err := ix.candidates(context.Background(), r, text, max(minCandidates, k*candidatesPerResult), os.Getenv("EXH") != "")
 	if err != nil {
 		tb.Fatalf("candidates(%q) = %v", text, err)
 	}

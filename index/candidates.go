@@ -40,13 +40,9 @@ func (c *candidate) loaded() bool { return c.detail != nil }
 const rerankDepth = 100
 
 // candidates runs the question through Bleve and loads the stored text of
-// the best rerankDepth hits; further hits (up to size) carry ids only.
-func (ix *Index) candidates(ctx context.Context, text string, size int, exhaustive bool) ([]*candidate, question, error) {
-	r, err := ix.reader()
-	if err != nil {
-		return nil, question{}, fmt.Errorf("search: %w", err)
-	}
-	defer r.Close()
+// the best rerankDepth hits from r; further hits (up to size) carry ids
+// only.
+func (ix *Index) candidates(ctx context.Context, r index.IndexReader, text string, size int, exhaustive bool) ([]*candidate, question, error) {
 	total, err := r.DocCount()
 	if err != nil {
 		return nil, question{}, fmt.Errorf("search: %w", err)

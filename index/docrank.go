@@ -1,7 +1,6 @@
 package index
 
 import (
-	"fmt"
 	"slices"
 
 	index "github.com/blevesearch/bleve_index_api"
@@ -29,8 +28,9 @@ type docHit struct {
 }
 
 // rankDocs groups re-ranked candidates by document, best passage first,
-// and re-scores the first docDepth documents with whole-document BM25.
-func (ix *Index) rankDocs(cands []*candidate, q question, st stats) ([]docHit, error) {
+// and re-scores the first docDepth documents with whole-document BM25,
+// reading their other passages from r.
+func (ix *Index) rankDocs(r index.IndexReader, cands []*candidate, q question, st stats) ([]docHit, error) {
 	var docs []docHit
 	seen := map[string]bool{}
 	byID := map[string]*candidate{}
@@ -47,11 +47,6 @@ func (ix *Index) rankDocs(cands []*candidate, q question, st stats) ([]docHit, e
 	if depth == 0 {
 		return docs, nil
 	}
-	r, err := ix.reader()
-	if err != nil {
-		return nil, fmt.Errorf("rank documents: %w", err)
-	}
-	defer r.Close()
 	bm := make([]float64, depth)
 	var top float64
 	for i, d := range docs[:depth] {

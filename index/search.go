@@ -47,7 +47,12 @@ func (ix *Index) ask(ctx context.Context, question string, k int, all bool) (Ans
 
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	cands, q, err := ix.candidates(ctx, text, max(minCandidates, k*candidatesPerResult), false)
+	r, err := ix.reader()
+	if err != nil {
+		return ans, fmt.Errorf("search: %w", err)
+	}
+	defer r.Close()
+	cands, q, err := ix.candidates(ctx, r, text, max(minCandidates, k*candidatesPerResult), false)
 	if err != nil {
 		return ans, err
 	}
@@ -109,8 +114,13 @@ func (ix *Index) Rank(ctx context.Context, question string, n int) ([]DocScore, 
 	}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
+	r, err := ix.reader()
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer r.Close()
 	// Documents have several passages; ask for enough to fill n documents.
-	cands, q, err := ix.candidates(ctx, text, 2*n, true)
+	cands, q, err := ix.candidates(ctx, r, text, 2*n, true)
 	if err != nil {
 		return nil, err
 	}
@@ -119,12 +129,12 @@ func (ix *Index) Rank(ctx context.Context, question string, n int) ([]DocScore, 
 	rerank(ix.analyzer, cands, q, st)
 	// Every indexed passage is one Bleve document; summing the registry's
 	// counts instead was a twentieth of ranking's time.
-	passages, err := ix.bi.DocCount()
+	passages, err := r.DocCount()
 	if err != nil {
 		return nil, fmt.Errorf("rank %q: %w", text, err)
 	}
 	st.avgDocLen = st.avgLen * float64(passages) / float64(max(1, len(ix.registry)))
-	docs, err := ix.rankDocs(cands, q, st)
+	docs, err := ix.rankDocs(r, cands, q, st)
 	if err != nil {
 		return nil, err
 	}

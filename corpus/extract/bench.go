@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -96,13 +97,7 @@ func Bench(ctx context.Context, dir string, extract func(name string, page []byt
 	if err := json.Unmarshal(raw, &truth); err != nil {
 		return BenchReport{}, fmt.Errorf("read %s: %w", filepath.Join(dir, "ground-truth.json"), err)
 	}
-	ids := slices.Sorted(func(yield func(string) bool) {
-		for id := range truth {
-			if !yield(id) {
-				return
-			}
-		}
-	})
+	ids := slices.Sorted(maps.Keys(truth))
 	if len(ids) == 0 {
 		return BenchReport{}, fmt.Errorf("benchmark %s has no pages", dir)
 	}

@@ -63,8 +63,7 @@ func ArticleText(name string, page []byte) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	_, body, _ := strings.Cut(strings.TrimPrefix(string(md), "---\n"), "\n---\n")
-	return body, nil
+	return corpus.Body(string(md)), nil
 }
 
 // IndexedText is a web page's article as Dossier keeps it: extracted,

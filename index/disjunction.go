@@ -239,21 +239,12 @@ func loadAt(r index.IndexReader, num uint64, c *candidate) (bool, error) {
 	if !ok {
 		return false, nil
 	}
-	// A snapshot numbers passages segment after segment, each segment's
-	// from its full size, deleted passages included.
-	var seg *scorch.SegmentSnapshot
-	local := num
-	for _, s := range is.Segments() {
-		if n := uint64(s.FullSize()); local >= n {
-			local -= n
-			continue
-		}
-		seg = s
-		break
-	}
-	if seg == nil {
+	segs := is.Segments()
+	i, local, ok := locate(segs, num)
+	if !ok {
 		return true, fmt.Errorf("load passage number %d: out of range", num)
 	}
+	seg := segs[i]
 	var ferr error
 	c.detail = &detail{}
 	err := seg.VisitDocument(local, func(name string, typ byte, value []byte, _ []uint64) bool {

@@ -55,16 +55,25 @@ func (p *passageDocs) of(r index.IndexReader) (func(num uint64) string, bool, er
 		}
 	}
 	return func(num uint64) string {
-		// A snapshot numbers passages segment after segment, each
-		// segment's from its full size.
-		for _, t := range tables {
-			if num < uint64(len(t)) {
-				return t[num]
-			}
-			num -= uint64(len(t))
+		if i, local, ok := locate(segs, num); ok {
+			return tables[i][local]
 		}
 		return ""
 	}, true, nil
+}
+
+// locate finds which of segs holds a snapshot's passage number num, and
+// its number there. A snapshot numbers passages segment after segment,
+// each segment's from its full size, deleted passages included.
+func locate(segs []*scorch.SegmentSnapshot, num uint64) (i int, local uint64, ok bool) {
+	for i, s := range segs {
+		n := uint64(s.FullSize())
+		if num < n {
+			return i, num, true
+		}
+		num -= n
+	}
+	return 0, 0, false
 }
 
 // segmentDocs reads the document of each passage of s, deleted ones

@@ -295,13 +295,19 @@ func (d *document) newParagraph(prev, cur *tline, samePage bool) bool {
 	if cur.x0 > cur.colLeft+0.8*cur.size && (!sameColumn || cur.x0 > prev.x0+0.8*cur.size) {
 		return true // an indented first line; a block set in is not
 	}
-	ended := endsSentence(prev.text.String()) && prev.x1 < prev.colRight-3*prev.size
+	ended := prev.endsParagraph()
 	if sameColumn {
 		return prev.y-cur.y > 1.6*d.leading || ended
 	}
 	// A paragraph goes on in the next column or on the next page unless
 	// its last line ended it.
 	return ended
+}
+
+// endsParagraph reports a line that ends its paragraph: it ends a
+// sentence and stops well short of its column's right edge.
+func (l *tline) endsParagraph() bool {
+	return endsSentence(l.text.String()) && l.x1 < l.colRight-3*l.size
 }
 
 func endsSentence(s string) bool {

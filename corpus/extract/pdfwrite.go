@@ -91,7 +91,7 @@ func (d *document) markdown() string {
 				newPara = true
 			case isItem:
 				newPara, text = true, "- "+item
-			case inItem && prev != nil && !(endsSentence(prev.text.String()) && prev.x1 < prev.colRight-3*prev.size):
+			case inItem && prev != nil && !prev.endsParagraph():
 				// A list item's lines run on under its first, indented.
 				newPara = d.headingLevel(l) > 0
 			}

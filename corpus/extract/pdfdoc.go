@@ -43,7 +43,7 @@ func layoutDocument(pages []*page) *document {
 	if d.chars == 0 {
 		return d
 	}
-	d.body = modeSize(sizes)
+	d.body = mode(sizes)
 	repeated := marginTexts(pages, groups)
 	for i, p := range pages {
 		var kept [][]*tline
@@ -86,11 +86,13 @@ func (d *document) runningHead(groups [][]*tline) bool {
 	return len(strings.Fields(joined(groups[0]))) <= 12 && groups[0][0].y-groups[1][0].y > 1.8*d.body
 }
 
-func modeSize(sizes map[float64]int) float64 {
+// mode is the value counted most often, the smaller of equally common
+// ones; 0 for no counts.
+func mode(counts map[float64]int) float64 {
 	best, n := 0.0, -1
-	for s, c := range sizes {
-		if c > n || c == n && s < best {
-			best, n = s, c
+	for v, c := range counts {
+		if c > n || c == n && v < best {
+			best, n = v, c
 		}
 	}
 	return best
@@ -258,7 +260,7 @@ func (d *document) bodyLeading() float64 {
 	for _, g := range gaps {
 		counts[math.Round(g*2)/2]++
 	}
-	return modeSize(counts)
+	return mode(counts)
 }
 
 // headingLevel is 1 to 3 for a line set apart as a heading, else 0.

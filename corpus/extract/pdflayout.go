@@ -150,13 +150,8 @@ func gutter(lines [][]*tline) float64 {
 			}
 		}
 	}
-	best, n := 0.0, 0
-	for x, c := range starts {
-		if c > n || c == n && x < best {
-			best, n = x, c
-		}
-	}
-	if n < 3 {
+	best := mode(starts)
+	if starts[best] < 3 {
 		return 0
 	}
 	ends := 0

@@ -199,16 +199,13 @@ func indexAdded(ctx context.Context, src *sources, sio stdio) error {
 		return err
 	}
 	dir := indexDir(src.data)
-	if err := os.MkdirAll(src.data, 0o755); err != nil {
-		return fmt.Errorf("create data folder %q: %w", src.data, err)
-	}
-	ix, err := index.Open(dir)
+	ix, err := openDisk(dir)
 	if errors.Is(err, index.ErrLocked) {
 		fmt.Fprintf(sio.out, "The index in %s is in use by a running dossier: it indexes the new documents at its next look at the corpus folder.\n", dir)
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("open index %q: %w", dir, err)
+		return err
 	}
 	err = claimCorpus(src, ix, false)
 	var f *corpus.Folder

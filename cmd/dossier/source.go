@@ -148,14 +148,15 @@ func checkData(src *sources) error {
 	return nil
 }
 
-// openDisk opens (creating if needed) the on-disk index in dir.
+// openDisk opens (creating if needed) the on-disk index in dir. An index
+// held by another process fails with a *lockedIndexError.
 func openDisk(dir string) (*index.Index, error) {
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 		return nil, fmt.Errorf("create data folder %q: %w", filepath.Dir(dir), err)
 	}
 	ix, err := index.Open(dir)
 	if errors.Is(err, index.ErrLocked) {
-		return nil, fmt.Errorf("the index in %s is in use by another dossier process (stop it or use another --data folder)", dir)
+		return nil, &lockedIndexError{dir: dir, err: err}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open index %q: %w", dir, err)

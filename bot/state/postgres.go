@@ -253,10 +253,7 @@ func getRow(ctx context.Context, tx pgx.Tx, v any, query string, args ...any) (b
 	if err != nil {
 		return false, err
 	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		return true, fmt.Errorf("decode: %w", err)
-	}
-	return true, nil
+	return true, decode(raw, v)
 }
 
 // rows decodes the jsonb of every row query returns, in order.
@@ -279,8 +276,8 @@ func eachRow[T any](ctx context.Context, tx pgx.Tx, fn func(T) error, query stri
 	var raw []byte
 	_, err = pgx.ForEachRow(rs, []any{&raw}, func() error {
 		var v T
-		if err := json.Unmarshal(raw, &v); err != nil {
-			return fmt.Errorf("decode: %w", err)
+		if err := decode(raw, &v); err != nil {
+			return err
 		}
 		return fn(v)
 	})

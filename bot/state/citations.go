@@ -115,9 +115,7 @@ func (s *File) RecordCitations(sh Shown, cs []KeptCitation) ([]string, error) {
 			}
 			ids[i] = id
 			if sh.ChannelID != "" {
-				if err := appendShowing(tx.Bucket(bucketCitationPosts), sh.ChannelID, sh.At, citationPost{
-					ID: id, GuildID: sh.GuildID, MessageID: sh.MessageID, UserID: sh.UserID, Excerpt: c.Excerpt,
-				}); err != nil {
+				if err := appendShowing(tx.Bucket(bucketCitationPosts), sh.ChannelID, sh.At, sh.inChannel(id, c.Excerpt).post()); err != nil {
 					return err
 				}
 			}

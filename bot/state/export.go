@@ -42,6 +42,13 @@ type ChannelShowing struct {
 	Excerpt    string `json:",omitempty"`
 }
 
+// inChannel is the showing at sh, in its channel, of the citation id
+// quoting excerpt.
+func (sh Shown) inChannel(id, excerpt string) ChannelShowing {
+	return ChannelShowing{ChannelID: sh.ChannelID, At: sh.At, CitationID: id,
+		GuildID: sh.GuildID, MessageID: sh.MessageID, UserID: sh.UserID, Excerpt: excerpt}
+}
+
 func (c ChannelShowing) post() citationPost {
 	return citationPost{ID: c.CitationID, GuildID: c.GuildID, MessageID: c.MessageID, UserID: c.UserID, Excerpt: c.Excerpt}
 }

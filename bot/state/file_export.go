@@ -102,12 +102,7 @@ func importOne(tx *bolt.Tx, r Record) error {
 	case r.Digest != nil:
 		return put(tx.Bucket(bucketDigests), digestKey(r.Digest.ChannelID, r.Digest.Date), r.Digest)
 	case r.Question != nil:
-		b := tx.Bucket(bucketQuestions)
-		seq, err := b.NextSequence()
-		if err != nil {
-			return err
-		}
-		return put(b, questionKey(r.Question.Time, seq), r.Question.withReply())
+		return appendQuestion(tx.Bucket(bucketQuestions), *r.Question)
 	case r.Citation != nil:
 		return put(tx.Bucket(bucketCitations), []byte(r.Citation.ID), r.Citation)
 	case r.ChannelShowing != nil:

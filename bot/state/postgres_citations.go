@@ -28,18 +28,12 @@ func (p *Postgres) RecordCitations(sh Shown, cs []KeptCitation) ([]string, error
 			}
 			ids[i] = id
 			if sh.ChannelID != "" {
-				raw, err := encode(citationPost{ID: id, GuildID: sh.GuildID, MessageID: sh.MessageID, UserID: sh.UserID, Excerpt: c.Excerpt})
-				if err != nil {
-					return err
-				}
-				if _, err := tx.Exec(ctx, "INSERT INTO citation_posts (channel_id, at, citation_id, data) VALUES ($1, $2, $3, $4)",
-					sh.ChannelID, sh.At.UnixNano(), id, raw); err != nil {
+				if err := insertChannelShowing(ctx, tx, sh.inChannel(id, c.Excerpt)); err != nil {
 					return err
 				}
 			}
 			if sh.UserID != "" {
-				if _, err := tx.Exec(ctx, "INSERT INTO citation_users (user_id, at, citation_id) VALUES ($1, $2, $3)",
-					sh.UserID, sh.At.UnixNano(), id); err != nil {
+				if err := insertUserShowing(ctx, tx, UserShowing{UserID: sh.UserID, At: sh.At, CitationID: id}); err != nil {
 					return err
 				}
 			}
@@ -50,6 +44,24 @@ func (p *Postgres) RecordCitations(sh Shown, cs []KeptCitation) ([]string, error
 		return nil, err
 	}
 	return ids, nil
+}
+
+// insertChannelShowing and insertUserShowing note a showing of a
+// citation, for RecordCitations and Import alike.
+func insertChannelShowing(ctx context.Context, tx pgx.Tx, c ChannelShowing) error {
+	raw, err := encode(c.post())
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, "INSERT INTO citation_posts (channel_id, at, citation_id, data) VALUES ($1, $2, $3, $4)",
+		c.ChannelID, c.At.UnixNano(), c.CitationID, raw)
+	return err
+}
+
+func insertUserShowing(ctx context.Context, tx pgx.Tx, u UserShowing) error {
+	_, err := tx.Exec(ctx, "INSERT INTO citation_users (user_id, at, citation_id) VALUES ($1, $2, $3)",
+		u.UserID, u.At.UnixNano(), u.CitationID)
+	return err
 }
 
 // keepRow stores c under the shortest prefix of its key that is free or

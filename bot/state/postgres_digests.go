@@ -160,15 +160,20 @@ func (p *Postgres) LastDigest(channelID string) (Digest, bool, error) {
 }
 
 func (p *Postgres) LogQuestion(q Question) error {
+	return p.do("log question", func(ctx context.Context, tx pgx.Tx) error {
+		return insertQuestion(ctx, tx, q)
+	})
+}
+
+// insertQuestion appends q to the log, for LogQuestion and Import alike.
+func insertQuestion(ctx context.Context, tx pgx.Tx, q Question) error {
 	q = q.withReply()
 	raw, err := encode(q)
 	if err != nil {
 		return err
 	}
-	return p.do("log question", func(ctx context.Context, tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, "INSERT INTO questions (at, guild_id, data) VALUES ($1, $2, $3)", q.Time.UnixNano(), q.GuildID, raw)
-		return err
-	})
+	_, err = tx.Exec(ctx, "INSERT INTO questions (at, guild_id, data) VALUES ($1, $2, $3)", q.Time.UnixNano(), q.GuildID, raw)
+	return err
 }
 
 func (p *Postgres) Questions(guildID string, from, to time.Time) ([]Question, error) {
@@ -238,17 +243,22 @@ func (p *Postgres) AddWatch(w Watch) (Watch, error) {
 		if err := tx.QueryRow(ctx, "SELECT nextval('watches_id_seq')").Scan(&w.ID); err != nil {
 			return err
 		}
-		raw, err := encode(w)
-		if err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, "INSERT INTO watches (id, guild_id, channel_id, data) VALUES ($1, $2, $3, $4)", w.ID, w.GuildID, w.ChannelID, raw)
-		return err
+		return insertWatch(ctx, tx, w)
 	})
 	if err != nil {
 		return Watch{}, err
 	}
 	return w, nil
+}
+
+// insertWatch stores w under its id, for AddWatch and Import alike.
+func insertWatch(ctx context.Context, tx pgx.Tx, w Watch) error {
+	raw, err := encode(w)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, "INSERT INTO watches (id, guild_id, channel_id, data) VALUES ($1, $2, $3, $4)", int64(w.ID), w.GuildID, w.ChannelID, raw)
+	return err
 }
 
 func (p *Postgres) RemoveWatch(guildID string, id uint64) (w Watch, found bool, err error) {

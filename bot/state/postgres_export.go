@@ -138,27 +138,21 @@ func (p *Postgres) importOne(ctx context.Context, tx pgx.Tx, r Record) error {
 	case r.Subscription != nil:
 		query, args, v = "INSERT INTO subscriptions (channel_id, data) VALUES ($1, $2)", []any{r.Subscription.ChannelID}, r.Subscription
 	case r.Watch != nil:
-		w := r.Watch
-		query, args, v = "INSERT INTO watches (id, guild_id, channel_id, data) VALUES ($1, $2, $3, $4)", []any{int64(w.ID), w.GuildID, w.ChannelID}, w
+		return insertWatch(ctx, tx, *r.Watch)
 	case r.Document != nil:
 		return putDocument(ctx, tx, *r.Document)
 	case r.Digest != nil:
 		d := r.Digest
 		query, args, v = "INSERT INTO digests (channel_id, date, status, data) VALUES ($1, $2, $3, $4)", []any{d.ChannelID, d.Date, string(d.Status)}, d
 	case r.Question != nil:
-		q := r.Question.withReply()
-		query, args, v = "INSERT INTO questions (at, guild_id, data) VALUES ($1, $2, $3)", []any{q.Time.UnixNano(), q.GuildID}, q
+		return insertQuestion(ctx, tx, *r.Question)
 	case r.Citation != nil:
 		c := r.Citation
 		query, args, v = "INSERT INTO citations (id, key, data) VALUES ($1, $2, $3)", []any{c.ID, c.Key}, c
 	case r.ChannelShowing != nil:
-		c := r.ChannelShowing
-		query, args, v = "INSERT INTO citation_posts (channel_id, at, citation_id, data) VALUES ($1, $2, $3, $4)",
-			[]any{c.ChannelID, c.At.UnixNano(), c.CitationID}, c.post()
+		return insertChannelShowing(ctx, tx, *r.ChannelShowing)
 	case r.UserShowing != nil:
-		u := r.UserShowing
-		_, err := tx.Exec(ctx, "INSERT INTO citation_users (user_id, at, citation_id) VALUES ($1, $2, $3)", u.UserID, u.At.UnixNano(), u.CitationID)
-		return err
+		return insertUserShowing(ctx, tx, *r.UserShowing)
 	case r.CitationSecret != nil:
 		_, err := tx.Exec(ctx, "INSERT INTO meta (key, value) VALUES ($1, $2)", string(keyCitationSecret), r.CitationSecret)
 		return err

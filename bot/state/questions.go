@@ -79,15 +79,18 @@ func questionKey(at time.Time, seq uint64) []byte {
 // LogQuestion appends q to the question log. A q without Reply is
 // taken as Answered says.
 func (s *File) LogQuestion(q Question) error {
-	q = q.withReply()
 	return s.update("log question", func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketQuestions)
-		seq, err := b.NextSequence()
-		if err != nil {
-			return err
-		}
-		return put(b, questionKey(q.Time, seq), q)
+		return appendQuestion(tx.Bucket(bucketQuestions), q)
 	})
+}
+
+// appendQuestion appends q to the log b, for LogQuestion and Import alike.
+func appendQuestion(b *bolt.Bucket, q Question) error {
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	return put(b, questionKey(q.Time, seq), q.withReply())
 }
 
 // Questions returns the questions asked in the guild ("" for every guild)

@@ -126,6 +126,25 @@ func TestAddRefusesDuplicates(t *testing.T) {
 	}
 }
 
+// TestDuplicateIsFirstInPathOrder checks that of several files holding
+// one document, the one named is the same whatever the map's order: the
+// first by path, compared byte by byte ("a-b.md" before "a/x.md").
+func TestDuplicateIsFirstInPathOrder(t *testing.T) {
+	t.Parallel()
+	same := "---\ntitle: Same\nurl: https://example.org/same\n---\n" + article
+	f := folder(t, map[string]string{"b.md": same, "a/x.md": same, "a-b.md": same, "c.txt": article})
+	for range 20 {
+		var dup *DuplicateError
+		if err := f.Lookup("https://example.org/same"); !errors.As(err, &dup) || dup.Path != "a-b.md" || !dup.SameURL {
+			t.Fatalf("Lookup(known link) = %v, want a duplicate in a-b.md", err)
+		}
+		_, err := f.Add(Source{Name: "n.txt", Data: []byte("Same\n\n" + article)}, "Ana", at)
+		if !errors.As(err, &dup) || dup.Path != "a-b.md" || dup.SameURL {
+			t.Fatalf("Add(same text) = %v, want a duplicate in a-b.md", err)
+		}
+	}
+}
+
 func TestAddNeverOverwrites(t *testing.T) {
 	t.Parallel()
 	f := folder(t, map[string]string{

@@ -148,19 +148,21 @@ func (fs files) byText(text, raw string) *DuplicateError {
 	return fs.find(func(k known) bool { return (text != "" && k.text == text) || k.raw == raw }, false)
 }
 
-// find returns the first file, in path order, that match accepts.
+// find returns the first file, in path order, that match accepts: the
+// least matching path, found in one pass rather than by sorting every
+// path of the folder at each look.
 func (fs files) find(match func(known) bool, sameURL bool) *DuplicateError {
-	paths := make([]string, 0, len(fs))
-	for p := range fs {
-		paths = append(paths, p)
-	}
-	slices.Sort(paths)
-	for _, p := range paths {
-		if k := fs[p]; match(k) {
-			return &DuplicateError{Path: p, ID: k.id, Title: k.title, SameURL: sameURL}
+	first := ""
+	for p, k := range fs {
+		if match(k) && (first == "" || p < first) {
+			first = p
 		}
 	}
-	return nil
+	if first == "" {
+		return nil
+	}
+	k := fs[first]
+	return &DuplicateError{Path: first, ID: k.id, Title: k.title, SameURL: sameURL}
 }
 
 // ids are the document IDs the folder's files have or would have, so a

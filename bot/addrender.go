@@ -54,7 +54,7 @@ func renderAdded(results []addResult, left int) reply {
 		var dup *ingest.DuplicateError
 		switch {
 		case res.err == nil:
-			lines = append(lines, fmt.Sprintf("Added **%s** (%s).", fit(markdown.OneLine(res.added.Doc.Title), maxEmbedTitle, markdown.Escape), passages(len(res.added.Doc.Passages))))
+			lines = append(lines, fmt.Sprintf("Added **%s** (%s).", fit(markdown.OneLine(res.added.Doc.Title), maxEmbedTitle, markdown.Escape), markdown.Count(len(res.added.Doc.Passages), "passage")))
 			if len(r.embeds) < maxEmbeds {
 				r.embeds = append(r.embeds, addedEmbed(res.added))
 			}

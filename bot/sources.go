@@ -19,7 +19,7 @@ func renderDocuments(docs []index.DocInfo) reply {
 	}
 	lines := make([]string, len(docs))
 	for i, d := range docs {
-		lines[i] = docLine(d.Document) + " · " + passages(d.Passages)
+		lines[i] = docLine(d.Document) + " · " + markdown.Count(d.Passages, "passage")
 	}
 	return reply{embeds: []*discordgo.MessageEmbed{{
 		Title:       fmt.Sprintf("Documents (%d)", len(docs)),
@@ -58,13 +58,6 @@ func renderDocument(d index.DocInfo) reply {
 		e.Description = "No public address is known for this document."
 	}
 	return reply{embeds: []*discordgo.MessageEmbed{e}}
-}
-
-func passages(n int) string {
-	if n == 1 {
-		return "1 passage"
-	}
-	return strconv.Itoa(n) + " passages"
 }
 
 // findDocuments resolves /sources' document option: an id picked from

@@ -76,16 +76,7 @@ func (l citationList) reply(included int) reply {
 // line is one citation of the list: its number, title linked to its
 // source, publisher and date, id, and a link to the message that posted it.
 func (l citationList) line(j int, pc state.PostedCitation) string {
-	t := docTitle(pc.Title, pc.DocID)
-	if link := sourceLink(l.page(pc.ID), pc.URL); link != "" {
-		t = "[" + t + "](" + link + ")"
-	}
-	line := strconv.Itoa(j+1) + "\\. **" + t + "**"
-	for _, p := range []string{pc.Publisher, pc.Published} {
-		if p = markdown.OneLine(p); p != "" {
-			line += " — " + fit(p, maxEmbedTitle, markdown.Escape)
-		}
-	}
+	line := strconv.Itoa(j+1) + "\\. " + sourceLine(pc.Title, pc.DocID, sourceLink(l.page(pc.ID), pc.URL), pc.Publisher, pc.Published)
 	line += " · cite " + markdown.Escape(pc.ID)
 	if snowflake(pc.MessageID) && snowflake(l.channelID) {
 		line += " · [message](" + messageRef{channelID: l.channelID, messageID: pc.MessageID}.link(l.guildID) + ")"

@@ -287,12 +287,19 @@ func closestEmbed(docs []corpus.Document) *discordgo.MessageEmbed {
 // docLine cites d on one line: its title, linked when it has a URL, then
 // publisher and date.
 func docLine(d corpus.Document) string {
-	t := docTitle(d.Title, d.ID)
-	if link := markdown.SafeURL(d.URL); link != "" {
+	return sourceLine(d.Title, d.ID, markdown.SafeURL(d.URL), d.Publisher, d.Published)
+}
+
+// sourceLine cites a document on one line: its title (docTitle) in bold,
+// linked to link unless that is "", then each of details, such as its
+// publisher and date, after a dash.
+func sourceLine(title, id, link string, details ...string) string {
+	t := docTitle(title, id)
+	if link != "" {
 		t = "[" + t + "](" + link + ")"
 	}
 	line := "**" + t + "**"
-	for _, p := range []string{d.Publisher, d.Published} {
+	for _, p := range details {
 		if p = markdown.OneLine(p); p != "" {
 			line += " — " + fit(p, maxEmbedTitle, markdown.Escape)
 		}

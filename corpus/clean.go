@@ -88,8 +88,7 @@ func splitLines(body string) []line {
 			block++
 			continue
 		}
-		h := strings.TrimLeft(s, "#")
-		marked := len(s)-len(h) <= 6 && len(s) > len(h) && strings.HasPrefix(h, " ")
+		marked := HeadingLevel(s) > 0
 		s = normaliseMarker(s)
 		if s == "" {
 			continue
@@ -141,8 +140,8 @@ func cleanRune(r rune) rune {
 // normaliseMarker turns bullet glyphs into "- " and drops Markdown heading
 // marks and lines that are only symbols ("***", "|").
 func normaliseMarker(s string) string {
-	if h := strings.TrimLeft(s, "#"); len(s)-len(h) <= 6 && strings.HasPrefix(h, " ") {
-		s = strings.TrimSpace(h)
+	if n := HeadingLevel(s); n > 0 {
+		s = strings.TrimSpace(s[n:])
 	}
 	r, size := utf8.DecodeRuneInString(s)
 	if strings.ContainsRune("•◦▪▫●○‣⁃∙·", r) || (r == '*' || r == '-') && strings.HasPrefix(s[size:], " ") {

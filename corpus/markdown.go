@@ -39,6 +39,18 @@ func Body(text string) string {
 	return text
 }
 
+// HeadingLevel is the level of a Markdown heading line, 1 to 6 for "#"
+// to "######" and a space ("## Findings" is 2), else 0: the one reading
+// of a heading for the corpus, which makes one a passage's label, and for
+// extraction, which writes them.
+func HeadingLevel(line string) int {
+	n := len(line) - len(strings.TrimLeft(line, "#"))
+	if n == 0 || n > 6 || !strings.HasPrefix(line[n:], " ") {
+		return 0
+	}
+	return n
+}
+
 // IDOf is the document ID a file at path (slash-separated, within the
 // corpus folder) gets, unless another file took it first.
 func IDOf(path string) string { return slug(path) }

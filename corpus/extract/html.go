@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dossier-bot/dossier/corpus"
 	"github.com/dossier-bot/dossier/corpus/extract/trafilatura"
 	"github.com/go-shiori/dom"
 	"golang.org/x/net/html"
@@ -111,7 +112,7 @@ func dropHeadingRuns(body string) string {
 	out := blocks[:0]
 	for i := 0; i < len(blocks); {
 		j := i
-		for j < len(blocks) && headingLevel(blocks[j]) >= 2 {
+		for j < len(blocks) && corpus.HeadingLevel(blocks[j]) >= 2 {
 			j++
 		}
 		switch {
@@ -128,19 +129,10 @@ func dropHeadingRuns(body string) string {
 	return strings.Join(out, "\n\n")
 }
 
-// headingLevel is the level of a Markdown heading block, else 0.
-func headingLevel(block string) int {
-	n := len(block) - len(strings.TrimLeft(block, "#"))
-	if n == 0 || n > 6 || !strings.HasPrefix(block[n:], " ") {
-		return 0
-	}
-	return n
-}
-
 // deepening reports headings whose levels only increase.
 func deepening(headings []string) bool {
 	for k := 1; k < len(headings); k++ {
-		if headingLevel(headings[k]) <= headingLevel(headings[k-1]) {
+		if corpus.HeadingLevel(headings[k]) <= corpus.HeadingLevel(headings[k-1]) {
 			return false
 		}
 	}

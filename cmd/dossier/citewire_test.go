@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kelseyhightower/envconfig"
-
 	"github.com/dossier-bot/dossier/bot/discordtest"
 )
 
@@ -20,28 +18,13 @@ import (
 func TestServeCitationPages(t *testing.T) {
 	fake := discordtest.NewServer(t)
 	const public = "https://dossier.example.org/team"
-	serveEnv(t, map[string]string{
+	srv := startServe(t, map[string]string{
 		"DOSSIER_DISCORD_TOKEN":    fake.Token(),
 		"DOSSIER_DISCORD_API":      fake.APIURL(),
 		"DOSSIER_DISCORD_GUILD_ID": fake.GuildID(),
 		"DOSSIER_DATA":             t.TempDir(),
 		"DOSSIER_PUBLIC_URL":       public + "/",
 	})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var out syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve"}, envconfig.Process, strings.NewReader(""), &out, &out)
-	}()
-	defer func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(20 * time.Second):
-			t.Error("serve did not stop")
-		}
-	}()
 
 	wctx, wcancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer wcancel()
@@ -49,7 +32,7 @@ func TestServeCitationPages(t *testing.T) {
 	ask := discordtest.SlashCommand("ask", discordtest.StringOption("question", "Did Iran deny the visit of the North Korean delegation led by Yun Jung Ho?"))
 	r, err := fake.Interact(t, ask).Wait(wctx)
 	if err != nil {
-		t.Fatalf("no answer to /ask: %v\noutput:\n%s", err, out.String())
+		t.Fatalf("no answer to /ask: %v\noutput:\n%s", err, srv.out.String())
 	}
 	pageLink := regexp.MustCompile(regexp.QuoteMeta(public) + `(/c/[0-9a-z]+-[0-9a-z]+)(#cited)?`)
 	var path string
@@ -63,9 +46,9 @@ func TestServeCitationPages(t *testing.T) {
 	if path == "" {
 		t.Fatalf("/ask replied %+v, want a link to a citation page under %s", r.Original, public)
 	}
-	addr := regexp.MustCompile(`metrics on (http://[0-9.:]+)/healthz`).FindStringSubmatch(out.String())
+	addr := regexp.MustCompile(`metrics on (http://[0-9.:]+)/healthz`).FindStringSubmatch(srv.out.String())
 	if addr == nil {
-		t.Fatalf("serve did not say where its HTTP server is:\n%s", out.String())
+		t.Fatalf("serve did not say where its HTTP server is:\n%s", srv.out.String())
 	}
 	resp, err := http.Get(addr[1] + path)
 	if err != nil {

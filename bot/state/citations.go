@@ -216,16 +216,9 @@ func (s *File) RecentCitations(userID string, n int) ([]KeptCitation, error) {
 	err := s.view(fmt.Sprintf("list the citations shown to %s", userID), func(tx *bolt.Tx) error {
 		users, kept := tx.Bucket(bucketCitationUsers), tx.Bucket(bucketCitations)
 		prefix := append([]byte(userID), 0)
-		end := append([]byte(userID), 1)
 		seen := map[string]bool{}
 		c := users.Cursor()
-		k, _ := c.Seek(end)
-		if k == nil {
-			k, _ = c.Last()
-		} else {
-			k, _ = c.Prev()
-		}
-		for ; k != nil && bytes.HasPrefix(k, prefix) && len(out) < n; k, _ = c.Prev() {
+		for k := lastOf(c, userID); k != nil && bytes.HasPrefix(k, prefix) && len(out) < n; k, _ = c.Prev() {
 			var id string
 			if _, err := get(users, k, &id); err != nil {
 				return err

@@ -165,14 +165,7 @@ func (s *File) LastDigest(channelID string) (Digest, bool, error) {
 	err := s.view(fmt.Sprintf("read last digest of channel %s", channelID), func(tx *bolt.Tx) error {
 		prefix := []byte(channelID + "\x00")
 		c := tx.Bucket(bucketDigests).Cursor()
-		// Walk back from the end of the channel's keys.
-		k, _ := c.Seek(append(bytes.Clone(prefix), 0xff))
-		if k == nil {
-			k, _ = c.Last()
-		} else {
-			k, _ = c.Prev()
-		}
-		for ; k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Prev() {
+		for k := lastOf(c, channelID); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Prev() {
 			var d Digest
 			if _, err := get(tx.Bucket(bucketDigests), k, &d); err != nil {
 				return err

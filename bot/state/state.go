@@ -233,6 +233,21 @@ func each[T any](b *bolt.Bucket, fn func(k []byte, v T) error) error {
 	})
 }
 
+// lastOf moves c back from the end of owner's keys, which are owner, NUL
+// and the rest (digestKey, showKey), and returns the key it lands on:
+// owner's last, or when owner has none the key before where they would
+// be, which the caller tells apart by the prefix, or nil.
+func lastOf(c *bolt.Cursor, owner string) []byte {
+	// owner then 1 sorts after every key of owner's and before any other.
+	k, _ := c.Seek(append([]byte(owner), 1))
+	if k == nil {
+		k, _ = c.Last()
+	} else {
+		k, _ = c.Prev()
+	}
+	return k
+}
+
 // u64 is n as a big-endian key, so keys sort as numbers.
 func u64(n uint64) []byte {
 	return binary.BigEndian.AppendUint64(nil, n)

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -45,9 +43,7 @@ func addLoader(cfg Config, as AddSettings) envLoader {
 
 func runAddCmd(tb testing.TB, cfg Config, as AddSettings, args ...string) (stdout, stderr string, err error) {
 	tb.Helper()
-	var out, errOut bytes.Buffer
-	err = run(context.Background(), append([]string{"add"}, args...), addLoader(cfg, as), strings.NewReader(""), &out, &errOut)
-	return out.String(), errOut.String(), err
+	return dossierWith(tb, addLoader(cfg, as), "", append([]string{"add"}, args...)...)
 }
 
 // articleSite serves the lighthouse article and pages that go wrong.

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -34,9 +32,7 @@ func citeSettings(data, httpAddr, publicURL string) envLoader {
 
 func runWith(tb testing.TB, load envLoader, args ...string) (stdout, stderr string, err error) {
 	tb.Helper()
-	var out, errOut bytes.Buffer
-	err = run(context.Background(), args, load, strings.NewReader(""), &out, &errOut)
-	return out.String(), errOut.String(), err
+	return dossierWith(tb, load, "", args...)
 }
 
 // askedData is a data folder with an index of a copy of testdata/corpus,

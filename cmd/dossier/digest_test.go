@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -34,9 +32,7 @@ func digestSettings(cfg Config, ds DigestSettings) envLoader {
 // runDigestCmd runs dossier digest in-process.
 func runDigestCmd(tb testing.TB, load envLoader, args ...string) (stdout, stderr string, err error) {
 	tb.Helper()
-	var out, errOut bytes.Buffer
-	err = run(context.Background(), append([]string{"digest"}, args...), load, strings.NewReader(""), &out, &errOut)
-	return out.String(), errOut.String(), err
+	return dossierWith(tb, load, "", append([]string{"digest"}, args...)...)
 }
 
 // dated replaces the digest's heading date, which is today's.

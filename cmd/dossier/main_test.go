@@ -26,8 +26,15 @@ func settings(cfg Config) envLoader {
 // dossier runs the command in-process and returns its output.
 func dossier(tb testing.TB, cfg Config, stdin string, args ...string) (stdout, stderr string, err error) {
 	tb.Helper()
+	return dossierWith(tb, settings(cfg), stdin, args...)
+}
+
+// dossierWith is dossier with settings from load, for commands whose
+// settings are more than Config.
+func dossierWith(tb testing.TB, load envLoader, stdin string, args ...string) (stdout, stderr string, err error) {
+	tb.Helper()
 	var out, errOut bytes.Buffer
-	err = run(context.Background(), args, settings(cfg), strings.NewReader(stdin), &out, &errOut)
+	err = run(context.Background(), args, load, strings.NewReader(stdin), &out, &errOut)
 	return out.String(), errOut.String(), err
 }
 

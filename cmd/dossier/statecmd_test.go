@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -23,9 +22,7 @@ func stateCmd(t *testing.T, cfg stateConfig, stdin string, args ...string) (stri
 		*spec.(*stateConfig) = cfg
 		return nil
 	}
-	var out, errOut bytes.Buffer
-	err := run(context.Background(), append([]string{"state"}, args...), load, strings.NewReader(stdin), &out, &errOut)
-	return out.String(), errOut.String(), err
+	return dossierWith(t, load, stdin, append([]string{"state"}, args...)...)
 }
 
 // seedEveryKind writes a record of every kind to the state in dir.

@@ -192,7 +192,8 @@ func (h *Handler) view(res Resolution) view {
 	if h.cfg.PublicURL != "" {
 		pageURL = URL(h.cfg.PublicURL, h.cfg.Secret, c.ID)
 	}
-	v.Markdown, v.Plain = references(c, pageURL)
+	ref := cite.Reference{Citation: c, PageURL: pageURL}
+	v.Markdown, v.Plain = ref.Markdown(), ref.Plain()
 
 	from, to := 0, min(len(res.Passages), 2*window)
 	if res.At >= 0 {

@@ -158,7 +158,7 @@ func (s *Server) checkMessageLocked(w http.ResponseWriter, r *restRequest, prefi
 		s.rejectLocked(w, r, errs)
 		return false
 	}
-	if wantBody && m.empty(r.files) {
+	if wantBody && m.empty(len(r.uploads)) {
 		s.violateLocked("%s %s: empty message", r.Method, r.path)
 		writeError(w, http.StatusBadRequest, codeEmptyMessage, "Cannot send an empty message", nil)
 		return false

@@ -39,10 +39,10 @@ type restKey struct{}
 // restRequest is a REST request with its body already read and decoded.
 type restRequest struct {
 	*http.Request
-	path  string          // after the /api/vN prefix
-	body  json.RawMessage // JSON body, or payload_json of a multipart body
-	files int             // files attached to a multipart body
-	// uploads are those files, in the order of their files[n] parts.
+	path string          // after the /api/vN prefix
+	body json.RawMessage // JSON body, or payload_json of a multipart body
+	// uploads are the files attached to a multipart body, in the order
+	// of their files[n] parts.
 	uploads []upload
 }
 
@@ -117,7 +117,6 @@ func (s *Server) restHandler() http.Handler {
 		rr := &restRequest{Request: r, path: path}
 		var err error
 		rr.body, rr.uploads, err = readBody(r)
-		rr.files = len(rr.uploads)
 
 		s.mu.Lock()
 		s.requests = append(s.requests, Request{Method: r.Method, Path: path, Query: r.URL.RawQuery, Body: decode(rr.body), Time: s.nowLocked()})

@@ -212,7 +212,7 @@ func (s *Server) patchWebhookMessage(w http.ResponseWriter, r *restRequest) {
 		raw, _ := json.Marshal(flags &^ discordgo.MessageFlagsLoading)
 		next.fields["flags"] = raw
 	}
-	if next.wire().empty(r.files) {
+	if next.wire().empty(len(r.uploads)) {
 		s.violateLocked("%s %s: edit leaves the message empty", r.Method, r.path)
 		writeError(w, http.StatusBadRequest, codeEmptyMessage, "Cannot send an empty message", nil)
 		return

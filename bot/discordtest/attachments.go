@@ -160,9 +160,6 @@ func (s *Server) attachLocked(m *storedMessage, prev json.RawMessage, body json.
 	if !present {
 		kept = old
 	}
-	if s.files == nil {
-		s.files = make(map[string]*storedFile)
-	}
 	ephemeral := m.ephemeral()
 	for _, u := range uploads {
 		a := meta[strconv.Itoa(u.index())]
@@ -170,8 +167,7 @@ func (s *Server) attachLocked(m *storedMessage, prev json.RawMessage, body json.
 		if a.Filename != "" {
 			name = a.Filename
 		}
-		id := s.newIDLocked()
-		s.files[id] = &storedFile{name: name, contentType: u.contentType, data: u.data}
+		id := s.storeFileLocked(name, u.contentType, u.data)
 		link := s.http.URL + "/attachments/" + m.channelID + "/" + id + "/" + url.PathEscape(name)
 		kept = append(kept, wireAttachment{
 			ID: id, Filename: name, Description: a.Description, ContentType: u.contentType,
@@ -182,6 +178,17 @@ func (s *Server) attachLocked(m *storedMessage, prev json.RawMessage, body json.
 		kept = []wireAttachment{}
 	}
 	m.fields["attachments"], _ = json.Marshal(kept)
+}
+
+// storeFileLocked keeps an uploaded file under a new attachment ID, which
+// it returns, to be served at its URL.
+func (s *Server) storeFileLocked(name, contentType string, data []byte) string {
+	if s.files == nil {
+		s.files = make(map[string]*storedFile)
+	}
+	id := s.newIDLocked()
+	s.files[id] = &storedFile{name: name, contentType: contentType, data: data}
+	return id
 }
 
 // serveAttachment serves an uploaded file at its URL, as Discord's CDN does.

@@ -17,15 +17,17 @@ import (
 func (s *Server) Upload(name, contentType string, data []byte) *discordgo.MessageAttachment {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.files == nil {
-		s.files = make(map[string]*storedFile)
-	}
-	id := s.newIDLocked()
-	s.files[id] = &storedFile{name: name, contentType: contentType, data: append([]byte(nil), data...)}
-	link := s.http.URL + "/attachments/" + s.channelID + "/" + id + "/" + url.PathEscape(name) +
+	return s.uploadedLocked(s.channelID, s.storeFileLocked(name, contentType, append([]byte(nil), data...)))
+}
+
+// uploadedLocked describes the file Upload stored as id, uploaded in
+// channelID.
+func (s *Server) uploadedLocked(channelID, id string) *discordgo.MessageAttachment {
+	f := s.files[id]
+	link := s.http.URL + "/attachments/" + channelID + "/" + id + "/" + url.PathEscape(f.name) +
 		"?ex=6760a1b2&is=675f5032&hm=" + id
 	return &discordgo.MessageAttachment{
-		ID: id, Filename: name, ContentType: contentType, Size: len(data), URL: link, ProxyURL: link,
+		ID: id, Filename: f.name, ContentType: f.contentType, Size: len(f.data), URL: link, ProxyURL: link,
 	}
 }
 
@@ -104,11 +106,9 @@ func (s *Server) resolveUploadsLocked(in *discordgo.Interaction) {
 		atts[id] = a
 	}
 	for _, id := range named {
-		f := s.files[id]
-		link := s.http.URL + "/attachments/" + in.ChannelID + "/" + id + "/" + url.PathEscape(f.name) + "?ex=6760a1b2&is=675f5032&hm=" + id
-		atts[id] = &discordgo.MessageAttachment{
-			ID: id, Filename: f.name, ContentType: f.contentType, Size: len(f.data), URL: link, ProxyURL: link, Ephemeral: true,
-		}
+		a := s.uploadedLocked(in.ChannelID, id)
+		a.Ephemeral = true
+		atts[id] = a
 	}
 	r.Attachments = atts
 	d.Resolved = &r

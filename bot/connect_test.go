@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 // starting is a bot started by a test that watches how it connects.
 type starting struct {
 	bot  *bot.Bot
+	fake *discordtest.Server
 	log  *syncLog
 	done chan error
 	stop context.CancelFunc
@@ -36,7 +38,7 @@ func startWith(tb testing.TB, fake *discordtest.Server, token, api string, inter
 	if err != nil {
 		tb.Fatal(err)
 	}
-	st := &starting{log: &syncLog{}, done: make(chan error, 1)}
+	st := &starting{fake: fake, log: &syncLog{}, done: make(chan error, 1)}
 	opts.GuildID, opts.RetryWait = fake.GuildID(), 20*time.Millisecond
 	opts.Log = slog.New(slog.NewTextHandler(st.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	st.bot = bot.New(s, builtinIndex(tb), opts)
@@ -58,6 +60,28 @@ func startWith(tb testing.TB, fake *discordtest.Server, token, api string, inter
 	return st
 }
 
+// untilReady waits up to 20 s for the bot to be ready, failing if Run
+// returns first: while says what Discord does meanwhile. It returns the
+// last reason Waiting gave for not being ready.
+func (st *starting) untilReady(tb testing.TB, while string) (sawWhy string) {
+	tb.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !st.bot.Ready() {
+		if why := st.bot.Waiting(); why != "" {
+			sawWhy = why
+		}
+		select {
+		case err := <-st.done:
+			tb.Fatalf("Run = %v %s, want it to retry; log:\n%s", err, while, st.log.String())
+		case <-time.After(time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("not ready 20s after starting %s; stats %+v; log:\n%s", while, st.fake.GatewayStats(), st.log.String())
+		}
+	}
+	return sawWhy
+}
+
 var modes = []struct {
 	name         string
 	interactions bool
@@ -74,21 +98,7 @@ func TestStartRetriesWhileDiscordFails(t *testing.T) {
 			fake := discordtest.NewServer(t)
 			fake.FailNext(4, http.StatusServiceUnavailable)
 			st := start(t, fake, fake.Token(), fake.APIURL(), mode.interactions)
-			sawWhy := ""
-			deadline := time.Now().Add(20 * time.Second)
-			for !st.bot.Ready() {
-				if why := st.bot.Waiting(); why != "" {
-					sawWhy = why
-				}
-				select {
-				case err := <-st.done:
-					t.Fatalf("Run = %v while Discord answered 503, want it to retry; log:\n%s", err, st.log.String())
-				case <-time.After(time.Millisecond):
-				}
-				if time.Now().After(deadline) {
-					t.Fatalf("not ready 20s after Discord recovered; log:\n%s", st.log.String())
-				}
-			}
+			sawWhy := st.untilReady(t, "while Discord answered 503")
 			if !strings.Contains(sawWhy, "503") || !strings.Contains(sawWhy, "trying again in") {
 				t.Errorf("Waiting() while Discord failed = %q, want the 503 and when it tries again", sawWhy)
 			}
@@ -178,21 +188,7 @@ func TestStartRetriesWhenTheGatewayIsSilent(t *testing.T) {
 	const held = 2
 	fake.HoldHello(held)
 	st := startWith(t, fake, fake.Token(), fake.APIURL(), false, bot.Options{OpenTimeout: 200 * time.Millisecond})
-	sawWhy := ""
-	deadline := time.Now().Add(20 * time.Second)
-	for !st.bot.Ready() {
-		if why := st.bot.Waiting(); why != "" {
-			sawWhy = why
-		}
-		select {
-		case err := <-st.done:
-			t.Fatalf("Run = %v on a silent gateway, want it to retry; log:\n%s", err, st.log.String())
-		case <-time.After(time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("not ready 20s after starting on a gateway silent %d times; stats %+v; log:\n%s", held, fake.GatewayStats(), st.log.String())
-		}
-	}
+	sawWhy := st.untilReady(t, fmt.Sprintf("on a gateway silent %d times", held))
 	if !strings.Contains(sawWhy, "did not send HELLO and READY within 200ms") || !strings.Contains(sawWhy, "trying again in") {
 		t.Errorf("Waiting() while the gateway was silent = %q, want the missing HELLO and when it tries again", sawWhy)
 	}

@@ -146,28 +146,24 @@ func (p *Postgres) CitationsIn(channelID string, limit int) ([]PostedCitation, e
 	return out, err
 }
 
+// RecentCitations has the server pick each citation's latest showing and
+// send only the n newest: a member's showings grow without bound, and the
+// /cite command's autocomplete asks at every keystroke.
 func (p *Postgres) RecentCitations(userID string, n int) ([]KeptCitation, error) {
 	var out []KeptCitation
 	err := p.do(fmt.Sprintf("list the citations shown to %s", userID), func(ctx context.Context, tx pgx.Tx) error {
-		rs, err := tx.Query(ctx, `SELECT u.citation_id, c.data FROM citation_users u
-			LEFT JOIN citations c ON c.id = u.citation_id WHERE u.user_id = $1 ORDER BY u.at DESC, u.seq DESC`, userID)
+		rs, err := tx.Query(ctx, `SELECT u.citation_id, c.data FROM
+			(SELECT DISTINCT ON (citation_id) citation_id, at, seq FROM citation_users
+				WHERE user_id = $1 ORDER BY citation_id, at DESC, seq DESC) u
+			LEFT JOIN citations c ON c.id = u.citation_id ORDER BY u.at DESC, u.seq DESC LIMIT GREATEST($2::bigint, 0)`, userID, n)
 		if err != nil {
 			return err
 		}
-		defer rs.Close()
-		seen := map[string]bool{}
-		for len(out) < n && rs.Next() {
-			var (
-				id   string
-				kept []byte
-			)
-			if err := rs.Scan(&id, &kept); err != nil {
-				return err
-			}
-			if seen[id] {
-				continue
-			}
-			seen[id] = true
+		var (
+			id   string
+			kept []byte
+		)
+		_, err = pgx.ForEachRow(rs, []any{&id, &kept}, func() error {
 			if kept == nil {
 				return missing(nil, id)
 			}
@@ -176,8 +172,9 @@ func (p *Postgres) RecentCitations(userID string, n int) ([]KeptCitation, error)
 				return err
 			}
 			out = append(out, kc)
-		}
-		return rs.Err()
+			return nil
+		})
+		return err
 	})
 	return out, err
 }

@@ -298,23 +298,8 @@ func redactLink(s string) string {
 // takes the button off their copy first so a second click cannot share
 // twice.
 func (b *Bot) onShareAdded(i *discordgo.Interaction) {
-	var embeds []*discordgo.MessageEmbed
-	if i.Message != nil {
-		for _, e := range i.Message.Embeds {
-			embeds = append(embeds, citation(e))
-		}
-	}
-	if len(embeds) == 0 {
-		b.respond(i, text(msgOldButton), true)
-		return
-	}
-	private := reply{content: strings.TrimSpace(i.Message.Content + "\n" + msgAddedShared), embeds: embeds}
-	err := b.initial(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: private.data(false)})
-	if err != nil {
-		b.fail("remove the Share in channel button", i, err)
-		return
-	}
-	if _, err := b.session.FollowupMessageCreate(i, true, reply{content: sharedAdded(displayName(i)), embeds: embeds}.followup(false)); err != nil {
-		b.fail("share added documents with the channel", i, err)
-	}
+	b.shareCopy(i, sharing{
+		content: sharedAdded(displayName(i)), note: msgAddedShared, none: msgOldButton,
+		unbuttonOp: "remove the Share in channel button", postOp: "share added documents with the channel",
+	})
 }

@@ -20,6 +20,32 @@ func (b *Bot) onPost(i *discordgo.Interaction, data discordgo.MessageComponentIn
 		b.respond(i, text(msgOldButton), true)
 		return
 	}
+	m, embeds := b.shareCopy(i, sharing{
+		content: p.shared(i.GuildID, displayName(i)), note: msgShared, none: msgNoCitation,
+		unbuttonOp: "remove the Post to channel button", postOp: "post sources to the channel",
+	})
+	if m != nil {
+		b.postedIDs(i, footerIDs(embeds), m.ID)
+	}
+}
+
+// sharing is how a button shares its private message with the channel.
+type sharing struct {
+	// content heads the post; note is added to the clicker's copy once
+	// shared; none is what the clicker is told when there is nothing to
+	// share.
+	content, note, none string
+	// unbuttonOp and postOp name the two steps in logs and metrics.
+	unbuttonOp, postOp string
+}
+
+// shareCopy posts to the channel a copy of the embeds of the private
+// message whose button was clicked (citation), under s.content. The
+// clicker's copy loses its button before the post goes out, so a second
+// click cannot share twice. It returns the message posted and the embeds
+// it carries; nil when nothing was posted, the clicker told why or the
+// failure logged.
+func (b *Bot) shareCopy(i *discordgo.Interaction, s sharing) (*discordgo.Message, []*discordgo.MessageEmbed) {
 	var embeds []*discordgo.MessageEmbed
 	if i.Message != nil {
 		for _, e := range i.Message.Embeds {
@@ -27,24 +53,21 @@ func (b *Bot) onPost(i *discordgo.Interaction, data discordgo.MessageComponentIn
 		}
 	}
 	if len(embeds) == 0 {
-		b.respond(i, text(msgNoCitation), true)
-		return
+		b.respond(i, text(s.none), true)
+		return nil, nil
 	}
-	// The clicker's private copy loses its button before the post goes
-	// out, so a second click cannot share the sources twice.
-	private := reply{content: strings.TrimSpace(i.Message.Content + "\n" + msgShared), embeds: embeds}
-	err = b.initial(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: private.data(false)})
+	private := reply{content: strings.TrimSpace(i.Message.Content + "\n" + s.note), embeds: embeds}
+	err := b.initial(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: private.data(false)})
 	if err != nil {
-		b.fail("remove the Post to channel button", i, err)
-		return
+		b.fail(s.unbuttonOp, i, err)
+		return nil, nil
 	}
-	content := p.shared(i.GuildID, displayName(i))
-	m, err := b.session.FollowupMessageCreate(i, true, reply{content: content, embeds: embeds}.followup(false))
+	m, err := b.session.FollowupMessageCreate(i, true, reply{content: s.content, embeds: embeds}.followup(false))
 	if err != nil {
-		b.fail("post sources to the channel", i, err)
-		return
+		b.fail(s.postOp, i, err)
+		return nil, nil
 	}
-	b.postedIDs(i, footerIDs(embeds), m.ID)
+	return m, embeds
 }
 
 // citation copies the parts of an embed Dossier renders, so nothing else a

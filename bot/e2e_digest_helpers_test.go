@@ -182,6 +182,13 @@ func (w *digestWorld) start(tb testing.TB) {
 	}
 	w.schedClock.waitSleeps(tb, schedSleeps+1)
 	w.watchClock.waitSleeps(tb, watchSleeps+1)
+	// Up once the commands are registered too, which the session's first
+	// answers may come before.
+	select {
+	case <-b.Up():
+	case <-time.After(20 * time.Second):
+		tb.Fatalf("the bot was not up within 20s; log:\n%s", w.log.String())
+	}
 	w.stop = func(tb testing.TB) {
 		tb.Helper()
 		w.stop = nil

@@ -73,7 +73,9 @@ func serve(tb testing.TB, fake *discordtest.Server, search bot.Searcher, opts bo
 }
 
 // serveGlobally runs a bot as serve does, but with opts.GuildID as it is:
-// empty registers the commands globally, as in production.
+// empty registers the commands globally, as in production. It returns
+// once the bot is up: its session answers as soon as it is open, which
+// may be before the commands are registered.
 func serveGlobally(tb testing.TB, fake *discordtest.Server, search bot.Searcher, opts bot.Options) *running {
 	tb.Helper()
 	s, err := bot.NewSession(fake.Token(), fake.APIURL())
@@ -86,8 +88,17 @@ func serveGlobally(tb testing.TB, fake *discordtest.Server, search bot.Searcher,
 	}
 	var ctx context.Context
 	ctx, r.cancel = context.WithCancel(context.Background())
-	go func() { r.done <- bot.New(s, search, opts).Run(ctx) }()
+	b := bot.New(s, search, opts)
+	go func() { r.done <- b.Run(ctx) }()
 	tb.Cleanup(func() { r.stop(tb) })
+	select {
+	case <-b.Up():
+	case err := <-r.done:
+		r.done <- err // for stop
+		tb.Fatalf("Run() = %v before the bot was up; log:\n%s", err, r.log.String())
+	case <-time.After(20 * time.Second):
+		tb.Fatalf("the bot was not up within 20s; log:\n%s", r.log.String())
+	}
 	return r
 }
 

@@ -86,7 +86,7 @@ func renderAdded(results []addResult, left int) reply {
 func addedEmbed(a ingest.Added) *discordgo.MessageEmbed {
 	e := &discordgo.MessageEmbed{Title: docTitle(a.Doc.Title, a.Doc.ID), URL: markdown.SafeURL(a.Doc.URL), Color: colorAdded, Footer: citedFooter("", a.Doc.Publisher, a.Doc.Published)}
 	if len(a.Doc.Passages) > 0 {
-		e.Description = fit(markdown.OneLine(a.Doc.Passages[0].Text), maxAddExcerpt, func(s string) string { return "> " + markdown.Escape(s) })
+		e.Description = fit(markdown.OneLine(a.Doc.Passages[0].Text), maxAddExcerpt, quoted)
 	}
 	return e
 }

@@ -126,13 +126,11 @@ func citationPost(kc state.KeptCitation, page, note, nearest, who string) reply 
 		noteLine = "\n*" + markdown.Escape(note) + "*"
 	}
 	e := &discordgo.MessageEmbed{
-		Title: docTitle(kc.Title, kc.DocID),
-		URL:   sourceLink(page, kc.URL),
-		Description: fit(markdown.OneLine(kc.Excerpt), maxDescription-markdown.Len(context)-markdown.Len(noteLine), func(s string) string {
-			return "> " + markdown.Escape(s)
-		}) + noteLine + context,
-		Color:  colorResult,
-		Footer: citedFooter(kc.ID, kc.Publisher, kc.Published, corpus.Passage{Page: kc.Page}.PageLabel()),
+		Title:       docTitle(kc.Title, kc.DocID),
+		URL:         sourceLink(page, kc.URL),
+		Description: fit(markdown.OneLine(kc.Excerpt), maxDescription-markdown.Len(context)-markdown.Len(noteLine), quoted) + noteLine + context,
+		Color:       colorResult,
+		Footer:      citedFooter(kc.ID, kc.Publisher, kc.Published, corpus.Passage{Page: kc.Page}.PageLabel()),
 	}
 	if kc.Author = markdown.OneLine(kc.Author); kc.Author != "" {
 		e.Author = &discordgo.MessageEmbedAuthor{Name: markdown.Trim(kc.Author, maxAuthorName)}
@@ -144,7 +142,7 @@ func citationPost(kc state.KeptCitation, page, note, nearest, who string) reply 
 	if nearest = markdown.OneLine(nearest); nearest != "" {
 		r.embeds = append(r.embeds, &discordgo.MessageEmbed{
 			Title:       "The nearest passage in the document now",
-			Description: fit(nearest, maxDescription, func(s string) string { return "> " + markdown.Escape(s) }),
+			Description: fit(nearest, maxDescription, quoted),
 			Color:       colorRelated,
 		})
 	}

@@ -242,6 +242,10 @@ func sourceLink(page string, urls ...string) string {
 	return page
 }
 
+// quoted is plain text on one line as a block quote, escaped: how an
+// embed quotes a passage without highlights.
+func quoted(s string) string { return "> " + markdown.Escape(s) }
+
 // highlight escapes s on one line and puts the highlighted rune ranges in
 // bold, clipped to the first limit runes. Overlapping or reversed ranges
 // are skipped.

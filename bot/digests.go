@@ -105,11 +105,11 @@ func (b *Bot) storeFailed(i *discordgo.Interaction, err error) string {
 // digests' Most asked and Unanswered; instances sharing a store share the
 // log. Only questions asked in a server are logged: digests are
 // per server, and a direct message is nobody else's business.
-func (b *Bot) logQuestion(i *discordgo.Interaction, a index.Answer) {
+func (b *Bot) logQuestion(i *discordgo.Interaction, a index.Answer, refs map[string]citeRef) {
 	if i.GuildID == "" || b.opts.Digests == nil {
 		return
 	}
-	if err := b.opts.Digests.Store.LogQuestion(logEntry(i.GuildID, i.ChannelID, a, b.opts.Now())); err != nil {
+	if err := b.opts.Digests.Store.LogQuestion(logEntry(i.GuildID, i.ChannelID, a, refs, b.opts.Now())); err != nil {
 		b.log.Error("log a question", "interaction", i.ID, "err", err)
 	}
 }
@@ -119,9 +119,12 @@ func (b *Bot) logQuestion(i *discordgo.Interaction, a index.Answer) {
 const loggedCitations = 3
 
 // logEntry is the question log's record of reply a, given in a guild's
-// channel. The conversion lives here, not in package state, which keeps
-// its own record types rather than depend on the index's.
-func logEntry(guildID, channelID string, a index.Answer, at time.Time) state.Question {
+// channel, its passages named by the citation ids the reply showed (refs,
+// by passage id): on a collision the state keeps a passage under a longer
+// id than cite.ID, and the digest must name the passage the reply quoted.
+// The conversion lives here, not in package state, which keeps its own
+// record types rather than depend on the index's.
+func logEntry(guildID, channelID string, a index.Answer, refs map[string]citeRef, at time.Time) state.Question {
 	q := state.Question{GuildID: guildID, ChannelID: channelID, Text: a.Question, Time: at}
 	var cited []index.Result
 	switch a.Kind() {
@@ -133,8 +136,12 @@ func logEntry(guildID, channelID string, a index.Answer, at time.Time) state.Que
 		q.Reply = state.ReplyNone
 	}
 	for _, r := range cited[:min(len(cited), loggedCitations)] {
+		id := refs[r.Passage.ID].id
+		if id == "" {
+			id = cite.ID(r.Doc.ID, r.Passage.Text)
+		}
 		q.Citations = append(q.Citations, state.Citation{
-			ID:        cite.ID(r.Doc.ID, r.Passage.Text),
+			ID:        id,
 			DocID:     r.Doc.ID,
 			Title:     r.Doc.Title,
 			Publisher: r.Doc.Publisher,

@@ -306,7 +306,7 @@ func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, p page, mode
 	a := p.answer
 	if mode.logged {
 		// Asked is asked, even if Discord then fails to show the answer.
-		b.logQuestion(i, a)
+		b.logQuestion(i, a, p.cited.refs)
 	}
 	m, err := b.session.InteractionResponseEdit(i, r.edit())
 	if err != nil {

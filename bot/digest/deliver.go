@@ -78,7 +78,7 @@ func (s *Scheduler) deliver(ctx context.Context, sub state.Subscription, date st
 		}
 	}
 	if resume {
-		if err := s.recover(ctx, &rec); err != nil {
+		if err := s.recover(ctx, sub.GuildID, &rec); err != nil {
 			return s.failed(sub, date, err)
 		}
 	}
@@ -138,10 +138,10 @@ func (s *Scheduler) begin(ctx context.Context, sub state.Subscription, date stri
 	return rec, !created, err
 }
 
-// recover records the part of rec that may be in the channel without
-// its id recorded: the first one missing an id, since each part is
-// posted only once the one before it is recorded.
-func (s *Scheduler) recover(ctx context.Context, rec *state.Digest) error {
+// recover records the part of rec, a digest of guildID's, that may be in
+// the channel without its id recorded: the first one missing an id, since
+// each part is posted only once the one before it is recorded.
+func (s *Scheduler) recover(ctx context.Context, guildID string, rec *state.Digest) error {
 	i := slices.IndexFunc(rec.Parts, func(p state.Part) bool { return p.MessageID == "" })
 	if i < 0 {
 		return nil // every part is recorded; only the finish is missing
@@ -157,7 +157,7 @@ func (s *Scheduler) recover(ctx context.Context, rec *state.Digest) error {
 			if err := s.cfg.Store.PartPosted(rec.ChannelID, rec.Date, i, m.ID); err != nil {
 				return err
 			}
-			s.citationsPosted("", rec.ChannelID, m.ID, m.Content)
+			s.citationsPosted(guildID, rec.ChannelID, m.ID, m.Content)
 			return nil
 		}
 	}
